@@ -1,0 +1,49 @@
+#pragma once
+// Read-through cache in Redis for hot reads (a school, a pairing, a bell
+// schedule), kept correct after updates:
+//
+//  - Get(key, load): returns the cached bytes, or calls `load` (the system
+//    of record) and stores its result with the TTL.
+//  - Invalidate(key): called by the event consumer of the owning service's
+//    stream (and by the writer right after commit) — deletes the value and
+//    bumps the key's generation.
+//  - A loader that read the database BEFORE an invalidation cannot store its
+//    stale result AFTER it: the store is a compare-and-set on the generation
+//    observed before loading (one Lua script, atomic in Redis).
+//  - Redis down never fails a read: Get falls back to `load` and reports it
+//    via the `cache_errors` counter. NOT_FOUND from the loader is not cached.
+//
+// Keys are "gongtong:<service>:<entity>:<id>"; the generation lives at
+// "<key>:gen". Thread-safe.
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/redis/redis_client.h"
+
+namespace gongtong::cache {
+
+class ReadThroughCache {
+ public:
+  using Loader = std::function<absl::StatusOr<std::string>()>;
+
+  ReadThroughCache(redis::ClientPool* redis, std::chrono::seconds ttl);
+
+  absl::StatusOr<std::string> Get(const std::string& key, const Loader& load);
+  absl::Status Invalidate(const std::string& key);
+
+  struct Stats {
+    int64_t hits, misses, cache_errors;
+  };
+  Stats stats() const { return {hits_.load(), misses_.load(), errors_.load()}; }
+
+ private:
+  redis::ClientPool* redis_;
+  std::chrono::seconds ttl_;
+  std::atomic<int64_t> hits_{0}, misses_{0}, errors_{0};
+};
+
+}  // namespace gongtong::cache

@@ -1,0 +1,159 @@
+#include "common/events/stream_consumer.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
+#include "common/log/log.h"
+
+namespace gongtong::events {
+namespace {
+
+const std::string* Field(const redis::Reply& flat, std::string_view key) {
+  for (size_t i = 0; i + 1 < flat.elements.size(); i += 2) {
+    if (flat.elements[i].str == key) return &flat.elements[i + 1].str;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+StreamConsumer::StreamConsumer(pg::Pool* pool, redis::Options redis, ConsumerOptions options,
+                               EventHandler handler)
+    : BackgroundTask("consumer:" + options.group),
+      pool_(pool),
+      redis_(std::move(redis)),
+      options_(std::move(options)),
+      handler_(std::move(handler)) {
+  if (options_.dead_letter_stream.empty()) options_.dead_letter_stream = options_.stream + ":dead-letter";
+  // A blocking read must not hit the client's command timeout.
+  redis_.SetCommandTimeout(options_.block + std::chrono::milliseconds(1000));
+}
+
+StreamConsumer::~StreamConsumer() { Stop(); }
+
+absl::Status StreamConsumer::EnsureGroup() {
+  if (group_ready_) return absl::OkStatus();
+  // "0": a new group starts at the beginning, so events published before
+  // the consumer first ran are not skipped.
+  auto r = redis_.Command({"XGROUP", "CREATE", options_.stream, options_.group, "0", "MKSTREAM"});
+  if (!r.ok() && !absl::StartsWith(r.status().message(), "BUSYGROUP")) return r.status();
+  group_ready_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status StreamConsumer::DeadLetter(const std::string& entry_id, const redis::Reply& fields,
+                                        const std::string& reason) {
+  std::vector<std::string> add = {"XADD", options_.dead_letter_stream, "*", "source_stream",
+                                  options_.stream, "source_id", entry_id, "group", options_.group,
+                                  "reason", reason};
+  for (size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
+    add.push_back(fields.elements[i].str);
+    add.push_back(fields.elements[i + 1].str);
+  }
+  auto r = redis_.Pipeline({add, {"XACK", options_.stream, options_.group, entry_id}});
+  if (!r.ok()) return r.status();
+  log::Error("event dead-lettered", {{"stream", options_.stream}, {"group", options_.group},
+                                     {"entry", entry_id}, {"reason", reason}});
+  return absl::OkStatus();
+}
+
+absl::Status StreamConsumer::DeadLetterExhausted() {
+  // Extended XPENDING: [id, consumer, idle ms, deliveries] per entry.
+  auto pending = redis_.Command({"XPENDING", options_.stream, options_.group, "IDLE",
+                                 std::to_string(options_.reclaim_idle.count()), "-", "+", "100"});
+  if (!pending.ok()) return pending.status();
+  for (const auto& p : pending->elements) {
+    if (p.elements.size() < 4 || p.elements[3].integer < options_.max_deliveries) continue;
+    const std::string& id = p.elements[0].str;
+    auto entry = redis_.Command({"XRANGE", options_.stream, id, id});
+    if (!entry.ok()) return entry.status();
+    redis::Reply fields;
+    if (!entry->elements.empty() && entry->elements[0].elements.size() == 2) {
+      fields = entry->elements[0].elements[1];
+    }
+    auto s = DeadLetter(id, fields, absl::StrCat("delivered ", p.elements[3].integer,
+                                                 " times without success"));
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StreamConsumer::HandleOne(const std::string& entry_id, const redis::Reply& fields) {
+  const std::string* bytes = Field(fields, "envelope");
+  gongtong::events::v1::EventEnvelope event;
+  if (bytes == nullptr || !event.ParseFromString(*bytes) || event.event_id().empty()) {
+    return DeadLetter(entry_id, fields, "unparsable envelope");
+  }
+  absl::Status s = pool_->Transact([&](pqxx::work& tx) -> absl::Status {
+    auto inserted = tx.exec_params(
+        "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2::uuid) "
+        "ON CONFLICT DO NOTHING",
+        options_.group, event.event_id());
+    if (inserted.affected_rows() == 0) return absl::OkStatus();  // duplicate: already applied
+    return handler_(tx, event);
+  });
+  if (!s.ok()) {
+    log::Warn("event handler failed; will be redelivered",
+              {{"stream", options_.stream}, {"group", options_.group}, {"event_id", event.event_id()},
+               {"event_type", event.event_type()}, {"error", s.ToString()}});
+    return s;
+  }
+  auto ack = redis_.Command({"XACK", options_.stream, options_.group, entry_id});
+  return ack.ok() ? absl::OkStatus() : ack.status();
+}
+
+absl::StatusOr<int> StreamConsumer::HandleEntries(const redis::Reply& entries) {
+  int handled = 0;
+  for (const auto& entry : entries.elements) {
+    // A claimed entry deleted from the stream arrives as nil: skip it.
+    if (entry.elements.size() != 2) continue;
+    absl::Status s = HandleOne(entry.elements[0].str, entry.elements[1]);
+    if (s.code() == absl::StatusCode::kUnavailable) return s;  // Redis or PG down: stop the round
+    if (s.ok()) ++handled;
+  }
+  return handled;
+}
+
+absl::StatusOr<int> StreamConsumer::PollOnce() {
+  if (auto s = EnsureGroup(); !s.ok()) return s;
+  if (auto s = DeadLetterExhausted(); !s.ok()) return s;
+  int handled = 0;
+  // Reclaim entries another (dead) consumer left pending for too long.
+  auto claimed = redis_.Command({"XAUTOCLAIM", options_.stream, options_.group, options_.consumer_name,
+                                 std::to_string(options_.reclaim_idle.count()), "0-0", "COUNT",
+                                 std::to_string(options_.batch_size)});
+  if (!claimed.ok()) return claimed.status();
+  if (claimed->elements.size() >= 2) {
+    auto n = HandleEntries(claimed->elements[1]);
+    if (!n.ok()) return n;
+    handled += *n;
+  }
+  auto read = redis_.Command({"XREADGROUP", "GROUP", options_.group, options_.consumer_name, "COUNT",
+                              std::to_string(options_.batch_size), "BLOCK",
+                              std::to_string(options_.block.count()), "STREAMS", options_.stream, ">"});
+  if (!read.ok()) {
+    // The group vanishes when Redis lost its data or the stream was deleted.
+    if (absl::StartsWith(read.status().message(), "NOGROUP")) group_ready_ = false;
+    return read.status();
+  }
+  for (const auto& stream : read->elements) {  // nil reply (timeout) has no elements
+    if (stream.elements.size() != 2) continue;
+    auto n = HandleEntries(stream.elements[1]);
+    if (!n.ok()) return n;
+    handled += *n;
+  }
+  return handled;
+}
+
+std::chrono::milliseconds StreamConsumer::RunOnce() {
+  auto n = PollOnce();
+  if (!n.ok()) {
+    if (!failing_) log::Warn("stream consumer failing; will retry", {{"group", options_.group}, {"error", n.status().ToString()}});
+    failing_ = true;
+    return options_.error_backoff;
+  }
+  if (failing_) log::Info("stream consumer recovered", {{"group", options_.group}});
+  failing_ = false;
+  return std::chrono::milliseconds(0);  // XREADGROUP BLOCK already paced the loop
+}
+
+}  // namespace gongtong::events

@@ -1,0 +1,77 @@
+#pragma once
+// Consumes one Redis Stream in a consumer group and applies each event
+// exactly once to the service's PostgreSQL state.
+//
+// For every entry, in one database transaction: insert (group, event_id)
+// into processed_events — if it was already there the entry is a duplicate
+// and the handler is skipped — then call the handler; commit; then XACK.
+// A crash anywhere before XACK redelivers the entry, and the de-duplication
+// row makes the redelivery a no-op, so the handler's committed effects
+// happen exactly once.
+//
+// Entries left pending by a dead consumer are reclaimed with XAUTOCLAIM
+// after `reclaim_idle`. An entry delivered `max_deliveries` times without
+// success (or that cannot be parsed) is copied to the dead-letter stream
+// (<stream>:dead-letter by default, with the reason) and acknowledged, so one
+// poison event does not block the rest. Redis being down is waited out.
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include <pqxx/pqxx>
+
+#include "absl/status/statusor.h"
+#include "common/events/background_task.h"
+#include "common/pg/pool.h"
+#include "common/redis/redis_client.h"
+#include "gongtong/events/v1/envelope.pb.h"
+
+namespace gongtong::events {
+
+using EventHandler =
+    std::function<absl::Status(pqxx::work& tx, const gongtong::events::v1::EventEnvelope& event)>;
+
+struct ConsumerOptions {
+  std::string stream;
+  std::string group;          // one group per consuming service and purpose
+  std::string consumer_name;  // unique per replica (e.g. pod name)
+  std::string dead_letter_stream;  // default: <stream>:dead-letter
+  int batch_size = 64;
+  std::chrono::milliseconds block{500};
+  std::chrono::milliseconds reclaim_idle{30000};
+  int max_deliveries = 5;
+  std::chrono::milliseconds error_backoff{500};
+};
+
+class StreamConsumer : public BackgroundTask {
+ public:
+  StreamConsumer(pg::Pool* pool, redis::Options redis, ConsumerOptions options, EventHandler handler);
+  ~StreamConsumer() override;
+
+  // One round: reclaim stuck entries, dead-letter exhausted ones, read new
+  // entries, handle them. Returns the number of entries handled (including
+  // duplicates skipped). Public for tests.
+  absl::StatusOr<int> PollOnce();
+
+ protected:
+  std::chrono::milliseconds RunOnce() override;
+
+ private:
+  absl::Status EnsureGroup();
+  absl::Status DeadLetterExhausted();
+  // Handles entries of an XREADGROUP/XAUTOCLAIM reply array; acks successes.
+  absl::StatusOr<int> HandleEntries(const redis::Reply& entries);
+  absl::Status HandleOne(const std::string& entry_id, const redis::Reply& fields);
+  absl::Status DeadLetter(const std::string& entry_id, const redis::Reply& fields,
+                          const std::string& reason);
+
+  pg::Pool* pool_;
+  redis::Client redis_;
+  ConsumerOptions options_;
+  EventHandler handler_;
+  bool group_ready_ = false;
+  bool failing_ = false;
+};
+
+}  // namespace gongtong::events

@@ -1,0 +1,102 @@
+// The read-through cache against real Redis, including invalidation driven
+// by events through the real outbox → stream → consumer path.
+#include <gtest/gtest.h>
+
+#include "common/cache/read_through_cache.h"
+#include "common/status/error.h"
+#include "common/events/outbox_relay.h"
+#include "common/events/stream_consumer.h"
+#include "event_fixture.h"
+
+namespace gongtong::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+class Cache : public EventFixture {
+ protected:
+  redis::ClientPool redis_{LocalRedis::Shared().options(), 2};
+  cache::ReadThroughCache cache_{&redis_, 60s};
+  std::string key_ = "gongtong:test:school:" + UniqueSchema("k");
+};
+
+TEST_F(Cache, LoadsOnceThenServesFromRedis) {
+  int loads = 0;
+  auto load = [&]() -> absl::StatusOr<std::string> { ++loads; return std::string("仙居县第一小学"); };
+  EXPECT_EQ(*cache_.Get(key_, load), "仙居县第一小学");
+  EXPECT_EQ(*cache_.Get(key_, load), "仙居县第一小学");
+  EXPECT_EQ(loads, 1);
+  EXPECT_EQ(cache_.stats().hits, 1);
+}
+
+TEST_F(Cache, NotFoundIsNotCached) {
+  int loads = 0;
+  auto load = [&]() -> absl::StatusOr<std::string> { ++loads; return absl::NotFoundError("no school"); };
+  EXPECT_EQ(cache_.Get(key_, load).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(cache_.Get(key_, load).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(loads, 2);
+}
+
+TEST_F(Cache, ALoadThatRacesAnInvalidationDoesNotStoreItsStaleValue) {
+  std::string db = "old name";
+  auto racing_load = [&]() -> absl::StatusOr<std::string> {
+    std::string read = db;  // read the record...
+    db = "new name";        // ...a writer commits and invalidates meanwhile
+    EXPECT_TRUE(cache_.Invalidate(key_).ok());
+    return read;
+  };
+  EXPECT_EQ(*cache_.Get(key_, racing_load), "old name");
+  auto load = [&]() -> absl::StatusOr<std::string> { return db; };
+  EXPECT_EQ(*cache_.Get(key_, load), "new name");  // the stale value was not cached
+}
+
+TEST_F(Cache, AnUpdateEventInvalidatesThroughTheStream) {
+  auto load = [&]() -> absl::StatusOr<std::string> {
+    std::string v;
+    GT_RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& tx) {
+      auto r = tx.exec("SELECT body FROM received ORDER BY body DESC LIMIT 1");
+      v = r.empty() ? "none" : r[0][0].as<std::string>();
+      return absl::OkStatus();
+    }));
+    return v;
+  };
+  EXPECT_EQ(*cache_.Get(key_, load), "none");
+  // The writer changes the record and emits the event in one transaction.
+  google::protobuf::StringValue body;
+  body.set_value("v2");
+  auto event = events::MakeEvent("test", "school", key_, 2, body, "c");
+  ASSERT_TRUE(pool_->Transact([&](pqxx::work& tx) {
+    tx.exec("INSERT INTO received VALUES (gen_random_uuid(), 'v2')");
+    events::AppendToOutbox(tx, stream_, event);
+    return absl::OkStatus();
+  }).ok());
+  EXPECT_EQ(*cache_.Get(key_, load), "none");  // still cached: no invalidation yet
+  events::OutboxRelay relay(pool_.get(), LocalRedis::Shared().options());
+  ASSERT_EQ(*relay.PublishBatch(), 1);
+  events::ConsumerOptions options;
+  options.stream = stream_;
+  options.group = "cache-invalidator";
+  options.consumer_name = "c";
+  options.block = 100ms;
+  events::StreamConsumer invalidator(pool_.get(), LocalRedis::Shared().options(), options,
+                                     [&](pqxx::work&, const events::EventEnvelope& e) {
+                                       return cache_.Invalidate(e.aggregate_id());
+                                     });
+  ASSERT_EQ(*invalidator.PollOnce(), 1);
+  EXPECT_EQ(*cache_.Get(key_, load), "v2");
+}
+
+TEST(CacheWithoutRedis, FallsBackToTheLoader) {
+  redis::Options dead;
+  dead.port = FreePort();  // nothing listens there
+  dead.connect_timeout = 200ms;
+  redis::ClientPool pool(dead, 1);
+  cache::ReadThroughCache cache(&pool, 60s);
+  auto value = cache.Get("k", []() -> absl::StatusOr<std::string> { return std::string("from db"); });
+  ASSERT_TRUE(value.ok());
+  EXPECT_EQ(*value, "from db");
+  EXPECT_GE(cache.stats().cache_errors, 1);
+}
+
+}  // namespace
+}  // namespace gongtong::testing

@@ -1,0 +1,161 @@
+// Outbox → relay → Redis Stream → consumer, against real PostgreSQL and
+// Redis, including Redis restarts, a relay dying between XADD and marking
+// rows published, poison events and stream trimming.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "common/events/outbox_relay.h"
+#include "common/events/stream_consumer.h"
+#include "event_fixture.h"
+
+namespace gongtong::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+bool WaitFor(const std::function<bool()>& done, std::chrono::seconds timeout) {
+  auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {
+    if (done()) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return done();
+}
+
+events::ConsumerOptions Consumer(const std::string& stream, const std::string& group) {
+  events::ConsumerOptions o;
+  o.stream = stream;
+  o.group = group;
+  o.consumer_name = "c1";
+  o.block = 200ms;
+  o.error_backoff = 100ms;
+  o.reclaim_idle = 1000ms;
+  return o;
+}
+
+class EventPath : public EventFixture {};
+
+TEST_F(EventPath, EveryEventExactlyOnceAcrossARedisRestart) {
+  constexpr int kEvents = 300;
+  events::RelayOptions relay_options;
+  relay_options.idle_poll = 20ms;
+  relay_options.error_backoff = 100ms;
+  events::OutboxRelay relay(pool_.get(), LocalRedis::Shared().options(), relay_options);
+  events::StreamConsumer consumer(pool_.get(), LocalRedis::Shared().options(),
+                                  Consumer(stream_, "g-restart"), RecordingHandler());
+  relay.Start();
+  consumer.Start();
+
+  std::thread producer([&] {
+    for (int i = 0; i < kEvents; i += 10) {
+      Produce(10, "r" + std::to_string(i) + "-");
+      std::this_thread::sleep_for(15ms);
+    }
+  });
+  std::this_thread::sleep_for(150ms);
+  LocalRedis::Shared().Stop();  // mid-way: relay and consumer lose Redis
+  std::this_thread::sleep_for(1000ms);
+  LocalRedis::Shared().Start();  // AOF brings the stream and the group back
+  producer.join();
+
+  EXPECT_TRUE(WaitFor([&] { return Scalar("SELECT count(*) FROM received") >= kEvents; }, 30s));
+  std::this_thread::sleep_for(300ms);  // would expose late duplicates
+  relay.Stop();
+  consumer.Stop();
+  EXPECT_EQ(Scalar("SELECT count(*) FROM received"), kEvents);
+  EXPECT_EQ(Scalar("SELECT count(DISTINCT event_id) FROM received"), kEvents);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL"), 0);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM processed_events"), kEvents);
+}
+
+TEST_F(EventPath, RelayKilledBetweenXaddAndMarkingPublishedIsDeduplicated) {
+  constexpr int kEvents = 50;
+  Produce(kEvents);
+  events::OutboxRelay relay(pool_.get(), LocalRedis::Shared().options());
+  relay.SetAfterPublishHookForTest([] { throw std::runtime_error("relay killed after XADD"); });
+  EXPECT_FALSE(relay.PublishBatch().ok());
+  EXPECT_EQ(Scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL"), kEvents);
+  relay.SetAfterPublishHookForTest(nullptr);  // the restarted relay
+  auto published = relay.PublishBatch();
+  ASSERT_TRUE(published.ok()) << published.status();
+  EXPECT_EQ(*published, kEvents);
+
+  redis::Client redis(LocalRedis::Shared().options());
+  EXPECT_EQ(redis.Command({"XLEN", stream_})->integer, 2 * kEvents);  // every event twice
+
+  events::StreamConsumer consumer(pool_.get(), LocalRedis::Shared().options(),
+                                  Consumer(stream_, "g-dup"), RecordingHandler());
+  int handled = 0;
+  for (int round = 0; round < 10 && handled < 2 * kEvents; ++round) {
+    auto n = consumer.PollOnce();
+    ASSERT_TRUE(n.ok()) << n.status();
+    handled += *n;
+  }
+  EXPECT_EQ(handled, 2 * kEvents);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM received"), kEvents);
+  EXPECT_EQ(Scalar("SELECT count(DISTINCT body) FROM received"), kEvents);
+  auto pending = redis.Command({"XPENDING", stream_, "g-dup"});
+  EXPECT_EQ(pending->elements[0].integer, 0);  // duplicates were acknowledged too
+}
+
+TEST_F(EventPath, APoisonEventIsDeadLetteredAfterMaxDeliveriesAndTheRestFlow) {
+  Produce(1, "good-a");
+  Produce(1, "poison");
+  Produce(1, "good-b");
+  events::OutboxRelay relay(pool_.get(), LocalRedis::Shared().options());
+  ASSERT_EQ(*relay.PublishBatch(), 3);
+  auto options = Consumer(stream_, "g-poison");
+  options.reclaim_idle = 50ms;
+  options.max_deliveries = 3;
+  std::atomic<int> poison_attempts{0};
+  events::StreamConsumer consumer(
+      pool_.get(), LocalRedis::Shared().options(), options,
+      [&, inner = RecordingHandler()](pqxx::work& tx, const events::EventEnvelope& e) -> absl::Status {
+        google::protobuf::StringValue body;
+        e.payload().UnpackTo(&body);
+        if (body.value() == "poison0") {
+          ++poison_attempts;
+          return absl::InternalError("cannot apply");
+        }
+        return inner(tx, e);
+      });
+  redis::Client redis(LocalRedis::Shared().options());
+  const std::string dead = stream_ + ":dead-letter";
+  ASSERT_TRUE(WaitFor([&] {
+    (void)consumer.PollOnce();
+    return redis.Command({"XLEN", dead})->integer == 1;
+  }, 20s));
+  EXPECT_EQ(poison_attempts.load(), 3);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM received"), 2);
+  EXPECT_EQ(redis.Command({"XPENDING", stream_, "g-poison"})->elements[0].integer, 0);
+  auto entry = redis.Command({"XRANGE", dead, "-", "+"});
+  const auto& fields = entry->elements[0].elements[1].elements;
+  bool has_reason = false;
+  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+    has_reason |= fields[i].str == "reason" && fields[i + 1].str.find("3 times") != std::string::npos;
+  }
+  EXPECT_TRUE(has_reason);
+}
+
+TEST_F(EventPath, TrimmingNeverRemovesUnacknowledgedEntries) {
+  redis::Client redis(LocalRedis::Shared().options());
+  std::vector<std::string> ids;
+  for (int i = 0; i < 10; ++i) ids.push_back(redis.Command({"XADD", stream_, "*", "n", std::to_string(i)})->str);
+  ASSERT_TRUE(redis.Command({"XGROUP", "CREATE", stream_, "g", "0"}).ok());
+  ASSERT_TRUE(redis.Command({"XREADGROUP", "GROUP", "g", "c", "COUNT", "5", "STREAMS", stream_, ">"}).ok());
+  ASSERT_TRUE(redis.Command({"XACK", stream_, "g", ids[0], ids[1]}).ok());
+  // Entries 2..4 are pending, 5..9 never delivered: only 0 and 1 may go,
+  // even with zero retention.
+  auto trimmed = events::TrimStreamSafely(redis, stream_, 0ms);
+  ASSERT_TRUE(trimmed.ok()) << trimmed.status();
+  EXPECT_EQ(*trimmed, 2);
+  EXPECT_EQ(redis.Command({"XLEN", stream_})->integer, 8);
+  EXPECT_EQ(redis.Command({"XPENDING", stream_, "g"})->elements[0].integer, 3);
+  // A second group that has seen nothing pins the whole stream.
+  ASSERT_TRUE(redis.Command({"XGROUP", "CREATE", stream_, "late", "0"}).ok());
+  EXPECT_EQ(*events::TrimStreamSafely(redis, stream_, 0ms), 0);
+}
+
+}  // namespace
+}  // namespace gongtong::testing
