@@ -147,6 +147,13 @@ INSTANTIATE_TEST_SUITE_P(
                      return Mint(r);
                    },
                    "TOKEN_CLAIMS_INVALID"},
+        RefusalRow{"township_head_with_a_county_code",
+                   [] {
+                     auto r = Request(Role::kTownshipHead);
+                     r.region = "331024";
+                     return Mint(r);
+                   },
+                   "TOKEN_CLAIMS_INVALID"},
         RefusalRow{"school_admin_bad_school",
                    [] {
                      auto r = Request(Role::kSchoolAdmin);
@@ -158,7 +165,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(JwtAccepts, EveryRoleWithItsScope) {
   for (Role role : {Role::kProvinceAdmin, Role::kCountyBureau, Role::kSchoolAdmin, Role::kTeacher,
-                    Role::kService}) {
+                    Role::kService, Role::kTownshipHead}) {
     auto p = Verifier().Verify(Mint(Request(role)));
     ASSERT_TRUE(p.ok()) << RoleName(role) << ": " << p.status();
     EXPECT_EQ(p->role, role);

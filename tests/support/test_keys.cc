@@ -60,6 +60,7 @@ auth::TokenRequest TestAuth::Request(auth::Role role) const {
   r.subject = "test-user";
   r.role = role;
   if (role == auth::Role::kCountyBureau) r.region = "3310";
+  if (role == auth::Role::kTownshipHead) r.region = "331024101";  // a township of 仙居县
   if (role == auth::Role::kSchoolAdmin || role == auth::Role::kTeacher) r.school = "2133102401";
   return r;
 }

@@ -19,7 +19,7 @@ struct TokenRequest {
   std::string audience;
   std::string subject;
   Role role = Role::kTeacher;
-  std::string region;   // county_bureau
+  std::string region;   // county_bureau (2–6 digits), township_head (9 digits)
   std::string school;   // school_admin, teacher
   std::string teacher;  // teacher
   std::chrono::seconds ttl{8 * 3600};

@@ -133,6 +133,9 @@ absl::StatusOr<Principal> JwtVerifier::Verify(std::string_view token) const {
       (p.region_prefix.size() < 2 || p.region_prefix.size() > 6 || !AllDigits(p.region_prefix))) {
     return Refuse("TOKEN_CLAIMS_INVALID", "county_bureau token needs region: 2-6 digits");
   }
+  if (p.role == Role::kTownshipHead && (p.region_prefix.size() != 9 || !AllDigits(p.region_prefix))) {
+    return Refuse("TOKEN_CLAIMS_INVALID", "township_head token needs region: the 9-digit township code");
+  }
   if ((p.role == Role::kSchoolAdmin || p.role == Role::kTeacher) &&
       (p.school_code.size() != 10 || !AllDigits(p.school_code))) {
     return Refuse("TOKEN_CLAIMS_INVALID", "school_admin/teacher token needs school: 10 digits");

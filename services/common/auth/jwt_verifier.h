@@ -12,6 +12,8 @@
 //   TOKEN_ISSUER_MISMATCH    iss != configured issuer
 //   TOKEN_AUDIENCE_MISMATCH  aud (string or array) lacks configured audience
 //   TOKEN_CLAIMS_INVALID     role unknown, or scope claims missing/malformed
+//                            (county_bureau: region 2–6 digits; township_head:
+//                            region 9 digits; school_admin/teacher: school 10 digits)
 // Thread-safe.
 
 #include <chrono>

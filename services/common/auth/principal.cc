@@ -12,13 +12,14 @@ std::string_view RoleName(Role role) {
     case Role::kSchoolAdmin: return "school_admin";
     case Role::kTeacher: return "teacher";
     case Role::kService: return "service";
+    case Role::kTownshipHead: return "township_head";
   }
   return "unknown";
 }
 
 std::optional<Role> ParseRole(std::string_view name) {
   for (Role r : {Role::kProvinceAdmin, Role::kCountyBureau, Role::kSchoolAdmin, Role::kTeacher,
-                 Role::kService}) {
+                 Role::kService, Role::kTownshipHead}) {
     if (RoleName(r) == name) return r;
   }
   return std::nullopt;

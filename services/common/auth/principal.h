@@ -16,6 +16,7 @@ enum class Role {
   kSchoolAdmin,    // one school (school_code)
   kTeacher,        // herself, at one school (school_code, teacher_id)
   kService,        // another Gongtong service or the provincial platform
+  kTownshipHead,   // 乡镇负责人: signs support-teaching summaries in one township
 };
 
 // "province_admin", "county_bureau", "school_admin", "teacher", "service".
@@ -25,7 +26,8 @@ std::optional<Role> ParseRole(std::string_view name);
 struct Principal {
   std::string subject;        // JWT "sub"
   Role role = Role::kTeacher;
-  std::string region_prefix;  // county_bureau: 2–6 digits of GB/T 2260
+  std::string region_prefix;  // county_bureau: 2–6 digits of GB/T 2260;
+                              // township_head: 9-digit township code (county + 3)
   std::string school_code;    // school_admin, teacher: 10-digit 学校标识码
   std::string teacher_id;     // teacher: registry teacher id, when known
   std::chrono::system_clock::time_point expires_at;  // token exp
