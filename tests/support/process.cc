@@ -91,9 +91,13 @@ std::string CheckHealth(const std::shared_ptr<grpc::Channel>& channel, const std
 
 bool ServiceProcess::WaitForHealth(const std::string& address, const std::string& want,
                                    std::chrono::seconds timeout, const std::string& name) {
-  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   auto until = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < until) {
+    // A fresh channel per attempt, sharing no subchannel: a channel that
+    // met a closed port would otherwise wait out its reconnect backoff.
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
     if (CheckHealth(channel, name) == want) return true;
     int status;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {

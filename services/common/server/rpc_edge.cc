@@ -54,6 +54,10 @@ void RpcEdge::Finish(grpc::ServerUnaryReactor* reactor, const char* method, cons
   reactor->Finish(ToGrpcStatus(status));
 }
 
+absl::Status RpcEdge::AuthenticateOnly(grpc::CallbackServerContext* ctx) {
+  return authenticator_->Authenticate(Metadata(ctx, "authorization")).status();
+}
+
 grpc::ServerUnaryReactor* RpcEdge::Unary(grpc::CallbackServerContext* ctx, const char* method,
                                          Handler handler) {
   const auto start = std::chrono::steady_clock::now();
@@ -67,6 +71,14 @@ grpc::ServerUnaryReactor* RpcEdge::Unary(grpc::CallbackServerContext* ctx, const
   }
   ctx->AddInitialMetadata(kRequestIdKey, call->correlation_id);
 
+  if (draining_) {
+    Finish(reactor, method, *call,
+           ErrorBuilder(absl::StatusCode::kUnavailable, "SERVER_DRAINING")
+               .Message("server is shutting down; retry on another replica")
+               .Zh("服务正在重启，请稍后重试"),
+           start);
+    return reactor;
+  }
   auto principal = authenticator_->Authenticate(Metadata(ctx, "authorization"));
   if (!principal.ok()) {
     Finish(reactor, method, *call, principal.status(), start);

@@ -10,6 +10,7 @@
 //   6. logs one JSON line (method, code, ms, subject, request id).
 // Handlers hold no gRPC types except the response they fill.
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -46,12 +47,22 @@ class RpcEdge {
   grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx, const char* method,
                                   Handler handler);
 
+  // Authentication alone, for streaming methods that answer at once.
+  absl::Status AuthenticateOnly(grpc::CallbackServerContext* ctx);
+
+  // Drain: from now on new calls get UNAVAILABLE SERVER_DRAINING (clients
+  // retry on another replica); calls already admitted run to completion.
+  void StartDraining() { draining_ = true; }
+  // Calls admitted and not yet finished.
+  int inflight() const { return executor_->admitted(); }
+
  private:
   void Finish(grpc::ServerUnaryReactor* reactor, const char* method, const CallContext& call,
               const absl::Status& status, std::chrono::steady_clock::time_point start);
 
   auth::Authenticator* authenticator_;
   BoundedExecutor* executor_;
+  std::atomic<bool> draining_{false};
 };
 
 }  // namespace gongtong

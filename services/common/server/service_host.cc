@@ -104,8 +104,19 @@ int ServiceHost::Run() {
   const auto drain_start = std::chrono::steady_clock::now();
   health_->Stop();
   health_->MarkDraining();
-  // Stops accepting calls; waits for in-flight ones up to the deadline, then cancels them.
-  server_->Shutdown(std::chrono::system_clock::now() + options_.drain_timeout);
+  if (edge_) {
+    edge_->StartDraining();
+    const auto until = drain_start + options_.drain_timeout;
+    while (edge_->inflight() > 0 && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (edge_->inflight() > 0) {
+      log::Warn("drain timeout: cancelling calls still running", {{"calls", edge_->inflight()}});
+    }
+  }
+  // Stops accepting calls; after the grace, cancels whatever still runs.
+  const auto grace = edge_ ? std::chrono::milliseconds(500) : options_.drain_timeout;
+  server_->Shutdown(std::chrono::system_clock::now() + grace);
   for (auto it = tasks_.rbegin(); it != tasks_.rend(); ++it) (*it)->Stop();
   if (signal_thread.joinable()) {
     pthread_kill(signal_thread.native_handle(), SIGTERM);  // wakes sigwait if still waiting

@@ -4,8 +4,13 @@
 //
 // Run() starts the server and the background tasks, blocks until SIGTERM or
 // SIGINT (or RequestShutdown), then drains: health goes NOT_SERVING so load
-// balancers stop sending, the server stops accepting calls and waits up to
-// `drain_timeout` for in-flight ones, background tasks stop, Run returns 0.
+// balancers stop sending; the edge refuses new calls with UNAVAILABLE (retry
+// elsewhere) and the host waits up to `drain_timeout` for the calls already
+// admitted; then the server shuts down (a short grace, then any remaining
+// stream is cancelled), background tasks stop, Run returns 0. Waiting on our
+// own in-flight count, rather than on Server::Shutdown's deadline, keeps a
+// drain short: gRPC's shutdown otherwise waits out the whole deadline while
+// any idle client keeps its connection open.
 // Call BlockTerminationSignals() first thing in main, before any thread
 // starts, so the signals reach only the host's signal thread.
 
@@ -20,6 +25,7 @@
 #include "common/pg/pool.h"
 #include "common/redis/redis_client.h"
 #include "common/server/health_monitor.h"
+#include "common/server/rpc_edge.h"
 #include "grpcpp/server.h"
 
 namespace gongtong {
@@ -42,6 +48,8 @@ class ServiceHost {
 
   void AddService(grpc::Service* service);        // not owned; outlives Run
   void AddBackgroundTask(BackgroundTask* task);   // not owned; started and stopped by Run
+  // The edge whose in-flight calls the drain waits for (not owned).
+  void SetEdge(RpcEdge* edge) { edge_ = edge; }
 
   // Blocks until shutdown; returns the process exit code.
   int Run();
@@ -58,6 +66,7 @@ class ServiceHost {
   redis::Options redis_;
   std::vector<grpc::Service*> services_;
   std::vector<BackgroundTask*> tasks_;
+  RpcEdge* edge_ = nullptr;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<HealthMonitor> health_;
 

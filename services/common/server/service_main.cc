@@ -121,6 +121,7 @@ int RunService(const ServiceDefinition& service, int argc, char** argv) {
   host_options.drain_timeout = std::chrono::milliseconds(cfg.GetInt("drain_timeout_ms"));
   if (!service.grpc_service.empty()) host_options.health_names.push_back(service.grpc_service);
   ServiceHost host(host_options, &pool, *redis_options);
+  host.SetEdge(&edge);
 
   events::OutboxRelay relay(&pool, *redis_options);
   host.AddBackgroundTask(&relay);
