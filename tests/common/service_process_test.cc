@@ -113,13 +113,20 @@ TEST_P(EachService, StartsMigratesServesAndDrains) {
   }).ok());
   EXPECT_GE(applied, 1);
 
+  // Not built yet: authenticated first, then UNIMPLEMENTED — never a fake success.
+  const std::string method = "/" + row.grpc_service + "/" + row.unimplemented_method;
   std::string ignored;
-  grpc::Status s = CallRaw(channel, "/" + row.grpc_service + "/" + row.unimplemented_method, "",
-                           TestAuth::Shared().Token(), &ignored);
+  EXPECT_EQ(CallRaw(channel, method, "", "", &ignored).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  grpc::Status s = CallRaw(channel, method, "", TestAuth::Shared().Token(), &ignored);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNIMPLEMENTED) << s.error_message();
+  EXPECT_FALSE(s.error_details().empty());
 
+  // With a client connection still open and idle, the drain must not wait
+  // out its whole timeout (5 s here): there is nothing in flight.
+  const auto signalled = std::chrono::steady_clock::now();
   proc.Signal(SIGTERM);
   EXPECT_EQ(proc.WaitExit(10s), 0) << proc.log_text();
+  EXPECT_LT(std::chrono::steady_clock::now() - signalled, 3s);
   // Every log line is one JSON object.
   std::istringstream lines(proc.log_text());
   std::string line;
@@ -139,7 +146,7 @@ INSTANTIATE_TEST_SUITE_P(
         ServiceRow{"registry", "gongtong.registry.v1.RegistryService", "GetSchool"},
         ServiceRow{"scheduling", "gongtong.scheduling.v1.SchedulingService", "GetTermPlan"},
         ServiceRow{"booking", "gongtong.booking.v1.BookingService", "GetSession"},
-        ServiceRow{"assessment", "gongtong.assessment.v1.AssessmentService", "GetAssignment"}),
+        ServiceRow{"assessment", "gongtong.assessment.v1.AssessmentService", "GetSupportAssignment"}),
     [](const auto& info) { return info.param.name; });
 
 }  // namespace
