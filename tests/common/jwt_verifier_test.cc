@@ -144,6 +144,7 @@ INSTANTIATE_TEST_SUITE_P(
                    [] {
                      auto r = Request(Role::kCountyBureau);
                      r.region = "";
+                     r.check_scope = false;
                      return Mint(r);
                    },
                    "TOKEN_CLAIMS_INVALID"},
@@ -151,6 +152,7 @@ INSTANTIATE_TEST_SUITE_P(
                    [] {
                      auto r = Request(Role::kTownshipHead);
                      r.region = "331024";
+                     r.check_scope = false;
                      return Mint(r);
                    },
                    "TOKEN_CLAIMS_INVALID"},
@@ -158,6 +160,7 @@ INSTANTIATE_TEST_SUITE_P(
                    [] {
                      auto r = Request(Role::kSchoolAdmin);
                      r.school = "12345";
+                     r.check_scope = false;
                      return Mint(r);
                    },
                    "TOKEN_CLAIMS_INVALID"}),
@@ -190,6 +193,15 @@ TEST(Authenticator, MissingAndMalformedMetadata) {
   r.ttl = std::chrono::seconds(-60);  // exp already past beyond the leeway
   r.issued_at = std::chrono::system_clock::now() - std::chrono::seconds(1);
   EXPECT_EQ(ReasonOf(auth.Authenticate("Bearer " + *MintToken(r)).status()), "TOKEN_EXPIRED");
+}
+
+TEST(JwtMinter, RefusesScopesThatDoNotSuitTheRole) {
+  auto r = Request(Role::kCountyBureau);
+  r.region = "";
+  EXPECT_EQ(MintToken(r).status().code(), absl::StatusCode::kInvalidArgument);
+  r = Request(Role::kTeacher);
+  r.school = "21331024";
+  EXPECT_EQ(MintToken(r).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(KeySet, RejectsBadKeyFiles) {

@@ -15,6 +15,10 @@ struct JwtDeleter {
 }  // namespace
 
 absl::StatusOr<std::string> MintToken(const TokenRequest& r) {
+  if (std::string problem = ScopeProblem(r.role, r.region, r.school);
+      r.check_scope && !problem.empty()) {
+    return absl::InvalidArgumentError(problem);
+  }
   jwt_t* raw = nullptr;
   if (jwt_new(&raw) != 0) return absl::InternalError("jwt_new failed");
   std::unique_ptr<jwt_t, JwtDeleter> jwt(raw);

@@ -25,6 +25,9 @@ struct TokenRequest {
   std::chrono::seconds ttl{8 * 3600};
   // Issue time; now when unset (tests set it to make expired tokens).
   std::optional<std::chrono::system_clock::time_point> issued_at;
+  // Refuse scope claims that do not suit the role (ScopeProblem). Tests turn
+  // it off to make tokens the verifier must refuse.
+  bool check_scope = true;
 };
 
 absl::StatusOr<std::string> MintToken(const TokenRequest& request);

@@ -23,13 +23,6 @@ absl::Status Refuse(const char* reason, std::string message) {
       .Zh("身份令牌无效或已过期，请重新登录");
 }
 
-bool AllDigits(std::string_view s) {
-  for (char c : s) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
 // Decodes a base64url JSON segment into a Struct.
 bool DecodeJsonSegment(std::string_view segment, google::protobuf::Struct* out) {
   std::string json;
@@ -129,16 +122,8 @@ absl::StatusOr<Principal> JwtVerifier::Verify(std::string_view token) const {
   p.teacher_id = StringField(claims, "teacher");
   p.expires_at = std::chrono::system_clock::time_point(
       std::chrono::seconds(static_cast<int64_t>(exp)));
-  if (p.role == Role::kCountyBureau &&
-      (p.region_prefix.size() < 2 || p.region_prefix.size() > 6 || !AllDigits(p.region_prefix))) {
-    return Refuse("TOKEN_CLAIMS_INVALID", "county_bureau token needs region: 2-6 digits");
-  }
-  if (p.role == Role::kTownshipHead && (p.region_prefix.size() != 9 || !AllDigits(p.region_prefix))) {
-    return Refuse("TOKEN_CLAIMS_INVALID", "township_head token needs region: the 9-digit township code");
-  }
-  if ((p.role == Role::kSchoolAdmin || p.role == Role::kTeacher) &&
-      (p.school_code.size() != 10 || !AllDigits(p.school_code))) {
-    return Refuse("TOKEN_CLAIMS_INVALID", "school_admin/teacher token needs school: 10 digits");
+  if (std::string problem = ScopeProblem(p.role, p.region_prefix, p.school_code); !problem.empty()) {
+    return Refuse("TOKEN_CLAIMS_INVALID", "JWT scope claims: " + problem);
   }
   return p;
 }

@@ -25,6 +25,34 @@ std::optional<Role> ParseRole(std::string_view name) {
   return std::nullopt;
 }
 
+namespace {
+bool AllDigits(std::string_view s) {
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+}  // namespace
+
+std::string ScopeProblem(Role role, std::string_view region, std::string_view school) {
+  if (!AllDigits(region) || !AllDigits(school)) return "region and school must be digits";
+  switch (role) {
+    case Role::kCountyBureau:
+      if (region.size() < 2 || region.size() > 6) return "county_bureau needs region: 2-6 digits";
+      break;
+    case Role::kTownshipHead:
+      if (region.size() != 9) return "township_head needs region: the 9-digit township code";
+      break;
+    case Role::kSchoolAdmin:
+    case Role::kTeacher:
+      if (school.size() != 10) return "school_admin and teacher need school: 10 digits";
+      break;
+    default:
+      break;
+  }
+  return "";
+}
+
 bool Principal::CoversRegion(std::string_view region) const {
   switch (role) {
     case Role::kProvinceAdmin:

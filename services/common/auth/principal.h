@@ -23,6 +23,12 @@ enum class Role {
 std::string_view RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);
 
+// The scope claims each role needs, checked wherever tokens are made or
+// verified: county_bureau a region prefix of 2–6 digits; township_head the
+// 9-digit township code; school_admin and teacher a 10-digit school code.
+// Returns "" when `region`/`school` suit `role`, else what is wrong.
+std::string ScopeProblem(Role role, std::string_view region, std::string_view school);
+
 struct Principal {
   std::string subject;        // JWT "sub"
   Role role = Role::kTeacher;
