@@ -1,47 +1,54 @@
 #include "token.h"
 
-#include <jwt.h>
-
-#include <algorithm>
 #include <cerrno>
-#include <cstdlib>
+#include <chrono>
 #include <cstring>
 #include <fstream>
-#include <memory>
+#include <optional>
 #include <sstream>
+#include <string_view>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "args.h"
+#include "common/auth/jwt_minter.h"
+#include "common/auth/principal.h"
 
 namespace gongtongctl {
 namespace {
 
-bool AllDigits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(),
-                                   [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); });
+using gongtong::auth::Role;
+using gongtong::auth::ScopeProblem;
+
+// The claim formats come from the suite's one scope rule (ScopeProblem): a
+// region prefix is what a county bureau may be scoped to, a township code what
+// a township head is scoped to, a school code what a school admin is scoped to.
+bool IsRegionPrefix(const std::string& region) {
+  return ScopeProblem(Role::kCountyBureau, region, "").empty();
 }
-
-struct JwtDeleter {
-  void operator()(jwt_t* jwt) const { jwt_free(jwt); }
-};
-struct MallocDeleter {
-  void operator()(char* p) const { std::free(p); }
-};
-
-absl::Status JwtError(const char* what, int rc) {
-  return absl::InternalError(absl::StrCat("libjwt: ", what, ": ", std::strerror(rc)));
+bool IsTownshipCode(const std::string& region) {
+  return ScopeProblem(Role::kTownshipHead, region, "").empty();
+}
+bool IsSchoolCode(const std::string& school) {
+  return ScopeProblem(Role::kSchoolAdmin, "", school).empty();
 }
 
 }  // namespace
 
 const std::vector<std::string>& KnownRoles() {
-  static const std::vector<std::string> kRoles = {kRoleProvinceAdmin, kRoleCountyBureau,
-                                                  kRoleSchoolAdmin, kRoleTeacher, kRoleService,
-                                                  kRoleTownshipHead};
+  // Role's enumerators are 0, 1, 2, ... in order and RoleName answers a name
+  // ParseRole does not know past the last, so the list follows the library.
+  static const std::vector<std::string> kRoles = [] {
+    std::vector<std::string> names;
+    for (int i = 0;; ++i) {
+      const std::string_view name = gongtong::auth::RoleName(static_cast<Role>(i));
+      if (!gongtong::auth::ParseRole(name).has_value()) break;
+      names.emplace_back(name);
+    }
+    return names;
+  }();
   return kRoles;
 }
 
@@ -54,31 +61,35 @@ absl::Status ValidateClaims(const TokenClaims& c) {
     return absl::InvalidArgumentError(
         absl::StrCat("--role is required: one of ", absl::StrJoin(KnownRoles(), ", ")));
   }
-  const std::vector<std::string>& roles = KnownRoles();
-  if (std::find(roles.begin(), roles.end(), c.role) == roles.end()) {
+  const std::optional<Role> role = gongtong::auth::ParseRole(c.role);
+  if (!role.has_value()) {
     return absl::InvalidArgumentError(absl::StrCat("--role=", c.role, ": unknown role; want one of ",
-                                                   absl::StrJoin(roles, ", ")));
+                                                   absl::StrJoin(KnownRoles(), ", ")));
   }
-  if (c.role == kRoleTownshipHead) {
-    if (c.region.size() != 9 || !AllDigits(c.region)) {
+  // The flag-by-flag messages first; the rule itself is ScopeProblem below.
+  if (*role == Role::kTownshipHead) {
+    if (!IsTownshipCode(c.region)) {
       return absl::InvalidArgumentError(
           "role township_head needs --region: the 9-digit township code (county code + 3 digits)");
     }
-  } else if (!c.region.empty() &&
-             (!AllDigits(c.region) || c.region.size() < 2 || c.region.size() > 6)) {
+  } else if (!c.region.empty() && !IsRegionPrefix(c.region)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--region=", c.region, ": want a region-code prefix of 2 to 6 digits (e.g. 331024 for 仙居县, 3310 for all of 台州)"));
   }
-  if (!c.school.empty() && (!AllDigits(c.school) || c.school.size() != 10)) {
+  if (!c.school.empty() && !IsSchoolCode(c.school)) {
     return absl::InvalidArgumentError(
         absl::StrCat("--school=", c.school, ": want a 10-digit school code"));
   }
-  if (c.role == kRoleCountyBureau && c.region.empty()) {
-    return absl::InvalidArgumentError("role county_bureau needs --region (2 to 6 digits)");
-  }
-  if ((c.role == kRoleSchoolAdmin || c.role == kRoleTeacher) && c.school.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("role ", c.role, " needs --school (10-digit school code)"));
+  if (std::string problem = ScopeProblem(*role, c.region, c.school); !problem.empty()) {
+    // What is left is a scope claim the role needs but was not given.
+    if (*role == Role::kCountyBureau && c.region.empty()) {
+      return absl::InvalidArgumentError("role county_bureau needs --region (2 to 6 digits)");
+    }
+    if ((*role == Role::kSchoolAdmin || *role == Role::kTeacher) && c.school.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("role ", c.role, " needs --school (10-digit school code)"));
+    }
+    return absl::InvalidArgumentError(absl::StrCat("--role=", c.role, ": ", problem));
   }
   if (c.ttl_seconds <= 0 || c.ttl_seconds > kMaxTokenTtlSeconds) {
     return absl::InvalidArgumentError(
@@ -130,39 +141,19 @@ absl::StatusOr<std::string> MintToken(const TokenClaims& c, const std::string& p
       !absl::StrContains(private_key_pem, "PRIVATE KEY-----")) {
     return absl::InvalidArgumentError("the key is not a PEM private key (-----BEGIN ... PRIVATE KEY-----)");
   }
-  jwt_t* raw = nullptr;
-  if (int rc = jwt_new(&raw); rc != 0) return JwtError("jwt_new", rc);
-  std::unique_ptr<jwt_t, JwtDeleter> jwt(raw);
-
-  int rc = jwt_set_alg(jwt.get(), JWT_ALG_RS256,
-                       reinterpret_cast<const unsigned char*>(private_key_pem.data()),
-                       static_cast<int>(private_key_pem.size()));
-  if (rc != 0) return JwtError("jwt_set_alg RS256", rc);
-  if ((rc = jwt_add_header(jwt.get(), "kid", c.kid.c_str())) != 0) return JwtError("kid", rc);
-  if ((rc = jwt_add_header(jwt.get(), "typ", "JWT")) != 0) return JwtError("typ", rc);
-
-  const std::pair<const char*, const std::string*> strings[] = {
-      {"iss", &c.issuer}, {"aud", &c.audience}, {"sub", &c.subject}, {"role", &c.role},
-      {"region", &c.region}, {"school", &c.school}, {"teacher", &c.teacher}};
-  for (const auto& [name, value] : strings) {
-    if (value->empty()) continue;
-    if ((rc = jwt_add_grant(jwt.get(), name, value->c_str())) != 0) return JwtError(name, rc);
-  }
-  const std::pair<const char*, int64_t> times[] = {
-      {"iat", now_unix}, {"nbf", now_unix}, {"exp", now_unix + c.ttl_seconds}};
-  for (const auto& [name, value] : times) {
-    if ((rc = jwt_add_grant_int(jwt.get(), name, static_cast<long>(value))) != 0) {
-      return JwtError(name, rc);
-    }
-  }
-  errno = 0;
-  std::unique_ptr<char, MallocDeleter> encoded(jwt_encode_str(jwt.get()));
-  if (encoded == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "cannot sign with RS256: is the key an RSA private key in PEM form?",
-        errno != 0 ? absl::StrCat(" (", std::strerror(errno), ")") : std::string()));
-  }
-  return std::string(encoded.get());
+  gongtong::auth::TokenRequest request;
+  request.private_key_pem = private_key_pem;
+  request.kid = c.kid;
+  request.issuer = c.issuer;
+  request.audience = c.audience;
+  request.subject = c.subject;
+  request.role = *gongtong::auth::ParseRole(c.role);  // ValidateClaims knows it
+  request.region = c.region;
+  request.school = c.school;
+  request.teacher = c.teacher;
+  request.ttl = std::chrono::seconds(c.ttl_seconds);
+  request.issued_at = std::chrono::system_clock::time_point(std::chrono::seconds(now_unix));
+  return gongtong::auth::MintToken(request);
 }
 
 absl::StatusOr<std::string> ReadFileContents(const std::string& path) {

@@ -1,6 +1,7 @@
-// `token`: minting RS256 JWTs for the dev stack with libjwt. Production
-// tokens come from the province's identity provider; this exists so that
-// developers and tests can act as any role.
+// `token`: minting RS256 JWTs for the dev stack with the suite's own minter
+// (common/auth/jwt_minter.h). Production tokens come from the province's
+// identity provider; this exists so that developers and tests can act as any
+// role.
 #pragma once
 
 #include <cstdint>
@@ -15,13 +16,7 @@ namespace gongtongctl {
 inline constexpr int64_t kDefaultTokenTtlSeconds = 28800;  // 8 hours
 inline constexpr int64_t kMaxTokenTtlSeconds = 31 * 86400;
 
-// The roles of the suite and the claims that scope them.
-inline constexpr char kRoleProvinceAdmin[] = "province_admin";
-inline constexpr char kRoleCountyBureau[] = "county_bureau";  // needs region
-inline constexpr char kRoleSchoolAdmin[] = "school_admin";    // needs school
-inline constexpr char kRoleTeacher[] = "teacher";             // needs school
-inline constexpr char kRoleService[] = "service";
-inline constexpr char kRoleTownshipHead[] = "township_head";  // needs region: 9-digit township code
+// The names of the suite's roles (gongtong::auth::Role), for messages.
 const std::vector<std::string>& KnownRoles();
 
 struct TokenClaims {
@@ -45,12 +40,14 @@ struct TokenCommand {
 // --region, --school, --teacher, --ttl) and validates them.
 absl::StatusOr<TokenCommand> ParseTokenCommand(const std::vector<std::string>& args);
 
-// Checks required claims, the role, and the scope each role needs.
+// Checks required claims, the role, the scope each role needs (the suite's
+// ScopeProblem rule, reported by flag) and the TTL cap.
 absl::Status ValidateClaims(const TokenClaims& claims);
 
-// Signs the claims with RS256: header {alg, typ: JWT, kid}; claims iss, aud,
-// sub, iat = nbf = now, exp = now + ttl, role, and region / school / teacher
-// when set.
+// Validates the claims, checks the key looks like a PEM private key, and signs
+// with gongtong::auth::MintToken (RS256): header {alg, typ: JWT, kid}; claims
+// iss, aud, sub, iat = nbf = now, exp = now + ttl, role, and region / school /
+// teacher when set.
 absl::StatusOr<std::string> MintToken(const TokenClaims& claims,
                                       const std::string& private_key_pem, int64_t now_unix);
 
