@@ -30,6 +30,7 @@ class ReadThroughCache {
  public:
   using Loader = std::function<absl::StatusOr<std::string>()>;
 
+  // A ttl of 0 disables the cache: every Get loads (for measurements).
   ReadThroughCache(redis::ClientPool* redis, std::chrono::seconds ttl);
 
   absl::StatusOr<std::string> Get(const std::string& key, const Loader& load);

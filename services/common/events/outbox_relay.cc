@@ -85,6 +85,7 @@ void OutboxRelay::Housekeep() {
   absl::Status s = pool_->Transact([&](pqxx::work& tx) {
     tx.exec_params("DELETE FROM outbox WHERE published_at < now() - make_interval(hours => $1)",
                    static_cast<int>(options_.keep_published.count()));
+    tx.exec("DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'");
     for (const auto& row : tx.exec("SELECT DISTINCT stream FROM outbox")) {
       streams.insert(row[0].as<std::string>());
     }

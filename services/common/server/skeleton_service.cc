@@ -36,7 +36,8 @@ absl::Status NotBuiltYet(const std::string& method) {
 
 void RouteAllMethodsToEdge(
     const std::string& full_name, RpcEdge* edge,
-    const std::function<void(int index, grpc::internal::MethodHandler* handler)>& mark) {
+    const std::function<void(int index, grpc::internal::MethodHandler* handler)>& mark,
+    const std::set<std::string>& implemented) {
   const auto* service =
       google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(full_name);
   if (service == nullptr) {  // the proto library was not linked whole: a build error
@@ -46,6 +47,7 @@ void RouteAllMethodsToEdge(
   for (int i = 0; i < service->method_count(); ++i) {
     const auto* m = service->method(i);
     const std::string name = m->name();
+    if (implemented.count(name) > 0) continue;
     if (!m->client_streaming() && !m->server_streaming()) {
       mark(i, new grpc::internal::CallbackUnaryHandler<ByteBuffer, ByteBuffer>(
                   [edge, name](CallbackServerContext* ctx, const ByteBuffer*, ByteBuffer*) {

@@ -7,6 +7,7 @@
 // A service replaces this with its own wiring when its issue is built.
 
 #include <memory>
+#include <set>
 #include <string>
 
 #include "common/server/service_main.h"
@@ -17,11 +18,14 @@ namespace gongtong {
 // The status every skeleton method answers after authentication.
 absl::Status NotBuiltYet(const std::string& method);
 
-// Marks every method of `service` (named `full_name`) as answered by the
-// edge with NotBuiltYet. `mark` is the service's protected MarkMethodRawCallback.
+// Marks every method of `service` (named `full_name`) except those in
+// `implemented` as answered by the edge with NotBuiltYet. `mark` is the
+// service's protected MarkMethodRawCallback. A service that implements some
+// of its methods calls this in its constructor.
 void RouteAllMethodsToEdge(
     const std::string& full_name, RpcEdge* edge,
-    const std::function<void(int index, grpc::internal::MethodHandler* handler)>& mark);
+    const std::function<void(int index, grpc::internal::MethodHandler* handler)>& mark,
+    const std::set<std::string>& implemented = {});
 
 template <typename GeneratedService>
 int RunSkeletonService(ServiceDefinition def, int argc, char** argv) {
