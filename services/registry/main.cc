@@ -1,17 +1,56 @@
-// gongtong-registry: wiring only. Business RPCs arrive with issue 3; until
-// then the skeleton answers UNIMPLEMENTED for each of them.
-#include "common/server/skeleton_service.h"
-#include "gongtong/registry/v1/registry_service.grpc.pb.h"
+// gongtong-registry: wiring only. Schools and the change feed are built
+// (issue 3, in progress); every other RegistryService method answers
+// UNIMPLEMENTED after authentication.
+#include "absl/strings/match.h"
+#include "common/cache/read_through_cache.h"
+#include "common/events/event.h"
+#include "common/events/stream_consumer.h"
+#include "common/server/service_main.h"
+#include "registry/rpc/registry_service.h"
+#include "registry/storage/change_log.h"
 
 namespace gongtong::pg {
 const std::vector<Migration>& RegistryMigrations();
 }  // namespace gongtong::pg
 
+namespace {
+
+using namespace gongtong;
+
+absl::Status Wire(ServiceRuntime& rt) {
+  auto* schools = rt.Own(std::make_unique<registry::SchoolStore>(rt.pool));
+  auto* feed = rt.Own(std::make_unique<registry::ChangeFeed>(rt.pool));
+  auto* cache = rt.Own(std::make_unique<cache::ReadThroughCache>(
+      rt.redis_pool, std::chrono::seconds(rt.config->GetInt("cache_ttl_s"))));
+  rt.host->AddService(rt.Own(std::make_unique<registry::RegistryServiceImpl>(rt.edge, schools, feed, cache)));
+
+  // Every replica's cache stays correct: changes committed anywhere (even by
+  // a writer that died before invalidating) invalidate through the stream.
+  events::ConsumerOptions options;
+  options.stream = registry::kRegistryStream;
+  options.group = "registry-cache";
+  options.consumer_name = rt.config->Get("instance");
+  rt.host->AddBackgroundTask(rt.Own(std::make_unique<events::StreamConsumer>(
+      rt.pool, rt.redis, options, [cache](pqxx::work&, const events::EventEnvelope& e) -> absl::Status {
+        if (e.aggregate_type() == "school" && absl::StartsWith(e.aggregate_id(), "schools/")) {
+          return cache->Invalidate(registry::SchoolCacheKey(e.aggregate_id().substr(8)));
+        }
+        return absl::OkStatus();
+      })));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  gongtong::ServiceDefinition def;
+  ServiceDefinition def;
   def.name = "registry";
   def.default_port = 50051;
   def.grpc_service = "gongtong.registry.v1.RegistryService";
-  def.migrations = &gongtong::pg::RegistryMigrations();
-  return gongtong::RunSkeletonService<gongtong::registry::v1::RegistryService>(def, argc, argv);
+  def.migrations = &pg::RegistryMigrations();
+  def.extra_keys.push_back({"cache_ttl_s", "300", false,
+                            "seconds a school stays in the Redis cache; 0 disables the cache",
+                            config::IntIn(0, 86400)});
+  def.wire = Wire;
+  return RunService(def, argc, argv);
 }
