@@ -130,7 +130,7 @@ first_method() { # first_method AREA
     }' <<<"$list_out"
 }
 declare -A METHOD=([registry]=gongtong.registry.v1.RegistryService/GetSchool)
-declare -A BODY=([registry]='{"name":"schools/3310240001"}')
+declare -A BODY=([registry]='{"name":"schools/2133102401"}')
 for svc in scheduling booking assessment; do
   m=$(first_method "$svc")
   [[ -n $m ]] && METHOD[$svc]=$m && BODY[$svc]='{}'

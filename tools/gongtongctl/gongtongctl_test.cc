@@ -99,9 +99,9 @@ TEST(ParseInvocation, GlobalFlagsAfterTheCommandAndPassThrough) {
   EXPECT_DOUBLE_EQ(inv->global.timeout_seconds, 2.5);
   EXPECT_EQ(inv->global.request_id, "req-1");
 
-  inv = ParseInvocation({"token", "--role=teacher", "--school", "3310240001"}, FakeEnv({}));
+  inv = ParseInvocation({"token", "--role=teacher", "--school", "2133102401"}, FakeEnv({}));
   ASSERT_TRUE(inv.ok()) << inv.status();
-  EXPECT_EQ(inv->args, (std::vector<std::string>{"--role=teacher", "--school", "3310240001"}));
+  EXPECT_EQ(inv->args, (std::vector<std::string>{"--role=teacher", "--school", "2133102401"}));
 
   inv = ParseInvocation({"call", "--", "--timeout=3"}, FakeEnv({}));
   ASSERT_TRUE(inv.ok()) << inv.status();

@@ -75,8 +75,8 @@ Examples (the dev stack: `scripts/dev up`, then `source .run/env`):
   gongtongctl list gongtong.registry.v1.RegistryService
   gongtongctl describe gongtong.registry.v1.RegistryService/GetSchool
   gongtongctl --addr=$GONGTONG_ADDR_REGISTRY call gongtong.registry.v1.RegistryService/GetSchool \
-      '{"name": "schools/3310240001"}'
-  echo '{"name": "schools/3310240001"}' | gongtongctl --request-id=demo-1 call RegistryService/GetSchool -
+      '{"name": "schools/2133102401"}'
+  echo '{"name": "schools/2133102401"}' | gongtongctl --request-id=demo-1 call RegistryService/GetSchool -
   export GONGTONG_TOKEN=$(gongtongctl token --key=.run/keys/dev-2026-11.key --kid=dev-2026-11 \
       --iss=gongtong-dev --aud=gongtong --sub=dev-county-bureau-3310 --role=county_bureau --region=3310)
   gongtongctl --timeout=300 call gongtong.registry.v1.RegistryService/ImportRows - < import.ndjson
