@@ -41,7 +41,7 @@ class RegistryServer {
         edge_(&authenticator_, &executor_),
         schools_(&pool_),
         feed_(&pool_),
-        service_(&edge_, &schools_, &feed_, &cache_) {
+        service_(&edge_, RegistryStores{&schools_, &feed_, &cache_}) {
     EXPECT_TRUE(pool_.WithConnection([&](pqxx::connection& c) {
       return pg::ApplyMigrations(c, pool_.schema(), {&pg::CommonMigrations(), &pg::RegistryMigrations()}).status();
     }).ok());

@@ -6,6 +6,8 @@
 // domain rules and the stores.
 
 #include <memory>
+#include <set>
+#include <string>
 
 #include "common/cache/read_through_cache.h"
 #include "common/server/rpc_edge.h"
@@ -20,10 +22,25 @@ namespace rv1 = gongtong::registry::v1;
 // Key of a school in the read-through cache.
 std::string SchoolCacheKey(const std::string& code);
 
+// The stores the service reads and writes (not owned).
+struct RegistryStores {
+  SchoolStore* schools = nullptr;
+  ChangeFeed* changes = nullptr;
+  cache::ReadThroughCache* cache = nullptr;
+  // ---- stores of further families go here ----
+};
+
+// Methods implemented by each family's file (rpc/<family>_methods.cc); the
+// rest answer UNIMPLEMENTED after authentication.
+const std::set<std::string>& SchoolMethodNames();
+const std::set<std::string>& CommunityMethodNames();
+const std::set<std::string>& CalendarMethodNames();
+
 class RegistryServiceImpl final : public rv1::RegistryService::CallbackService {
  public:
-  RegistryServiceImpl(RpcEdge* edge, SchoolStore* schools, ChangeFeed* changes,
-                      cache::ReadThroughCache* cache);
+  RegistryServiceImpl(RpcEdge* edge, RegistryStores stores);
+
+  // ---- schools (rpc/school_methods.cc) ----
 
   grpc::ServerUnaryReactor* GetSchool(grpc::CallbackServerContext* ctx, const rv1::GetSchoolRequest* req,
                                       rv1::School* resp) override;
@@ -37,8 +54,14 @@ class RegistryServiceImpl final : public rv1::RegistryService::CallbackService {
                                          rv1::School* resp) override;
   grpc::ServerUnaryReactor* UndeleteSchool(grpc::CallbackServerContext* ctx,
                                            const rv1::UndeleteSchoolRequest* req, rv1::School* resp) override;
+
+  // ---- change feed (rpc/registry_service.cc) ----
   grpc::ServerUnaryReactor* ListChanges(grpc::CallbackServerContext* ctx, const rv1::ListChangesRequest* req,
                                         rv1::ListChangesResponse* resp) override;
+
+  // ---- communities, pairings, Party organisations (rpc/community_methods.cc) ----
+
+  // ---- calendars and bell schedules (rpc/calendar_methods.cc) ----
 
  private:
   absl::StatusOr<rv1::School> ReadSchool(const std::string& code, pg::Deadline deadline);
@@ -48,6 +71,7 @@ class RegistryServiceImpl final : public rv1::RegistryService::CallbackService {
   SchoolStore* schools_;
   ChangeFeed* changes_;
   cache::ReadThroughCache* cache_;
+  RegistryStores stores_;
 };
 
 }  // namespace gongtong::registry
