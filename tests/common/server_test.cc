@@ -111,6 +111,7 @@ TEST(Server, HealthFollowsPostgres) {
   EXPECT_EQ(server.Health("gongtong.testing.v1.EchoService"), "NOT_SERVING");
   EXPECT_EQ(server.Health("postgres"), "NOT_SERVING");
   EXPECT_EQ(server.Health("redis"), "SERVING");  // named separately
+  EXPECT_EQ(server.Health("liveness"), "SERVING");  // alive: no restart for a DB outage
   LocalPostgres::Shared().Start();
   EXPECT_TRUE(WaitForHealth(server, "", "SERVING"));
   EXPECT_EQ(server.Health("postgres"), "SERVING");

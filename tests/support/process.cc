@@ -53,6 +53,8 @@ ServiceProcess::~ServiceProcess() {
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);
   }
+  const std::string dir = log_path_.substr(0, log_path_.rfind('/'));
+  std::system(("rm -rf '" + dir + "'").c_str());
 }
 
 void ServiceProcess::Signal(int sig) { kill(pid_, sig); }

@@ -44,8 +44,10 @@ TestAuth& TestAuth::Shared() {
   static TestAuth* auth = [] {
     auto* a = new TestAuth();
     a->keys = GenerateRsaKeyPair();
-    a->key_file = MakeTempDir("keys") + "/keys.json";
+    static const std::string dir = MakeTempDir("keys");
+    a->key_file = dir + "/keys.json";
     std::ofstream(a->key_file) << KeyFileJson(a->kid, a->keys.public_pem);
+    std::atexit([] { std::system(("rm -rf '" + dir + "'").c_str()); });
     return a;
   }();
   return *auth;

@@ -25,6 +25,7 @@ void HealthMonitor::Publish(bool pg_ok, bool redis_ok) {
   for (const auto& name : service_names_) health_->SetServingStatus(name, pg_ok);
   health_->SetServingStatus("postgres", pg_ok);
   health_->SetServingStatus("redis", redis_ok);
+  health_->SetServingStatus("liveness", true);
   if (last_pg_ != static_cast<int>(pg_ok)) {
     (pg_ok ? log::Info : log::Error)(pg_ok ? "postgres reachable: SERVING" : "postgres unreachable: NOT_SERVING", {});
   }
@@ -44,7 +45,8 @@ bool HealthMonitor::ProbeNow() {
 
 void HealthMonitor::MarkDraining() {
   draining_ = true;
-  health_->SetServingStatus(false);  // every name, overall included
+  health_->SetServingStatus(false);  // every name, overall included…
+  health_->SetServingStatus("liveness", true);  // …but the process is alive
 }
 
 std::chrono::milliseconds HealthMonitor::RunOnce() {

@@ -2,7 +2,11 @@
 // Keeps the standard grpc.health.v1 statuses true to the dependencies:
 //   ""                      (overall) and every name in `service_names`:
 //                           SERVING iff PostgreSQL answers SELECT 1;
-//   "postgres", "redis":    each dependency on its own.
+//   "postgres", "redis":    each dependency on its own;
+//   "liveness":             SERVING while the process can answer at all, even
+//                           with PostgreSQL down and while draining — for a
+//                           liveness probe that must not restart pods over a
+//                           database outage.
 // Redis down alone keeps the service SERVING: events wait in the outbox and
 // reads bypass the cache, so nothing is lost; the "redis" status shows it.
 // Probes every `interval`; a transition is logged once.
