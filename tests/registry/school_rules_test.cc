@@ -64,6 +64,14 @@ INSTANTIATE_TEST_SUITE_P(
             {"school.school_code", "school.region_code", "school.display_name"}}),
     [](const auto& info) { return info.param.name; });
 
+TEST(SchoolCodeMessages, AreInBothLanguages) {
+  for (const char* code : {"123", "9933000101", "2199000101"}) {
+    EXPECT_FALSE(SchoolCodeProblem(code).empty()) << code;
+    EXPECT_NE(SchoolCodeProblemZh(code).find("学校标识码"), std::string::npos) << code;
+  }
+  EXPECT_TRUE(SchoolCodeProblemZh("2133102401").empty());
+}
+
 TEST(SchoolTypes, StagesFollowTheType) {
   EXPECT_EQ(StagesOfType("211"), std::vector<SchoolStage>{SCHOOL_STAGE_PRIMARY});
   EXPECT_EQ(StagesOfType("312"), (std::vector<SchoolStage>{SCHOOL_STAGE_PRIMARY, SCHOOL_STAGE_JUNIOR_MIDDLE}));

@@ -76,6 +76,18 @@ std::string SchoolCodeProblem(std::string_view code) {
   return "";
 }
 
+std::string SchoolCodeProblemZh(std::string_view code) {
+  if (code.size() != 10 || !AllDigits(code)) return "学校标识码须为10位数字";
+  if (!IsKnownCategory(code.substr(0, 2))) {
+    return absl::StrCat("学校标识码的类别 ", Absl(code.substr(0, 2)),
+                        " 无效（11 幼儿园、21 小学、31 初中、34 高中）");
+  }
+  if (!IsProvinceCode(code.substr(2, 2))) {
+    return absl::StrCat("学校标识码的省份代码 ", Absl(code.substr(2, 2)), " 不是有效的省级行政区划代码");
+  }
+  return "";
+}
+
 std::string RegionCodeProblem(std::string_view region) {
   if (region.size() != 6 || !AllDigits(region)) return "must be 6 digits (GB/T 2260)";
   if (!IsProvinceCode(region.substr(0, 2))) return "does not start with a GB/T 2260 province code";
@@ -93,7 +105,7 @@ std::vector<Violation> SchoolViolations(const School& s, const std::string& pref
     v.push_back({prefix + "." + field, std::move(description), std::move(zh)});
   };
   const std::string code_problem = SchoolCodeProblem(s.school_code());
-  if (!code_problem.empty()) add("school_code", code_problem, "学校标识码无效：" + code_problem);
+  if (!code_problem.empty()) add("school_code", code_problem, SchoolCodeProblemZh(s.school_code()));
   const std::string region_problem = RegionCodeProblem(s.region_code());
   if (!region_problem.empty()) add("region_code", region_problem, "行政区划代码无效");
   if (!s.township_code().empty() &&

@@ -28,8 +28,10 @@ struct Violation {
   std::string zh;
 };
 
-// "" when `code` is a well-formed school code, else why not.
+// "" when `code` is a well-formed school code, else why not (in English;
+// SchoolCodeProblemZh says the same in Chinese).
 std::string SchoolCodeProblem(std::string_view code);
+std::string SchoolCodeProblemZh(std::string_view code);
 // "" when `region` is a 6-digit code in a GB/T 2260 province.
 std::string RegionCodeProblem(std::string_view region);
 // True for a province code of GB/T 2260 ("11" … "82").
