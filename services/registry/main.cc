@@ -22,8 +22,9 @@ absl::Status Wire(ServiceRuntime& rt) {
   auto* feed = rt.Own(std::make_unique<registry::ChangeFeed>(rt.pool));
   auto* cache = rt.Own(std::make_unique<cache::ReadThroughCache>(
       rt.redis_pool, std::chrono::seconds(rt.config->GetInt("cache_ttl_s"))));
-  rt.host->AddService(rt.Own(std::make_unique<registry::RegistryServiceImpl>(
-      rt.edge, registry::RegistryStores{schools, feed, cache})));
+  registry::RegistryStores stores{schools, feed, cache};
+  stores.pool = rt.pool;
+  rt.host->AddService(rt.Own(std::make_unique<registry::RegistryServiceImpl>(rt.edge, stores)));
 
   // Every replica's cache stays correct: changes committed anywhere (even by
   // a writer that died before invalidating) invalidate through the stream.

@@ -31,6 +31,12 @@ using Stub = rv1::RegistryService::Stub;
 
 class RegistryServer {
  public:
+  RegistryStores SchoolsOnly() {
+    RegistryStores stores{&schools_, &feed_, &cache_};
+    stores.pool = &pool_;
+    return stores;
+  }
+
   RegistryServer()
       : pool_({LocalPostgres::Shared().dsn(), UniqueSchema("reg"), 4}),
         redis_(LocalRedis::Shared().options(), 4),
@@ -41,7 +47,7 @@ class RegistryServer {
         edge_(&authenticator_, &executor_),
         schools_(&pool_),
         feed_(&pool_),
-        service_(&edge_, RegistryStores{&schools_, &feed_, &cache_}) {
+        service_(&edge_, SchoolsOnly()) {
     EXPECT_TRUE(pool_.WithConnection([&](pqxx::connection& c) {
       return pg::ApplyMigrations(c, pool_.schema(), {&pg::CommonMigrations(), &pg::RegistryMigrations()}).status();
     }).ok());
@@ -424,6 +430,154 @@ TEST_F(Registry, MethodsNotBuiltYetAuthenticateThenAnswerUnimplemented) {
   grpc::ClientContext anonymous;
   EXPECT_EQ(stub()->GetCommunity(&anonymous, req, &out).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(Call(&Stub::GetCommunity, stub(), req, &out).error_code(), grpc::StatusCode::UNIMPLEMENTED);
+}
+
+
+// ---- bulk import (ImportRows) ----
+
+struct ImportRun {
+  grpc::Status status;
+  std::vector<rv1::RowResult> results;
+  rv1::ImportSummary summary;
+};
+
+ImportRun Import(Stub* stub, const rv1::ImportHeader& header, const std::vector<std::string>& rows,
+                 const Caller& caller = kProvince, int batch_size = 500) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + 60s);
+  ctx.AddMetadata("authorization", "Bearer " + Token(caller));
+  auto stream = stub->ImportRows(&ctx);
+  ImportRun run;
+  rv1::ImportRowsRequest req;
+  *req.mutable_header() = header;
+  stream->Write(req);
+  rv1::ImportRowsResponse resp;
+  for (size_t i = 0; i < rows.size(); i += batch_size) {
+    req.Clear();
+    for (size_t j = i; j < std::min(rows.size(), i + batch_size); ++j) {
+      auto* row = req.mutable_batch()->add_rows();
+      row->set_row_number(static_cast<int64_t>(j) + 2);  // line 1 is the CSV header
+      row->set_text(rows[j]);
+    }
+    if (!stream->Write(req)) break;
+    if (!stream->Read(&resp)) break;
+    for (const auto& r : resp.batch_result().results()) run.results.push_back(r);
+  }
+  stream->WritesDone();
+  while (stream->Read(&resp)) {
+    if (resp.has_summary()) run.summary = resp.summary();
+  }
+  run.status = stream->Finish();
+  return run;
+}
+
+rv1::ImportHeader CsvHeader(std::vector<std::string> columns) {
+  rv1::ImportHeader h;
+  h.set_entity(rv1::IMPORT_ENTITY_SCHOOL);
+  h.set_format(rv1::IMPORT_FORMAT_CSV);
+  for (auto& c : columns) h.add_columns(c);
+  h.set_source_name("仙居县学校名册.csv");
+  return h;
+}
+
+const std::vector<std::string> kAllColumns = {"school_code", "display_name", "region_code", "urban_rural_category",
+                                              "school_type_code"};
+
+TEST_F(Registry, ImportCreatesEveryRowThenARerunIsANoOp) {
+  std::vector<std::string> rows;
+  for (int i = 0; i < 2000; ++i) {
+    rows.push_back(Code("21", 10000 + i) + ",\"导入小学 " + std::to_string(i) + "\",331082,220,211");
+  }
+  const int64_t before = Changes();
+  ImportRun first = Import(stub(), CsvHeader(kAllColumns), rows);
+  ASSERT_TRUE(first.status.ok()) << first.status.error_message();
+  ASSERT_EQ(first.results.size(), rows.size());
+  EXPECT_EQ(first.summary.created(), 2000);
+  EXPECT_EQ(first.summary.rejected(), 0);
+  EXPECT_EQ(Changes(), before + 2000);
+  EXPECT_EQ(first.results.front().row_number(), 2);  // the client's line numbers
+  ImportRun again = Import(stub(), CsvHeader(kAllColumns), rows);
+  ASSERT_TRUE(again.status.ok());
+  EXPECT_EQ(again.summary.unchanged(), 2000);
+  EXPECT_EQ(Changes(), before + 2000);  // nothing written the second time
+}
+
+TEST_F(Registry, ARejectedRowChangesNothingAndTheOthersApply) {
+  const std::string good1 = Code("21", 13001), good2 = Code("21", 13002);
+  std::vector<std::string> rows = {
+      good1 + ",好小学一,331024,220,211",
+      "2133,坏小学,331024,220,211",                 // code too short
+      Code("21", 13003) + ",坏小学,520627,220,211",  // province 33 vs region 52
+      Code("21", 13004) + ",\"未闭合,331024,220,211",  // broken CSV
+      good2 + ",好小学二,331024,村庄,211",           // bad urban-rural value
+  };
+  ImportRun run = Import(stub(), CsvHeader(kAllColumns), rows);
+  ASSERT_TRUE(run.status.ok()) << run.status.error_message();
+  ASSERT_EQ(run.results.size(), 5u);
+  EXPECT_EQ(run.results[0].outcome(), rv1::ROW_OUTCOME_CREATED);
+  EXPECT_EQ(run.results[1].outcome(), rv1::ROW_OUTCOME_REJECTED);
+  EXPECT_EQ(run.results[1].field(), "school_code");
+  EXPECT_EQ(run.results[1].code(), google::rpc::INVALID_ARGUMENT);
+  EXPECT_EQ(run.results[2].field(), "school_code");
+  EXPECT_EQ(run.results[3].field(), "text");
+  EXPECT_EQ(run.results[4].field(), "urban_rural_category");
+  EXPECT_EQ(run.summary.created(), 1);
+  EXPECT_EQ(run.summary.rejected(), 4);
+  EXPECT_EQ(server_->Count("SELECT count(*) FROM schools WHERE school_code IN ('" + good2 + "', '" +
+                           Code("21", 13003) + "')"),
+            0);
+}
+
+TEST_F(Registry, ImportUpdatesOnlyTheListedColumns) {
+  rv1::School s = Create(NewSchool(Code("21", 14001)));
+  ImportRun run = Import(stub(), CsvHeader({"school_code", "display_name"}), {s.school_code() + ",仙居县新名小学"});
+  ASSERT_TRUE(run.status.ok()) << run.status.error_code() << " " << run.status.error_message();
+  ASSERT_EQ(run.results.size(), 1u);
+  EXPECT_EQ(run.results[0].outcome(), rv1::ROW_OUTCOME_UPDATED);
+  rv1::GetSchoolRequest get;
+  get.set_name(s.name());
+  rv1::School after;
+  ASSERT_TRUE(Call(&Stub::GetSchool, stub(), get, &after).ok());
+  EXPECT_EQ(after.display_name(), "仙居县新名小学");
+  EXPECT_EQ(after.region_code(), s.region_code());  // not listed: kept
+  ASSERT_EQ(after.former_names_size(), 1);
+}
+
+TEST_F(Registry, ImportJsonRowsAndDryRun) {
+  const std::string code = Code("21", 15001);
+  rv1::ImportHeader h;
+  h.set_entity(rv1::IMPORT_ENTITY_SCHOOL);
+  h.set_format(rv1::IMPORT_FORMAT_JSON);
+  h.set_dry_run(true);
+  const std::string row = "{\"schoolCode\":\"" + code +
+                          "\",\"displayName\":\"试运行小学\",\"regionCode\":\"331024\",\"urbanRuralCategory\":"
+                          "\"URBAN_RURAL_CATEGORY_VILLAGE\",\"schoolTypeCode\":\"211\"}";
+  ImportRun dry = Import(stub(), h, {row, "{\"colour\":\"red\"}"});
+  ASSERT_TRUE(dry.status.ok()) << dry.status.error_message();
+  EXPECT_EQ(dry.results[0].outcome(), rv1::ROW_OUTCOME_CREATED);
+  EXPECT_EQ(dry.results[1].outcome(), rv1::ROW_OUTCOME_REJECTED);  // unknown JSON field
+  EXPECT_TRUE(dry.summary.dry_run());
+  EXPECT_EQ(server_->Count("SELECT count(*) FROM schools WHERE school_code = '" + code + "'"), 0);
+  h.set_dry_run(false);
+  ImportRun real = Import(stub(), h, {row});
+  EXPECT_EQ(real.summary.created(), 1);
+}
+
+TEST_F(Registry, ImportStreamErrorsAndScope) {
+  ImportRun unknown = Import(stub(), CsvHeader({"school_code", "colour"}), {});
+  EXPECT_EQ(unknown.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  ImportRun teacher = Import(stub(), CsvHeader(kAllColumns), {}, Caller{auth::Role::kTeacher, "", Code("21", 1)});
+  EXPECT_EQ(teacher.status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  rv1::ImportHeader classes = CsvHeader({"school_code"});
+  classes.set_entity(rv1::IMPORT_ENTITY_SCHOOL_CLASS);
+  EXPECT_EQ(Import(stub(), classes, {}).status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  // A county bureau's row outside its region is a rejected row, not a stream error.
+  ImportRun county = Import(stub(), CsvHeader(kAllColumns),
+                            {Code("21", 16001) + ",县外小学,330102,111,211", Code("21", 16002) + ",县内小学,331024,220,211"},
+                            Caller{auth::Role::kCountyBureau, "3310", ""});
+  ASSERT_TRUE(county.status.ok());
+  EXPECT_EQ(county.results[0].code(), google::rpc::PERMISSION_DENIED);
+  EXPECT_EQ(county.results[1].outcome(), rv1::ROW_OUTCOME_CREATED);
 }
 
 }  // namespace

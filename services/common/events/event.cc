@@ -38,7 +38,7 @@ EventEnvelope MakeEvent(const std::string& producer, const std::string& aggregat
   return e;
 }
 
-void AppendToOutbox(pqxx::work& tx, const std::string& stream, const EventEnvelope& event) {
+void AppendToOutbox(pqxx::transaction_base& tx, const std::string& stream, const EventEnvelope& event) {
   const std::string bytes = event.SerializeAsString();
   tx.exec_params(
       "INSERT INTO outbox (event_id, stream, event_type, aggregate_id, envelope) "

@@ -27,6 +27,6 @@ EventEnvelope MakeEvent(const std::string& producer, const std::string& aggregat
 
 // Writes `event` to the outbox of the transaction's schema. Call it in the
 // same transaction as the change it describes: both commit or neither.
-void AppendToOutbox(pqxx::work& tx, const std::string& stream, const EventEnvelope& event);
+void AppendToOutbox(pqxx::transaction_base& tx, const std::string& stream, const EventEnvelope& event);
 
 }  // namespace gongtong::events

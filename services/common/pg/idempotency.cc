@@ -14,7 +14,7 @@ std::string Fingerprint(const std::string& bytes) {
   return absl::StrFormat("%016x:%d", h, bytes.size());
 }
 
-absl::StatusOr<std::optional<std::string>> ClaimRequest(pqxx::work& tx, const std::string& method,
+absl::StatusOr<std::optional<std::string>> ClaimRequest(pqxx::transaction_base& tx, const std::string& method,
                                                         const std::string& request_id,
                                                         const std::string& fingerprint) {
   if (request_id.empty()) return std::optional<std::string>();
@@ -39,7 +39,7 @@ absl::StatusOr<std::optional<std::string>> ClaimRequest(pqxx::work& tx, const st
   return std::optional<std::string>(response.str());
 }
 
-void RecordResponse(pqxx::work& tx, const std::string& method, const std::string& request_id,
+void RecordResponse(pqxx::transaction_base& tx, const std::string& method, const std::string& request_id,
                     const std::string& response) {
   if (request_id.empty()) return;
   tx.exec_params("UPDATE idempotency_keys SET response = $3 WHERE method = $1 AND request_id = $2",

@@ -24,11 +24,11 @@ namespace gongtong::pg {
 // The stored answer of an earlier call with this request_id and the same
 // fingerprint; nullopt when this call is the first. INVALID_ARGUMENT
 // (field request_id) when the id was used for a different request.
-absl::StatusOr<std::optional<std::string>> ClaimRequest(pqxx::work& tx, const std::string& method,
+absl::StatusOr<std::optional<std::string>> ClaimRequest(pqxx::transaction_base& tx, const std::string& method,
                                                         const std::string& request_id,
                                                         const std::string& fingerprint);
 
-void RecordResponse(pqxx::work& tx, const std::string& method, const std::string& request_id,
+void RecordResponse(pqxx::transaction_base& tx, const std::string& method, const std::string& request_id,
                     const std::string& response);
 
 // A fingerprint of a request message's bytes (deterministic serialization).

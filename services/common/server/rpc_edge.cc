@@ -58,6 +58,21 @@ absl::Status RpcEdge::AuthenticateOnly(grpc::CallbackServerContext* ctx) {
   return authenticator_->Authenticate(Metadata(ctx, "authorization")).status();
 }
 
+absl::StatusOr<CallContext> RpcEdge::BeginStream(grpc::CallbackServerContext* ctx) {
+  if (draining_) {
+    return ErrorBuilder(absl::StatusCode::kUnavailable, "SERVER_DRAINING")
+        .Message("server is shutting down; retry on another replica")
+        .Zh("服务正在重启，请稍后重试");
+  }
+  CallContext call;
+  call.server_context = ctx;
+  call.deadline = ctx->deadline();
+  call.correlation_id = Metadata(ctx, kRequestIdKey);
+  if (call.correlation_id.empty() || call.correlation_id.size() > 128) call.correlation_id = events::NewEventId();
+  GT_ASSIGN_OR_RETURN(call.principal, authenticator_->Authenticate(Metadata(ctx, "authorization")));
+  return call;
+}
+
 grpc::ServerUnaryReactor* RpcEdge::Unary(grpc::CallbackServerContext* ctx, const char* method,
                                          Handler handler) {
   const auto start = std::chrono::steady_clock::now();

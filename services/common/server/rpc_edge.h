@@ -49,6 +49,12 @@ class RpcEdge {
 
   // Authentication alone, for streaming methods that answer at once.
   absl::Status AuthenticateOnly(grpc::CallbackServerContext* ctx);
+  // The call context of a streaming call (authenticated principal, deadline,
+  // correlation id); UNAUTHENTICATED or UNAVAILABLE (draining) otherwise.
+  absl::StatusOr<CallContext> BeginStream(grpc::CallbackServerContext* ctx);
+  // Runs blocking work of a streaming call on the bounded executor; false
+  // when the server is at its limit (answer RESOURCE_EXHAUSTED).
+  bool Submit(std::function<void()> work) { return executor_->TrySubmit(std::move(work)); }
 
   // Drain: from now on new calls get UNAVAILABLE SERVER_DRAINING (clients
   // retry on another replica); calls already admitted run to completion.

@@ -49,7 +49,8 @@ std::string SchoolCacheKey(const std::string& code) { return "gongtong:registry:
 RegistryServiceImpl::RegistryServiceImpl(RpcEdge* edge, RegistryStores stores)
     : edge_(edge), schools_(stores.schools), changes_(stores.changes), cache_(stores.cache), stores_(stores) {
   std::set<std::string> implemented = {"ListChanges"};
-  for (const auto* family : {&SchoolMethodNames(), &CommunityMethodNames(), &CalendarMethodNames()}) {
+  for (const auto* family : {&SchoolMethodNames(), &ImportMethodNames(), &CommunityMethodNames(),
+                             &CalendarMethodNames()}) {
     implemented.insert(family->begin(), family->end());
   }
   RouteAllMethodsToEdge(

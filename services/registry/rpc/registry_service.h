@@ -28,11 +28,13 @@ struct RegistryStores {
   ChangeFeed* changes = nullptr;
   cache::ReadThroughCache* cache = nullptr;
   // ---- stores of further families go here ----
+  pg::Pool* pool = nullptr;  // for work spanning resources (bulk import); set by name
 };
 
 // Methods implemented by each family's file (rpc/<family>_methods.cc); the
 // rest answer UNIMPLEMENTED after authentication.
 const std::set<std::string>& SchoolMethodNames();
+const std::set<std::string>& ImportMethodNames();
 const std::set<std::string>& CommunityMethodNames();
 const std::set<std::string>& CalendarMethodNames();
 
@@ -54,6 +56,10 @@ class RegistryServiceImpl final : public rv1::RegistryService::CallbackService {
                                          rv1::School* resp) override;
   grpc::ServerUnaryReactor* UndeleteSchool(grpc::CallbackServerContext* ctx,
                                            const rv1::UndeleteSchoolRequest* req, rv1::School* resp) override;
+
+  // ---- bulk import (rpc/import_methods.cc) ----
+  grpc::ServerBidiReactor<rv1::ImportRowsRequest, rv1::ImportRowsResponse>* ImportRows(
+      grpc::CallbackServerContext* ctx) override;
 
   // ---- change feed (rpc/registry_service.cc) ----
   grpc::ServerUnaryReactor* ListChanges(grpc::CallbackServerContext* ctx, const rv1::ListChangesRequest* req,

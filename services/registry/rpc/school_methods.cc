@@ -3,6 +3,7 @@
 #include "common/log/log.h"
 #include "common/status/error.h"
 #include "registry/domain/school_access.h"
+#include "registry/domain/school_import.h"
 #include "registry/domain/school_rules.h"
 #include "registry/rpc/call_support.h"
 #include "registry/rpc/registry_service.h"
@@ -109,24 +110,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateSchool(grpc::CallbackServer
             .Zh("该学校已删除，请先恢复");
       }
       const std::string old_region = s.region_code();
-      for (const auto& p : paths) {
-        if (p == "display_name" && patch.display_name() != s.display_name()) {
-          s.add_former_names(s.display_name());  // a code keeps through a rename
-          s.set_display_name(patch.display_name());
-        } else if (p == "region_code") {
-          s.set_region_code(patch.region_code());
-        } else if (p == "township_code") {
-          s.set_township_code(patch.township_code());
-        } else if (p == "urban_rural_category") {
-          s.set_urban_rural_category(patch.urban_rural_category());
-        } else if (p == "school_type_code") {
-          s.set_school_type_code(patch.school_type_code());
-        } else if (p == "address") {
-          *s.mutable_address() = patch.address();
-        } else if (p == "contacts") {
-          *s.mutable_contacts() = patch.contacts();
-        }
-      }
+      ApplySchoolFields(patch, paths, &s);  // a rename keeps the code, the old name goes to former_names
       GT_RETURN_IF_ERROR(CanUpdateSchool(call.principal, code, old_region, s.region_code(), paths));
       return ToStatus(SchoolViolations(s, "school"), "SCHOOL_INVALID");
     };

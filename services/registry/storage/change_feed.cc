@@ -41,7 +41,7 @@ absl::StatusOr<ChangeBatch> ChangeFeed::Read(const ChangeQuery& q, pg::Deadline 
       "SELECT sequence, extract(epoch from commit_time)::float8, change FROM changes WHERE ",
       absl::StrJoin(where, " AND "), " ORDER BY sequence LIMIT ", q.limit + 1);
   ChangeBatch batch;
-  absl::Status s = pool_->Transact([&](pqxx::work& tx) -> absl::Status {
+  absl::Status s = pool_->Transact([&](pqxx::transaction_base& tx) -> absl::Status {
     batch = ChangeBatch();
     batch.last_sequence = q.after_sequence;
     auto rows = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
@@ -65,7 +65,7 @@ absl::StatusOr<ChangeBatch> ChangeFeed::Read(const ChangeQuery& q, pg::Deadline 
 
 absl::StatusOr<int64_t> ChangeFeed::Head(pg::Deadline deadline) {
   int64_t head = 0;
-  absl::Status s = pool_->Transact([&](pqxx::work& tx) {
+  absl::Status s = pool_->Transact([&](pqxx::transaction_base& tx) {
     head = tx.exec1("SELECT coalesce(max(sequence), 0) FROM changes")[0].as<int64_t>();
     return absl::OkStatus();
   }, deadline);

@@ -6,7 +6,7 @@
 
 namespace gongtong::registry {
 
-int64_t RecordChange(pqxx::work& tx, gongtong::registry::v1::Change change,
+int64_t RecordChange(pqxx::transaction_base& tx, gongtong::registry::v1::Change change,
                      const std::string& region_code, const std::string& school_code,
                      const google::protobuf::Message& payload, int64_t version,
                      const std::string& correlation_id) {

@@ -18,7 +18,7 @@ inline constexpr char kRegistryStream[] = "gongtong:registry:events";
 
 // Appends `change` (sequence and commit_time are assigned here) and the
 // event `payload` about aggregate `name`. Returns the change's sequence.
-int64_t RecordChange(pqxx::work& tx, gongtong::registry::v1::Change change,
+int64_t RecordChange(pqxx::transaction_base& tx, gongtong::registry::v1::Change change,
                      const std::string& region_code, const std::string& school_code,
                      const google::protobuf::Message& payload, int64_t version,
                      const std::string& correlation_id);

@@ -149,7 +149,7 @@ const std::vector<std::string>& SchoolOrderFields() {
 
 absl::StatusOr<School> SchoolStore::Get(const std::string& code, pg::Deadline deadline) {
   School school;
-  absl::Status s = pool_->Transact([&](pqxx::work& tx) -> absl::Status {
+  absl::Status s = pool_->Transact([&](pqxx::transaction_base& tx) -> absl::Status {
     auto rows = tx.exec_params(absl::StrCat("SELECT ", kColumns, " FROM schools WHERE school_code = $1"), code);
     if (rows.empty()) {
       return ErrorBuilder(absl::StatusCode::kNotFound, "SCHOOL_NOT_FOUND")
@@ -200,7 +200,7 @@ absl::StatusOr<SchoolPage> SchoolStore::List(const SchoolListQuery& q, pg::Deadl
   absl::StrAppend(&sql, " ORDER BY ", absl::StrJoin(order_terms, ", "), " LIMIT ", q.limit + 1);
 
   SchoolPage page;
-  absl::Status s = pool_->Transact([&](pqxx::work& tx) -> absl::Status {
+  absl::Status s = pool_->Transact([&](pqxx::transaction_base& tx) -> absl::Status {
     page = SchoolPage();
     auto rows = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
     for (const auto& row : rows) {
@@ -227,7 +227,7 @@ absl::StatusOr<SchoolPage> SchoolStore::List(const SchoolListQuery& q, pg::Deadl
 namespace {
 
 // Returns the stored answer when this is a retry; nullopt otherwise.
-absl::StatusOr<std::optional<School>> Replay(pqxx::work& tx, const WriteContext& ctx) {
+absl::StatusOr<std::optional<School>> Replay(pqxx::transaction_base& tx, const WriteContext& ctx) {
   GT_ASSIGN_OR_RETURN(auto first, pg::ClaimRequest(tx, ctx.method, ctx.request_id, ctx.fingerprint));
   if (!first) return std::optional<School>();
   School school;
@@ -250,7 +250,7 @@ Change MakeChange(ChangeKind kind, const School& school, const std::vector<std::
 }
 
 // The event payload for a school change (tombstone when deleted).
-void RecordSchoolChange(pqxx::work& tx, ChangeKind kind, const School& school,
+void RecordSchoolChange(pqxx::transaction_base& tx, ChangeKind kind, const School& school,
                         const std::vector<std::string>& paths, const WriteContext& ctx, int64_t version) {
   Change change = MakeChange(kind, school, paths, ctx.actor);
   if (kind == gongtong::registry::v1::CHANGE_KIND_DELETED) {
@@ -274,32 +274,20 @@ void RecordSchoolChange(pqxx::work& tx, ChangeKind kind, const School& school,
 
 absl::StatusOr<School> SchoolStore::Create(const School& input, const WriteContext& ctx) {
   School created;
-  absl::Status s = pool_->Transact([&](pqxx::work& tx) -> absl::Status {
+  absl::Status s = pool_->Transact([&](pqxx::transaction_base& tx) -> absl::Status {
     GT_ASSIGN_OR_RETURN(auto replay, Replay(tx, ctx));
     if (replay) {
       created = *replay;
       return absl::OkStatus();
     }
-    School school = input;
-    *school.mutable_audit()->mutable_creator() = ctx.actor;
-    *school.mutable_audit()->mutable_updater() = ctx.actor;
-    const std::string body = Body(school);
-    auto inserted = tx.exec_params(
-        "INSERT INTO schools (school_code, display_name, region_code, township_code, urban_rural, "
-        "school_type_code, stages, search_names, body) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7::smallint[], $8, $9) ON CONFLICT DO NOTHING",
-        school.school_code(), school.display_name(), school.region_code(), school.township_code(),
-        static_cast<int>(school.urban_rural_category()), school.school_type_code(), StagesArray(school),
-        SearchNames(school), pqxx::binarystring(body.data(), body.size()));
-    if (inserted.affected_rows() == 0) {
+    std::optional<School> inserted = Insert(tx, input, ctx);
+    if (!inserted) {
       return ErrorBuilder(absl::StatusCode::kAlreadyExists, "SCHOOL_CODE_TAKEN")
-          .Message("school code " + school.school_code() + " exists (codes are never reused)")
-          .Zh("学校标识码已存在（标识码不可重复使用）：" + school.school_code())
+          .Message("school code " + input.school_code() + " exists (codes are never reused)")
+          .Zh("学校标识码已存在（标识码不可重复使用）：" + input.school_code())
           .Field("school.school_code", "already exists");
     }
-    created = FromRow(tx.exec_params1(absl::StrCat("SELECT ", kColumns, " FROM schools WHERE school_code = $1"),
-                                      school.school_code()));
-    RecordSchoolChange(tx, gongtong::registry::v1::CHANGE_KIND_CREATED, created, {}, ctx, 1);
+    created = *inserted;
     pg::RecordResponse(tx, ctx.method, ctx.request_id, created.SerializeAsString());
     return absl::OkStatus();
   }, ctx.deadline);
@@ -311,7 +299,7 @@ absl::StatusOr<School> SchoolStore::Mutate(const std::string& code, const std::s
                                            ChangeKind kind, const std::vector<std::string>& changed_paths,
                                            const Mutation& mutate, const WriteContext& ctx) {
   School result;
-  absl::Status s = pool_->Transact([&](pqxx::work& tx) -> absl::Status {
+  absl::Status s = pool_->Transact([&](pqxx::transaction_base& tx) -> absl::Status {
     GT_ASSIGN_OR_RETURN(auto replay, Replay(tx, ctx));
     if (replay) {
       result = *replay;
@@ -333,25 +321,65 @@ absl::StatusOr<School> SchoolStore::Mutate(const std::string& code, const std::s
     }
     bool deleted = school.audit().has_delete_time();
     GT_RETURN_IF_ERROR(mutate(school, deleted));
-    *school.mutable_audit()->mutable_updater() = ctx.actor;
-    const std::string body = Body(school);
-    auto row = tx.exec_params1(
-        absl::StrCat("UPDATE schools SET display_name = $2, region_code = $3, township_code = $4, "
-                     "urban_rural = $5, school_type_code = $6, stages = $7::smallint[], search_names = $8, "
-                     "body = $9, version = version + 1, updated_at = now(), "
-                     "deleted_at = CASE WHEN $10 THEN coalesce(deleted_at, now()) ELSE NULL END "
-                     "WHERE school_code = $1 RETURNING ", kColumns),
-        code, school.display_name(), school.region_code(), school.township_code(),
-        static_cast<int>(school.urban_rural_category()), school.school_type_code(), StagesArray(school),
-        SearchNames(school), pqxx::binarystring(body.data(), body.size()), deleted);
-    result = FromRow(row);
-    int64_t version = 0;
-    (void)absl::SimpleAtoi(result.etag(), &version);
-    RecordSchoolChange(tx, kind, result, changed_paths, ctx, version);
+    result = Rewrite(tx, school, deleted, kind, changed_paths, ctx);
     pg::RecordResponse(tx, ctx.method, ctx.request_id, result.SerializeAsString());
     return absl::OkStatus();
   }, ctx.deadline);
   if (!s.ok()) return s;
+  return result;
+}
+
+std::map<std::string, School> SchoolStore::LockExisting(pqxx::transaction_base& tx, const std::vector<std::string>& codes) {
+  std::map<std::string, School> found;
+  if (codes.empty()) return found;
+  std::string list = "{";
+  for (size_t i = 0; i < codes.size(); ++i) absl::StrAppend(&list, i ? "," : "", codes[i]);  // digits only
+  list += "}";
+  for (const auto& row : tx.exec_params(
+           absl::StrCat("SELECT ", kColumns, " FROM schools WHERE school_code = ANY($1::text[]) FOR UPDATE"), list)) {
+    School s = FromRow(row);
+    found.emplace(s.school_code(), std::move(s));
+  }
+  return found;
+}
+
+std::optional<School> SchoolStore::Insert(pqxx::transaction_base& tx, const School& input, const WriteContext& ctx) {
+  School school = input;
+  *school.mutable_audit()->mutable_creator() = ctx.actor;
+  *school.mutable_audit()->mutable_updater() = ctx.actor;
+  const std::string body = Body(school);
+  auto inserted = tx.exec_params(
+      absl::StrCat("INSERT INTO schools (school_code, display_name, region_code, township_code, urban_rural, "
+                   "school_type_code, stages, search_names, body) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7::smallint[], $8, $9) ON CONFLICT DO NOTHING RETURNING ",
+                   kColumns),
+      school.school_code(), school.display_name(), school.region_code(), school.township_code(),
+      static_cast<int>(school.urban_rural_category()), school.school_type_code(), StagesArray(school),
+      SearchNames(school), pqxx::binarystring(body.data(), body.size()));
+  if (inserted.empty()) return std::nullopt;
+  School created = FromRow(inserted[0]);
+  RecordSchoolChange(tx, gongtong::registry::v1::CHANGE_KIND_CREATED, created, {}, ctx, 1);
+  return created;
+}
+
+School SchoolStore::Rewrite(pqxx::transaction_base& tx, School school, bool deleted, ChangeKind kind,
+                            const std::vector<std::string>& changed_paths, const WriteContext& ctx) {
+  const std::string code = school.school_code();
+  *school.mutable_audit()->mutable_updater() = ctx.actor;
+  const std::string body = Body(school);
+  auto row = tx.exec_params1(
+      absl::StrCat("UPDATE schools SET display_name = $2, region_code = $3, township_code = $4, "
+                   "urban_rural = $5, school_type_code = $6, stages = $7::smallint[], search_names = $8, "
+                   "body = $9, version = version + 1, updated_at = now(), "
+                   "deleted_at = CASE WHEN $10 THEN coalesce(deleted_at, now()) ELSE NULL END "
+                   "WHERE school_code = $1 RETURNING ", kColumns),
+      code, school.display_name(), school.region_code(), school.township_code(),
+      static_cast<int>(school.urban_rural_category()), school.school_type_code(), StagesArray(school),
+      SearchNames(school), pqxx::binarystring(body.data(), body.size()), deleted);
+  School result = FromRow(row);
+  int64_t version = 0;
+  (void)absl::SimpleAtoi(result.etag(), &version);
+  RecordSchoolChange(tx, kind, result, changed_paths, ctx, version);
   return result;
 }
 

@@ -5,6 +5,8 @@
 // version) and audit times filled.
 
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -70,6 +72,15 @@ class SchoolStore {
                                 gongtong::registry::v1::ChangeKind kind,
                                 const std::vector<std::string>& changed_paths,
                                 const Mutation& mutate, const WriteContext& ctx);
+
+  // ---- steps inside the caller's transaction (bulk import) ----
+  // The schools among `codes` that exist (deleted ones too), locked FOR UPDATE.
+  static std::map<std::string, School> LockExisting(pqxx::transaction_base& tx, const std::vector<std::string>& codes);
+  // Inserts a new school and records the change; nullopt when the code exists.
+  static std::optional<School> Insert(pqxx::transaction_base& tx, const School& school, const WriteContext& ctx);
+  // Writes `school` (current state after a change) and records the change.
+  static School Rewrite(pqxx::transaction_base& tx, School school, bool deleted, gongtong::registry::v1::ChangeKind kind,
+                        const std::vector<std::string>& changed_paths, const WriteContext& ctx);
 
  private:
   pg::Pool* pool_;

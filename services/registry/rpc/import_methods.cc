@@ -1,0 +1,189 @@
+// RegistryService.ImportRows: bulk import (bidirectional stream). Built so
+// far for IMPORT_ENTITY_SCHOOL; other entities end the stream with
+// UNIMPLEMENTED until their resources exist.
+//
+// Flow: authenticate at the start; read the header; then for each batch run
+// parse + apply on the bounded executor (never on gRPC's threads) and write
+// its results before reading the next batch (so memory stays bounded and
+// results come in order); after the client half-closes, write the summary
+// and finish. Stream errors end the call with a status (see import.proto).
+#include "absl/strings/str_cat.h"
+#include "common/log/log.h"
+#include "common/status/error.h"
+#include "common/status/grpc_status.h"
+#include "registry/domain/school_import.h"
+#include "registry/rpc/call_support.h"
+#include "registry/rpc/registry_service.h"
+#include "registry/storage/school_importer.h"
+
+namespace gongtong::registry {
+namespace {
+
+constexpr int kMaxRowsPerBatch = 1000;
+constexpr size_t kMaxBatchBytes = 4 << 20;
+
+class ImportReactor final : public grpc::ServerBidiReactor<rv1::ImportRowsRequest, rv1::ImportRowsResponse> {
+ public:
+  ImportReactor(grpc::CallbackServerContext* ctx, RpcEdge* edge, pg::Pool* pool) : edge_(edge), pool_(pool) {
+    auto call = edge_->BeginStream(ctx);
+    if (!call.ok()) {
+      End(call.status());
+      return;
+    }
+    call_ = std::move(*call);
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // the client half-closed: all rows sent
+      if (!header_seen_) {
+        End(InvalidField("header", "the stream ended before a header", "导入数据缺少表头"));
+        return;
+      }
+      response_.Clear();
+      *response_.mutable_summary() = summary_;
+      summary_sent_ = true;
+      StartWrite(&response_);
+      return;
+    }
+    if (request_.has_header()) {
+      OnHeader();
+    } else if (request_.has_batch()) {
+      OnBatch();
+    } else {
+      End(InvalidField("payload", "each message needs a header or a batch", "导入消息须为表头或数据批次"));
+    }
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      End(absl::CancelledError("the client went away"));
+    } else if (summary_sent_) {
+      log::Info("import finished", {{"sub", call_.principal.subject}, {"source", header_.source_name()},
+                                    {"rows", summary_.total_rows()}, {"created", summary_.created()},
+                                    {"updated", summary_.updated()}, {"unchanged", summary_.unchanged()},
+                                    {"rejected", summary_.rejected()}, {"dry_run", summary_.dry_run()}});
+      End(absl::OkStatus());
+    } else {
+      StartRead(&request_);
+    }
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void End(const absl::Status& status) { Finish(ToGrpcStatus(status)); }
+
+  void OnHeader() {
+    if (header_seen_) {
+      End(InvalidField("header", "sent twice", "表头只能发送一次"));
+      return;
+    }
+    header_seen_ = true;
+    header_ = request_.header();
+    if (header_.format() == rv1::IMPORT_FORMAT_UNSPECIFIED) {
+      End(InvalidField("header.format", "is required (CSV or JSON)", "须指定导入格式"));
+      return;
+    }
+    if (header_.entity() == rv1::IMPORT_ENTITY_UNSPECIFIED) {
+      End(InvalidField("header.entity", "is required", "须指定导入的数据类型"));
+      return;
+    }
+    if (header_.entity() != rv1::IMPORT_ENTITY_SCHOOL) {
+      End(ErrorBuilder(absl::StatusCode::kUnimplemented, "NOT_IMPLEMENTED_YET")
+              .Message("import of " + rv1::ImportEntity_Name(header_.entity()) + " is not implemented yet")
+              .Zh("该类数据的批量导入尚未上线"));
+      return;
+    }
+    const auto role = call_.principal.role;
+    if (role != auth::Role::kProvinceAdmin && role != auth::Role::kCountyBureau && role != auth::Role::kService) {
+      End(ErrorBuilder(absl::StatusCode::kPermissionDenied, "PERMISSION_DENIED")
+              .Message("only province admins, county bureaus and services import schools")
+              .Zh("您没有批量导入学校的权限"));
+      return;
+    }
+    if (header_.format() == rv1::IMPORT_FORMAT_CSV) {
+      columns_.assign(header_.columns().begin(), header_.columns().end());
+      if (auto s = CheckSchoolColumns(columns_); !s.ok()) {
+        End(s);
+        return;
+      }
+    }
+    summary_.set_dry_run(header_.dry_run());
+    StartRead(&request_);
+  }
+
+  void OnBatch() {
+    if (!header_seen_) {
+      End(InvalidField("header", "must be the first message", "第一条消息须为表头"));
+      return;
+    }
+    const auto& rows = request_.batch().rows();
+    if (rows.size() > kMaxRowsPerBatch || request_.batch().ByteSizeLong() > kMaxBatchBytes) {
+      End(InvalidField("batch", "at most 1,000 rows and 4 MiB per batch", "每批最多1000行、4 MiB"));
+      return;
+    }
+    for (const auto& row : rows) {
+      if (row.row_number() <= last_row_) {
+        End(InvalidField("batch.rows.row_number", absl::StrCat("must increase; ", row.row_number(), " after ", last_row_),
+                         "行号须严格递增"));
+        return;
+      }
+      last_row_ = row.row_number();
+    }
+    bool admitted = edge_->Submit([this] {
+      std::vector<ParsedSchoolRow> parsed;
+      parsed.reserve(request_.batch().rows_size());
+      for (const auto& row : request_.batch().rows()) parsed.push_back(ParseSchoolRow(row, header_.format(), columns_));
+      WriteContext ctx = Writing(call_, "ImportRows", "", request_);
+      auto results = ApplySchoolRows(*pool_, parsed, call_.principal, ctx, header_.dry_run());
+      if (!results.ok()) {
+        End(results.status());
+        return;
+      }
+      response_.Clear();
+      for (auto& r : *results) {
+        summary_.set_total_rows(summary_.total_rows() + 1);
+        switch (r.outcome()) {
+          case rv1::ROW_OUTCOME_CREATED: summary_.set_created(summary_.created() + 1); break;
+          case rv1::ROW_OUTCOME_UPDATED: summary_.set_updated(summary_.updated() + 1); break;
+          case rv1::ROW_OUTCOME_UNCHANGED: summary_.set_unchanged(summary_.unchanged() + 1); break;
+          default: summary_.set_rejected(summary_.rejected() + 1); break;
+        }
+        *response_.mutable_batch_result()->add_results() = std::move(r);
+      }
+      StartWrite(&response_);
+    });
+    if (!admitted) {
+      End(ErrorBuilder(absl::StatusCode::kResourceExhausted, "SERVER_OVERLOADED")
+              .Message("server is at its concurrency limit; resend this import later")
+              .Zh("服务器繁忙，请稍后重试"));
+    }
+  }
+
+  RpcEdge* edge_;
+  pg::Pool* pool_;
+  CallContext call_;
+  rv1::ImportRowsRequest request_;
+  rv1::ImportRowsResponse response_;
+  rv1::ImportHeader header_;
+  rv1::ImportSummary summary_;
+  std::vector<std::string> columns_;
+  bool header_seen_ = false;
+  bool summary_sent_ = false;
+  int64_t last_row_ = 0;
+};
+
+}  // namespace
+
+const std::set<std::string>& ImportMethodNames() {
+  static const auto* kNames = new std::set<std::string>{"ImportRows"};
+  return *kNames;
+}
+
+grpc::ServerBidiReactor<rv1::ImportRowsRequest, rv1::ImportRowsResponse>* RegistryServiceImpl::ImportRows(
+    grpc::CallbackServerContext* ctx) {
+  return new ImportReactor(ctx, edge_, stores_.pool);
+}
+
+}  // namespace gongtong::registry
