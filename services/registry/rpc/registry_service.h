@@ -12,6 +12,7 @@
 #include "common/cache/read_through_cache.h"
 #include "common/server/rpc_edge.h"
 #include "gongtong/registry/v1/registry_service.grpc.pb.h"
+#include "registry/storage/calendar_store.h"
 #include "registry/storage/change_feed.h"
 #include "registry/storage/school_store.h"
 
@@ -28,6 +29,7 @@ struct RegistryStores {
   ChangeFeed* changes = nullptr;
   cache::ReadThroughCache* cache = nullptr;
   // ---- stores of further families go here ----
+  CalendarStore* calendars = nullptr;
   pg::Pool* pool = nullptr;  // for work spanning resources (bulk import); set by name
 };
 
@@ -68,6 +70,44 @@ class RegistryServiceImpl final : public rv1::RegistryService::CallbackService {
   // ---- communities, pairings, Party organisations (rpc/community_methods.cc) ----
 
   // ---- calendars and bell schedules (rpc/calendar_methods.cc) ----
+  grpc::ServerUnaryReactor* GetSchoolCalendar(grpc::CallbackServerContext* ctx,
+                                              const rv1::GetSchoolCalendarRequest* req,
+                                              rv1::SchoolCalendar* resp) override;
+  grpc::ServerUnaryReactor* ListSchoolCalendars(grpc::CallbackServerContext* ctx,
+                                                const rv1::ListSchoolCalendarsRequest* req,
+                                                rv1::ListSchoolCalendarsResponse* resp) override;
+  grpc::ServerUnaryReactor* CreateSchoolCalendar(grpc::CallbackServerContext* ctx,
+                                                 const rv1::CreateSchoolCalendarRequest* req,
+                                                 rv1::SchoolCalendar* resp) override;
+  grpc::ServerUnaryReactor* UpdateSchoolCalendar(grpc::CallbackServerContext* ctx,
+                                                 const rv1::UpdateSchoolCalendarRequest* req,
+                                                 rv1::SchoolCalendar* resp) override;
+  grpc::ServerUnaryReactor* DeleteSchoolCalendar(grpc::CallbackServerContext* ctx,
+                                                 const rv1::DeleteSchoolCalendarRequest* req,
+                                                 rv1::SchoolCalendar* resp) override;
+  grpc::ServerUnaryReactor* UndeleteSchoolCalendar(grpc::CallbackServerContext* ctx,
+                                                   const rv1::UndeleteSchoolCalendarRequest* req,
+                                                   rv1::SchoolCalendar* resp) override;
+  grpc::ServerUnaryReactor* GetBellSchedule(grpc::CallbackServerContext* ctx, const rv1::GetBellScheduleRequest* req,
+                                            rv1::BellSchedule* resp) override;
+  grpc::ServerUnaryReactor* ListBellSchedules(grpc::CallbackServerContext* ctx,
+                                              const rv1::ListBellSchedulesRequest* req,
+                                              rv1::ListBellSchedulesResponse* resp) override;
+  grpc::ServerUnaryReactor* CreateBellSchedule(grpc::CallbackServerContext* ctx,
+                                               const rv1::CreateBellScheduleRequest* req,
+                                               rv1::BellSchedule* resp) override;
+  grpc::ServerUnaryReactor* UpdateBellSchedule(grpc::CallbackServerContext* ctx,
+                                               const rv1::UpdateBellScheduleRequest* req,
+                                               rv1::BellSchedule* resp) override;
+  grpc::ServerUnaryReactor* DeleteBellSchedule(grpc::CallbackServerContext* ctx,
+                                               const rv1::DeleteBellScheduleRequest* req,
+                                               rv1::BellSchedule* resp) override;
+  grpc::ServerUnaryReactor* UndeleteBellSchedule(grpc::CallbackServerContext* ctx,
+                                                 const rv1::UndeleteBellScheduleRequest* req,
+                                                 rv1::BellSchedule* resp) override;
+  grpc::ServerUnaryReactor* ResolveSchoolDays(grpc::CallbackServerContext* ctx,
+                                              const rv1::ResolveSchoolDaysRequest* req,
+                                              rv1::ResolveSchoolDaysResponse* resp) override;
 
  private:
   absl::StatusOr<rv1::School> ReadSchool(const std::string& code, pg::Deadline deadline);
