@@ -424,12 +424,12 @@ TEST_F(Registry, TheChangeFeedSyncsIncrementallyWithTombstones) {
 }
 
 TEST_F(Registry, MethodsNotBuiltYetAuthenticateThenAnswerUnimplemented) {
-  rv1::GetCommunityRequest req;
-  req.set_name("communities/1");
-  rv1::Community out;
+  rv1::GetTeacherRequest req;
+  req.set_name("teachers/1");
+  rv1::Teacher out;
   grpc::ClientContext anonymous;
-  EXPECT_EQ(stub()->GetCommunity(&anonymous, req, &out).error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(Call(&Stub::GetCommunity, stub(), req, &out).error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(stub()->GetTeacher(&anonymous, req, &out).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Call(&Stub::GetTeacher, stub(), req, &out).error_code(), grpc::StatusCode::UNIMPLEMENTED);
 }
 
 
