@@ -24,6 +24,7 @@ absl::Status Wire(ServiceRuntime& rt) {
       rt.redis_pool, std::chrono::seconds(rt.config->GetInt("cache_ttl_s"))));
   registry::RegistryStores stores{schools, feed, cache};
   stores.pool = rt.pool;
+  stores.communities = rt.Own(std::make_unique<registry::CommunityStore>(rt.pool));
   stores.calendars = rt.Own(std::make_unique<registry::CalendarStore>(rt.pool));
   rt.host->AddService(rt.Own(std::make_unique<registry::RegistryServiceImpl>(rt.edge, stores)));
 

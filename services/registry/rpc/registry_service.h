@@ -14,6 +14,7 @@
 #include "gongtong/registry/v1/registry_service.grpc.pb.h"
 #include "registry/storage/calendar_store.h"
 #include "registry/storage/change_feed.h"
+#include "registry/storage/community_store.h"
 #include "registry/storage/school_store.h"
 
 namespace gongtong::registry {
@@ -29,6 +30,7 @@ struct RegistryStores {
   ChangeFeed* changes = nullptr;
   cache::ReadThroughCache* cache = nullptr;
   // ---- stores of further families go here ----
+  CommunityStore* communities = nullptr;
   CalendarStore* calendars = nullptr;
   pg::Pool* pool = nullptr;  // for work spanning resources (bulk import); set by name
 };
@@ -68,6 +70,30 @@ class RegistryServiceImpl final : public rv1::RegistryService::CallbackService {
                                         rv1::ListChangesResponse* resp) override;
 
   // ---- communities, pairings, Party organisations (rpc/community_methods.cc) ----
+  grpc::ServerUnaryReactor* GetCommunity(grpc::CallbackServerContext* ctx, const rv1::GetCommunityRequest* req,
+                                         rv1::Community* resp) override;
+  grpc::ServerUnaryReactor* ListCommunities(grpc::CallbackServerContext* ctx, const rv1::ListCommunitiesRequest* req,
+                                            rv1::ListCommunitiesResponse* resp) override;
+  grpc::ServerUnaryReactor* CreateCommunity(grpc::CallbackServerContext* ctx, const rv1::CreateCommunityRequest* req,
+                                            rv1::Community* resp) override;
+  grpc::ServerUnaryReactor* UpdateCommunity(grpc::CallbackServerContext* ctx, const rv1::UpdateCommunityRequest* req,
+                                            rv1::Community* resp) override;
+  grpc::ServerUnaryReactor* DeleteCommunity(grpc::CallbackServerContext* ctx, const rv1::DeleteCommunityRequest* req,
+                                            rv1::Community* resp) override;
+  grpc::ServerUnaryReactor* UndeleteCommunity(grpc::CallbackServerContext* ctx,
+                                              const rv1::UndeleteCommunityRequest* req, rv1::Community* resp) override;
+  grpc::ServerUnaryReactor* GetPairing(grpc::CallbackServerContext* ctx, const rv1::GetPairingRequest* req,
+                                       rv1::Pairing* resp) override;
+  grpc::ServerUnaryReactor* ListPairings(grpc::CallbackServerContext* ctx, const rv1::ListPairingsRequest* req,
+                                         rv1::ListPairingsResponse* resp) override;
+  grpc::ServerUnaryReactor* CreatePairing(grpc::CallbackServerContext* ctx, const rv1::CreatePairingRequest* req,
+                                          rv1::Pairing* resp) override;
+  grpc::ServerUnaryReactor* UpdatePairing(grpc::CallbackServerContext* ctx, const rv1::UpdatePairingRequest* req,
+                                          rv1::Pairing* resp) override;
+  grpc::ServerUnaryReactor* DeletePairing(grpc::CallbackServerContext* ctx, const rv1::DeletePairingRequest* req,
+                                          rv1::Pairing* resp) override;
+  grpc::ServerUnaryReactor* UndeletePairing(grpc::CallbackServerContext* ctx, const rv1::UndeletePairingRequest* req,
+                                            rv1::Pairing* resp) override;
 
   // ---- calendars and bell schedules (rpc/calendar_methods.cc) ----
   grpc::ServerUnaryReactor* GetSchoolCalendar(grpc::CallbackServerContext* ctx,

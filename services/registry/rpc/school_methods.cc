@@ -132,6 +132,15 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::DeleteSchool(grpc::CallbackServer
             .Message("schools/" + code + " is already deleted")
             .Zh("该学校已删除");
       }
+      if (stores_.communities != nullptr) {  // the school row is locked: no community can take it as core now
+        GT_ASSIGN_OR_RETURN(auto cores, stores_.communities->LiveCommunitiesWithCore(code, call.deadline));
+        if (!cores.empty()) {
+          return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "SCHOOL_IS_COMMUNITY_CORE")
+              .Message("schools/" + code + " is the core of live community " + cores.front())
+              .Zh("该学校是共同体的核心校，不能删除：" + cores.front())
+              .Field("name", "is the core of " + cores.front());
+        }
+      }
       deleted = true;
       return absl::OkStatus();
     };
