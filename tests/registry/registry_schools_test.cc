@@ -13,6 +13,7 @@
 #include "grpcpp/create_channel.h"
 #include "local_servers.h"
 #include "registry/rpc/registry_service.h"
+#include "registry_test_server.h"
 #include "test_keys.h"
 
 namespace gongtong::pg {
@@ -28,71 +29,13 @@ using gongtong::testing::LocalRedis;
 using gongtong::testing::TestAuth;
 using gongtong::testing::UniqueSchema;
 using Stub = rv1::RegistryService::Stub;
+using testing::Call;
+using testing::Caller;
+using testing::HasField;
+using testing::kProvince;
+using testing::RegistryServer;
+using testing::Token;
 
-class RegistryServer {
- public:
-  RegistryStores SchoolsOnly() {
-    RegistryStores stores{&schools_, &feed_, &cache_};
-    stores.pool = &pool_;
-    return stores;
-  }
-
-  RegistryServer()
-      : pool_({LocalPostgres::Shared().dsn(), UniqueSchema("reg"), 4}),
-        redis_(LocalRedis::Shared().options(), 4),
-        cache_(&redis_, 300s),
-        authenticator_(std::make_unique<auth::JwtVerifier>(
-            TestAuth::Shared().KeySet(), auth::JwtPolicy{TestAuth::Shared().issuer, TestAuth::Shared().audience})),
-        executor_(4, 64),
-        edge_(&authenticator_, &executor_),
-        schools_(&pool_),
-        feed_(&pool_),
-        service_(&edge_, SchoolsOnly()) {
-    EXPECT_TRUE(pool_.WithConnection([&](pqxx::connection& c) {
-      return pg::ApplyMigrations(c, pool_.schema(), {&pg::CommonMigrations(), &pg::RegistryMigrations()}).status();
-    }).ok());
-    HostOptions options;
-    options.service = "registry";
-    options.listen = "127.0.0.1:0";
-    options.handle_signals = false;
-    host_ = std::make_unique<ServiceHost>(options, &pool_, LocalRedis::Shared().options());
-    host_->AddService(&service_);
-    host_->SetEdge(&edge_);
-    runner_ = std::thread([this] { host_->Run(); });
-    EXPECT_TRUE(host_->WaitUntilStarted());
-    stub_ = rv1::RegistryService::NewStub(
-        grpc::CreateChannel("127.0.0.1:" + std::to_string(host_->port()), grpc::InsecureChannelCredentials()));
-  }
-  ~RegistryServer() {
-    host_->RequestShutdown();
-    runner_.join();
-  }
-
-  Stub* stub() { return stub_.get(); }
-  pg::Pool& pool() { return pool_; }
-  int64_t Count(const std::string& sql) {
-    int64_t n = -1;
-    EXPECT_TRUE(pool_.Transact([&](pqxx::work& tx) {
-      n = tx.exec1(sql)[0].as<int64_t>();
-      return absl::OkStatus();
-    }).ok());
-    return n;
-  }
-
- private:
-  pg::Pool pool_;
-  redis::ClientPool redis_;
-  cache::ReadThroughCache cache_;
-  auth::Authenticator authenticator_;
-  BoundedExecutor executor_;
-  RpcEdge edge_;
-  SchoolStore schools_;
-  ChangeFeed feed_;
-  RegistryServiceImpl service_;
-  std::unique_ptr<ServiceHost> host_;
-  std::thread runner_;
-  std::unique_ptr<Stub> stub_;
-};
 
 // Fresh school codes per test (sequence part), in Zhejiang (33).
 std::string Code(const char* category, int n) {
@@ -112,51 +55,10 @@ rv1::School NewSchool(const std::string& code, const std::string& region = "3310
   return s;
 }
 
-struct Caller {
-  auth::Role role;
-  std::string region, school;
-};
-
-std::string Token(const Caller& c) {
-  auto r = TestAuth::Shared().Request(c.role);
-  if (!c.region.empty()) r.region = c.region;
-  if (!c.school.empty()) r.school = c.school;
-  return *auth::MintToken(r);
-}
-
-const Caller kProvince{auth::Role::kProvinceAdmin, "", ""};
-
-template <typename Req, typename Resp>
-grpc::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*), Stub* stub,
-                  const Req& req, Resp* resp, const Caller& caller = kProvince) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + 10s);
-  ctx.AddMetadata("authorization", "Bearer " + Token(caller));
-  return (stub->*method)(&ctx, req, resp);
-}
-
-// The BadRequest fields of an error.
-std::vector<std::string> Fields(const grpc::Status& s) {
-  google::rpc::Status details;
-  details.ParseFromString(s.error_details());
-  std::vector<std::string> out;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad;
-    if (any.UnpackTo(&bad)) {
-      for (const auto& v : bad.field_violations()) out.push_back(v.field());
-    }
-  }
-  return out;
-}
-
-bool HasField(const grpc::Status& s, const std::string& field) {
-  auto f = Fields(s);
-  return std::find(f.begin(), f.end(), field) != f.end();
-}
 
 class Registry : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = new RegistryServer(); }
+  static void SetUpTestSuite() { server_ = new RegistryServer("reg"); }
   static void TearDownTestSuite() { delete server_; }
   Stub* stub() { return server_->stub(); }
   int64_t Changes() { return server_->Count("SELECT count(*) FROM changes"); }

@@ -1,0 +1,94 @@
+#include "registry_test_server.h"
+
+#include <gtest/gtest.h>
+
+#include "common/pg/migrations.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "grpcpp/create_channel.h"
+#include "local_servers.h"
+#include "test_keys.h"
+
+namespace gongtong::pg {
+const std::vector<Migration>& RegistryMigrations();
+}
+
+namespace gongtong::registry::testing {
+
+using gongtong::testing::LocalPostgres;
+using gongtong::testing::LocalRedis;
+using gongtong::testing::TestAuth;
+
+RegistryServer::RegistryServer(const std::string& schema_prefix)
+    : pool_({LocalPostgres::Shared().dsn(), gongtong::testing::UniqueSchema(schema_prefix), 4}),
+      redis_(LocalRedis::Shared().options(), 4),
+      cache_(&redis_, std::chrono::seconds(300)),
+      authenticator_(std::make_unique<auth::JwtVerifier>(
+          TestAuth::Shared().KeySet(), auth::JwtPolicy{TestAuth::Shared().issuer, TestAuth::Shared().audience})),
+      executor_(4, 64),
+      edge_(&authenticator_, &executor_),
+      schools_(&pool_),
+      feed_(&pool_),
+      communities_(&pool_),
+      calendars_(&pool_) {
+  EXPECT_TRUE(pool_.WithConnection([&](pqxx::connection& c) {
+    return pg::ApplyMigrations(c, pool_.schema(), {&pg::CommonMigrations(), &pg::RegistryMigrations()}).status();
+  }).ok());
+  RegistryStores stores{&schools_, &feed_, &cache_};
+  stores.communities = &communities_;
+  stores.calendars = &calendars_;
+  stores.pool = &pool_;
+  service_ = std::make_unique<RegistryServiceImpl>(&edge_, stores);
+  HostOptions options;
+  options.service = "registry";
+  options.listen = "127.0.0.1:0";
+  options.handle_signals = false;
+  host_ = std::make_unique<ServiceHost>(options, &pool_, LocalRedis::Shared().options());
+  host_->AddService(service_.get());
+  host_->SetEdge(&edge_);
+  runner_ = std::thread([this] { host_->Run(); });
+  EXPECT_TRUE(host_->WaitUntilStarted());
+  stub_ = rv1::RegistryService::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(host_->port()), grpc::InsecureChannelCredentials()));
+}
+
+RegistryServer::~RegistryServer() {
+  host_->RequestShutdown();
+  runner_.join();
+}
+
+int64_t RegistryServer::Count(const std::string& sql) {
+  int64_t n = -1;
+  EXPECT_TRUE(pool_.Transact([&](pqxx::work& tx) {
+    n = tx.exec1(sql)[0].as<int64_t>();
+    return absl::OkStatus();
+  }).ok());
+  return n;
+}
+
+std::string Token(const Caller& c) {
+  auto r = TestAuth::Shared().Request(c.role);
+  if (!c.region.empty()) r.region = c.region;
+  if (!c.school.empty()) r.school = c.school;
+  return *auth::MintToken(r);
+}
+
+std::vector<std::string> Fields(const grpc::Status& s) {
+  google::rpc::Status details;
+  details.ParseFromString(s.error_details());
+  std::vector<std::string> out;
+  for (const auto& any : details.details()) {
+    google::rpc::BadRequest bad;
+    if (any.UnpackTo(&bad)) {
+      for (const auto& v : bad.field_violations()) out.push_back(v.field());
+    }
+  }
+  return out;
+}
+
+bool HasField(const grpc::Status& s, const std::string& field) {
+  auto f = Fields(s);
+  return std::find(f.begin(), f.end(), field) != f.end();
+}
+
+}  // namespace gongtong::registry::testing

@@ -1,0 +1,73 @@
+#pragma once
+// An in-process RegistryService wired like services/registry/main.cc (every
+// store, the cache, the edge, the server runner) against the test binary's
+// real PostgreSQL and Redis, on a fresh schema; plus helpers to call it as a
+// given role and to read the field violations of an error.
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/auth/authenticator.h"
+#include "common/auth/jwt_minter.h"
+#include "common/server/service_host.h"
+#include "registry/rpc/registry_service.h"
+
+namespace gongtong::registry::testing {
+
+using Stub = rv1::RegistryService::Stub;
+
+class RegistryServer {
+ public:
+  explicit RegistryServer(const std::string& schema_prefix);
+  ~RegistryServer();
+
+  Stub* stub() { return stub_.get(); }
+  pg::Pool& pool() { return pool_; }
+  // The single integer an SQL query returns, run in the server's schema.
+  int64_t Count(const std::string& sql);
+
+ private:
+  pg::Pool pool_;
+  redis::ClientPool redis_;
+  cache::ReadThroughCache cache_;
+  auth::Authenticator authenticator_;
+  BoundedExecutor executor_;
+  RpcEdge edge_;
+  SchoolStore schools_;
+  ChangeFeed feed_;
+  CommunityStore communities_;
+  CalendarStore calendars_;
+  std::unique_ptr<RegistryServiceImpl> service_;
+  std::unique_ptr<ServiceHost> host_;
+  std::thread runner_;
+  std::unique_ptr<Stub> stub_;
+};
+
+// Who calls: a role with its scope claims.
+struct Caller {
+  auth::Role role;
+  std::string region, school;
+};
+inline const Caller kProvince{auth::Role::kProvinceAdmin, "", ""};
+
+// A valid token for `caller` (the test binary's keys).
+std::string Token(const Caller& caller);
+
+// Calls a unary method as `caller` with a 10 s deadline.
+template <typename Req, typename Resp>
+grpc::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*), Stub* stub,
+                  const Req& req, Resp* resp, const Caller& caller = kProvince) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  ctx.AddMetadata("authorization", "Bearer " + Token(caller));
+  return (stub->*method)(&ctx, req, resp);
+}
+
+// The BadRequest field paths of an error, and whether `field` is one.
+std::vector<std::string> Fields(const grpc::Status& s);
+bool HasField(const grpc::Status& s, const std::string& field);
+
+}  // namespace gongtong::registry::testing
