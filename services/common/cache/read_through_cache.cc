@@ -30,14 +30,18 @@ absl::StatusOr<std::string> ReadThroughCache::Get(const std::string& key, const 
   std::string generation;
   bool redis_ok = true;
   {
+    // A hit costs one GET; the generation is read only on a miss, before
+    // loading (reading it after the miss is still before the load, which is
+    // all the compare-and-set needs).
     auto client = redis_->Acquire();
-    auto replies = client->Pipeline({{"GET", key}, {"GET", gen_key}});
-    if (replies.ok()) {
-      if (!(*replies)[0].is_nil()) {
-        hits_.fetch_add(1, std::memory_order_relaxed);
-        return std::move((*replies)[0].str);
-      }
-      generation = (*replies)[1].is_nil() ? "" : (*replies)[1].str;
+    auto value = client->Command({"GET", key});
+    if (value.ok() && !value->is_nil()) {
+      hits_.fetch_add(1, std::memory_order_relaxed);
+      return std::move(value->str);
+    }
+    auto gen = value.ok() ? client->Command({"GET", gen_key}) : value;
+    if (gen.ok()) {
+      generation = gen->is_nil() ? "" : gen->str;
     } else {
       redis_ok = false;
       errors_.fetch_add(1, std::memory_order_relaxed);

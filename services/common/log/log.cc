@@ -94,8 +94,10 @@ bool ParseLevel(std::string_view name, Level* level) {
   return false;
 }
 
+bool Enabled(Level level) { return static_cast<int>(level) >= g_min_level.load(std::memory_order_relaxed); }
+
 void Write(Level level, std::string_view msg, std::initializer_list<Field> fields) {
-  if (static_cast<int>(level) < g_min_level.load(std::memory_order_relaxed)) return;
+  if (!Enabled(level)) return;
   std::string service;
   {
     std::lock_guard<std::mutex> lock(g_service_mu);

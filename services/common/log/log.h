@@ -32,6 +32,8 @@ void Init(std::string_view service, Level min_level);
 bool ParseLevel(std::string_view name, Level* level);
 
 void Write(Level level, std::string_view msg, std::initializer_list<Field> fields = {});
+// Whether lines of `level` are written; check it before building costly fields.
+bool Enabled(Level level);
 inline void Debug(std::string_view m, std::initializer_list<Field> f = {}) { Write(Level::kDebug, m, f); }
 inline void Info(std::string_view m, std::initializer_list<Field> f = {}) { Write(Level::kInfo, m, f); }
 inline void Warn(std::string_view m, std::initializer_list<Field> f = {}) { Write(Level::kWarn, m, f); }
