@@ -9,6 +9,7 @@
 #include "common/log/log.h"
 #include "common/pg/idempotency.h"
 #include "common/server/skeleton_service.h"
+#include "google/protobuf/descriptor.h"
 #include "common/status/error.h"
 #include "registry/domain/school_access.h"
 #include "registry/domain/school_rules.h"
@@ -56,16 +57,20 @@ RegistryServiceImpl::RegistryServiceImpl(RpcEdge* edge, RegistryStores stores)
   RouteAllMethodsToEdge(
       rv1::RegistryService::service_full_name(), edge,
       [this](int i, grpc::internal::MethodHandler* h) { MarkMethodRawCallback(i, h); }, implemented);
+  const auto* get_school = google::protobuf::DescriptorPool::generated_pool()
+                               ->FindServiceByName(rv1::RegistryService::service_full_name())
+                               ->FindMethodByName("GetSchool");
+  MarkMethodRawCallback(get_school->index(),
+                        new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
+                            [this](grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
+                                   grpc::ByteBuffer* resp) { return GetSchoolRaw(ctx, req, resp); }));
 }
 
-absl::StatusOr<rv1::School> RegistryServiceImpl::ReadSchool(const std::string& code, pg::Deadline deadline) {
-  GT_ASSIGN_OR_RETURN(std::string bytes, cache_->Get(SchoolCacheKey(code), [&]() -> absl::StatusOr<std::string> {
+absl::StatusOr<std::string> RegistryServiceImpl::ReadSchoolBytes(const std::string& code, pg::Deadline deadline) {
+  return cache_->Get(SchoolCacheKey(code), [&]() -> absl::StatusOr<std::string> {
     GT_ASSIGN_OR_RETURN(rv1::School school, schools_->Get(code, deadline));
     return school.SerializeAsString();
-  }));
-  rv1::School school;
-  if (!school.ParseFromString(bytes)) return absl::InternalError("cached school does not parse");
-  return school;
+  });
 }
 
 void RegistryServiceImpl::Forget(const std::string& code) {

@@ -48,8 +48,10 @@ class RegistryServiceImpl final : public rv1::RegistryService::CallbackService {
 
   // ---- schools (rpc/school_methods.cc) ----
 
-  grpc::ServerUnaryReactor* GetSchool(grpc::CallbackServerContext* ctx, const rv1::GetSchoolRequest* req,
-                                      rv1::School* resp) override;
+  // GetSchool is the hottest read: served as raw bytes (the cached School as
+  // stored, never parsed and re-serialized); see rpc/school_methods.cc.
+  grpc::ServerUnaryReactor* GetSchoolRaw(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
+                                         grpc::ByteBuffer* resp);
   grpc::ServerUnaryReactor* ListSchools(grpc::CallbackServerContext* ctx, const rv1::ListSchoolsRequest* req,
                                         rv1::ListSchoolsResponse* resp) override;
   grpc::ServerUnaryReactor* CreateSchool(grpc::CallbackServerContext* ctx, const rv1::CreateSchoolRequest* req,
@@ -136,7 +138,8 @@ class RegistryServiceImpl final : public rv1::RegistryService::CallbackService {
                                               rv1::ResolveSchoolDaysResponse* resp) override;
 
  private:
-  absl::StatusOr<rv1::School> ReadSchool(const std::string& code, pg::Deadline deadline);
+  // The school's serialized bytes, through the cache.
+  absl::StatusOr<std::string> ReadSchoolBytes(const std::string& code, pg::Deadline deadline);
   void Forget(const std::string& code);
 
   RpcEdge* edge_;

@@ -1,5 +1,8 @@
 // RegistryService: schools (Get, List, Create, Update, Delete, Undelete).
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "common/log/log.h"
 #include "common/status/error.h"
 #include "registry/domain/school_access.h"
@@ -18,6 +21,35 @@ const std::vector<std::string>& UpdatableSchoolPaths() {
   return *kPaths;
 }
 
+// region_code (field 5) of a serialized School, without parsing the rest.
+std::string RegionCodeOf(const std::string& school_bytes) {
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(school_bytes.data()),
+                                           static_cast<int>(school_bytes.size()));
+  std::string region;
+  for (uint32_t tag = in.ReadTag(); tag != 0; tag = in.ReadTag()) {
+    if (tag == ((rv1::School::kRegionCodeFieldNumber << 3) | 2)) {  // length-delimited
+      uint32_t length = 0;
+      if (!in.ReadVarint32(&length) || !in.ReadString(&region, static_cast<int>(length))) return "";
+    } else if (!google::protobuf::internal::WireFormatLite::SkipField(&in, tag)) {
+      return "";
+    }
+  }
+  return region;
+}
+
+bool ParseFromByteBuffer(const grpc::ByteBuffer& buffer, google::protobuf::Message* message) {
+  std::vector<grpc::Slice> slices;
+  if (!buffer.Dump(&slices).ok()) return false;
+  std::string bytes;
+  for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  return message->ParseFromString(bytes);
+}
+
+grpc::ByteBuffer BytesToByteBuffer(const std::string& bytes) {
+  grpc::Slice slice(bytes);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
 }  // namespace
 
 const std::set<std::string>& SchoolMethodNames() {
@@ -26,20 +58,22 @@ const std::set<std::string>& SchoolMethodNames() {
   return *kNames;
 }
 
-grpc::ServerUnaryReactor* RegistryServiceImpl::GetSchool(grpc::CallbackServerContext* ctx,
-                                                         const rv1::GetSchoolRequest* req, rv1::School* resp) {
+grpc::ServerUnaryReactor* RegistryServiceImpl::GetSchoolRaw(grpc::CallbackServerContext* ctx,
+                                                            const grpc::ByteBuffer* req, grpc::ByteBuffer* resp) {
   return edge_->Unary(ctx, "GetSchool", [=](const CallContext& call) -> absl::Status {
-    GT_ASSIGN_OR_RETURN(std::string code, ParseSchoolName(req->name(), "name"));
-    auto school = ReadSchool(code, call.deadline);
-    if (!school.ok()) {
+    rv1::GetSchoolRequest request;
+    if (!ParseFromByteBuffer(*req, &request)) return InvalidField("name", "the request does not parse", "请求格式错误");
+    GT_ASSIGN_OR_RETURN(std::string code, ParseSchoolName(request.name(), "name"));
+    auto bytes = ReadSchoolBytes(code, call.deadline);
+    if (!bytes.ok()) {
       // A county bureau cannot tell whether a school outside its region exists.
-      if (school.status().code() == absl::StatusCode::kNotFound && call.principal.role == auth::Role::kCountyBureau) {
+      if (bytes.status().code() == absl::StatusCode::kNotFound && call.principal.role == auth::Role::kCountyBureau) {
         return CanReadSchool(call.principal, "");
       }
-      return school.status();
+      return bytes.status();
     }
-    GT_RETURN_IF_ERROR(CanReadSchool(call.principal, school->region_code()));
-    *resp = std::move(*school);
+    GT_RETURN_IF_ERROR(CanReadSchool(call.principal, RegionCodeOf(*bytes)));
+    *resp = BytesToByteBuffer(*bytes);
     return absl::OkStatus();
   });
 }
