@@ -1,3 +1,4 @@
+#include "registry/storage/row_codec.h"
 #include "registry/storage/calendar_store.h"
 
 #include <optional>
@@ -20,7 +21,6 @@ namespace {
 namespace v1 = gongtong::registry::v1;
 using v1::Change;
 using v1::ChangeKind;
-using google::protobuf::util::TimeUtil;
 
 constexpr char kCalendarColumns[] =
     "region_code, school_year, body, version, extract(epoch from created_at)::float8, "
@@ -30,18 +30,6 @@ constexpr char kCalendarColumns[] =
 constexpr char kBellColumns[] =
     "b.school_code, b.schedule_id, b.body, b.version, extract(epoch from b.created_at)::float8, "
     "extract(epoch from b.updated_at)::float8, extract(epoch from b.deleted_at)::float8, b.display_name";
-
-google::protobuf::Timestamp FromEpoch(double seconds) {
-  return TimeUtil::NanosecondsToTimestamp(static_cast<int64_t>(seconds * 1e9));
-}
-
-template <typename M>
-void SetAudit(M& m, const pqxx::row& row, int created) {
-  *m.mutable_audit()->mutable_create_time() = FromEpoch(row[created].as<double>());
-  *m.mutable_audit()->mutable_update_time() = FromEpoch(row[created + 1].as<double>());
-  if (!row[created + 2].is_null()) *m.mutable_audit()->mutable_delete_time() = FromEpoch(row[created + 2].as<double>());
-  else m.mutable_audit()->clear_delete_time();
-}
 
 SchoolCalendar CalendarFromRow(const pqxx::row& row) {
   SchoolCalendar c;
@@ -53,7 +41,7 @@ SchoolCalendar CalendarFromRow(const pqxx::row& row) {
   c.set_region_code(region);
   c.set_school_year(year);
   c.set_etag(row[3].as<std::string>());
-  SetAudit(c, row, 4);
+  FillAudit(c.mutable_audit(), row, 4);
   return c;
 }
 
@@ -65,32 +53,19 @@ BellSchedule BellFromRow(const pqxx::row& row) {
   b.set_name(BellScheduleName(code, row[1].as<std::string>()));
   b.set_school(SchoolName(code));
   b.set_etag(row[3].as<std::string>());
-  SetAudit(b, row, 4);
+  FillAudit(b.mutable_audit(), row, 4);
   return b;
-}
-
-// What is stored in `body`: the message without output-only fields.
-template <typename M>
-std::string Body(M m) {
-  m.clear_name();
-  m.clear_etag();
-  m.mutable_audit()->clear_create_time();
-  m.mutable_audit()->clear_update_time();
-  m.mutable_audit()->clear_delete_time();
-  std::string out;
-  m.SerializeToString(&out);
-  return out;
 }
 
 std::string CalendarBody(SchoolCalendar c) {
   c.clear_region_code();
   c.clear_school_year();
-  return Body(std::move(c));
+  return StoredBody(std::move(c));
 }
 
 std::string BellBody(BellSchedule b) {
   b.clear_school();
-  return Body(std::move(b));
+  return StoredBody(std::move(b));
 }
 
 int AnnualMd(const google::type::Date& d) { return d.month() * 100 + d.day(); }

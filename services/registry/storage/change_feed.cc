@@ -1,11 +1,11 @@
 #include "registry/storage/change_feed.h"
+#include "registry/storage/row_codec.h"
 
 #include <pqxx/binarystring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status/error.h"
-#include "google/protobuf/util/time_util.h"
 
 namespace gongtong::registry {
 
@@ -51,8 +51,7 @@ absl::StatusOr<ChangeBatch> ChangeFeed::Read(const ChangeQuery& q, pg::Deadline 
       pqxx::binarystring bytes(row[2]);
       c.ParseFromString(bytes.str());
       c.set_sequence(row[0].as<int64_t>());
-      *c.mutable_commit_time() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-          static_cast<int64_t>(row[1].as<double>() * 1e9));
+      *c.mutable_commit_time() = FromEpoch(row[1].as<double>());
       batch.last_sequence = c.sequence();
       batch.changes.push_back(std::move(c));
     }

@@ -1,3 +1,4 @@
+#include "registry/storage/row_codec.h"
 #include "registry/storage/community_store.h"
 
 #include <optional>
@@ -19,7 +20,6 @@ namespace {
 
 using gongtong::registry::v1::Change;
 using gongtong::registry::v1::ChangeKind;
-using google::protobuf::util::TimeUtil;
 
 constexpr char kCommunityColumns[] =
     "c.community_id, c.body, c.version, extract(epoch from c.created_at)::float8, "
@@ -30,17 +30,6 @@ constexpr char kPairingColumns[] =
     "p.community_id, p.pairing_id, p.body, p.version, extract(epoch from p.created_at)::float8, "
     "extract(epoch from p.updated_at)::float8, extract(epoch from p.deleted_at)::float8, "
     "p.member_school_code, p.core_school_code";
-
-google::protobuf::Timestamp FromEpoch(double seconds) {
-  return TimeUtil::NanosecondsToTimestamp(static_cast<int64_t>(seconds * 1e9));
-}
-
-void FillAudit(gongtong::common::v1::AuditInfo* audit, const pqxx::row& row, int first) {
-  *audit->mutable_create_time() = FromEpoch(row[first].as<double>());
-  *audit->mutable_update_time() = FromEpoch(row[first + 1].as<double>());
-  if (!row[first + 2].is_null()) *audit->mutable_delete_time() = FromEpoch(row[first + 2].as<double>());
-  else audit->clear_delete_time();
-}
 
 Community CommunityFromRow(const pqxx::row& row) {
   Community c;
@@ -63,21 +52,9 @@ Pairing PairingFromRow(const pqxx::row& row) {
   return p;
 }
 
-template <typename T>
-std::string Body(T m) {
-  m.clear_name();
-  m.clear_etag();
-  m.mutable_audit()->clear_create_time();
-  m.mutable_audit()->clear_update_time();
-  m.mutable_audit()->clear_delete_time();
-  std::string out;
-  m.SerializeToString(&out);
-  return out;
-}
-
 std::string PairingBody(Pairing p) {
   p.clear_community();
-  return Body(std::move(p));
+  return StoredBody(std::move(p));
 }
 
 // Derived fields: members join on the start date unless told otherwise;
@@ -531,7 +508,7 @@ absl::StatusOr<Community> CommunityStore::Create(const std::string& id, const Co
     GT_RETURN_IF_ERROR(check(Community(), c, facts));
     *c.mutable_audit()->mutable_creator() = ctx.actor;
     *c.mutable_audit()->mutable_updater() = ctx.actor;
-    const std::string body = Body(c);
+    const std::string body = StoredBody(c);
     auto inserted = tx.exec_params(
         "INSERT INTO communities (community_id, display_name, type, region_code, core_school_code, start_date, "
         "end_date, body) VALUES ($1, $2, $3, $4, $5, NULLIF($6, '')::date, NULLIF($7, '')::date, $8) "
@@ -580,7 +557,7 @@ absl::StatusOr<Community> CommunityStore::Mutate(const std::string& id, const st
     DefaultRegion(c, facts.schools);
     GT_RETURN_IF_ERROR(check(before, c, facts));
     *c.mutable_audit()->mutable_updater() = ctx.actor;
-    const std::string body = Body(c);
+    const std::string body = StoredBody(c);
     tx.exec_params(
         "UPDATE communities SET display_name = $2, type = $3, region_code = $4, core_school_code = $5, "
         "start_date = NULLIF($6, '')::date, end_date = NULLIF($7, '')::date, body = $8, version = version + 1, "

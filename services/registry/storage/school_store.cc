@@ -1,3 +1,4 @@
+#include "registry/storage/row_codec.h"
 #include "registry/storage/school_store.h"
 
 #include <pqxx/binarystring>
@@ -17,16 +18,11 @@ namespace {
 
 using gongtong::registry::v1::Change;
 using gongtong::registry::v1::ChangeKind;
-using google::protobuf::util::TimeUtil;
 
 constexpr char kColumns[] =
     "school_code, body, version, extract(epoch from created_at)::float8, "
     "extract(epoch from updated_at)::float8, extract(epoch from deleted_at)::float8, "
     "display_name, region_code";
-
-google::protobuf::Timestamp FromEpoch(double seconds) {
-  return TimeUtil::NanosecondsToTimestamp(static_cast<int64_t>(seconds * 1e9));
-}
 
 // A School from a row of kColumns.
 School FromRow(const pqxx::row& row) {
@@ -35,25 +31,15 @@ School FromRow(const pqxx::row& row) {
   s.ParseFromString(body.str());
   s.set_name(SchoolName(row[0].as<std::string>()));
   s.set_etag(row[2].as<std::string>());
-  *s.mutable_audit()->mutable_create_time() = FromEpoch(row[3].as<double>());
-  *s.mutable_audit()->mutable_update_time() = FromEpoch(row[4].as<double>());
-  if (!row[5].is_null()) *s.mutable_audit()->mutable_delete_time() = FromEpoch(row[5].as<double>());
-  else s.mutable_audit()->clear_delete_time();
+  FillAudit(s.mutable_audit(), row, 3);
   return s;
 }
 
 // What is stored in `body`: the school without output-only fields.
 std::string Body(School s) {
-  s.clear_name();
-  s.clear_etag();
   s.clear_stages();
   for (SchoolStage stage : StagesOfType(s.school_type_code())) s.add_stages(stage);
-  s.mutable_audit()->clear_create_time();
-  s.mutable_audit()->clear_update_time();
-  s.mutable_audit()->clear_delete_time();
-  std::string out;
-  s.SerializeToString(&out);
-  return out;
+  return StoredBody(std::move(s));
 }
 
 std::string StagesArray(const School& s) {
