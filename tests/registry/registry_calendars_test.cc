@@ -230,7 +230,9 @@ TEST_P(CalendarsBadSchedule, IsRefusedNamingTheFieldAndWritesNothing) {
   rv1::BellSchedule out;
   grpc::Status st = Call(&Stub::CreateBellSchedule, stub(), req, &out);
   EXPECT_EQ(st.error_code(), GetParam().code) << AllFields(st);
-  if (!GetParam().field.empty()) EXPECT_TRUE(HasField(st, GetParam().field)) << AllFields(st);
+  if (!GetParam().field.empty()) {
+    EXPECT_TRUE(HasField(st, GetParam().field)) << AllFields(st);
+  }
   EXPECT_EQ(Changes(), before);
   EXPECT_EQ(server_->Count("SELECT count(*) FROM bell_schedules"), schedules);
 }

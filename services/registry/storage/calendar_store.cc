@@ -11,7 +11,6 @@
 #include "common/pg/idempotency.h"
 #include "common/status/error.h"
 #include "gongtong/events/v1/registry_events.pb.h"
-#include "google/protobuf/util/time_util.h"
 #include "registry/domain/calendar_rules.h"
 #include "registry/storage/change_log.h"
 
@@ -95,15 +94,6 @@ std::string LikeEscape(const std::string& v) {
     out += c;
   }
   return out;
-}
-
-template <typename M>
-absl::StatusOr<std::optional<M>> Replay(pqxx::transaction_base& tx, const WriteContext& ctx) {
-  GT_ASSIGN_OR_RETURN(auto first, pg::ClaimRequest(tx, ctx.method, ctx.request_id, ctx.fingerprint));
-  if (!first) return std::optional<M>();
-  M m;
-  m.ParseFromString(*first);
-  return std::optional<M>(m);
 }
 
 absl::Status EtagMismatch(const std::string& what_zh, const std::string& expected, const std::string& now) {

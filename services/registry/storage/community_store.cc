@@ -11,7 +11,6 @@
 #include "common/pg/idempotency.h"
 #include "common/status/error.h"
 #include "gongtong/events/v1/registry_events.pb.h"
-#include "google/protobuf/util/time_util.h"
 #include "registry/domain/school_rules.h"
 #include "registry/storage/change_log.h"
 
@@ -211,15 +210,6 @@ void RecordPairingChange(pqxx::transaction_base& tx, ChangeKind kind, const Pair
     *changed.mutable_actor() = ctx.actor;
     RecordChange(tx, change, region, core, changed, version, ctx.correlation_id);
   }
-}
-
-template <typename T>
-absl::StatusOr<std::optional<T>> Replay(pqxx::transaction_base& tx, const WriteContext& ctx) {
-  GT_ASSIGN_OR_RETURN(auto first, pg::ClaimRequest(tx, ctx.method, ctx.request_id, ctx.fingerprint));
-  if (!first) return std::optional<T>();
-  T answer;
-  answer.ParseFromString(*first);
-  return std::optional<T>(answer);
 }
 
 // ---- community writes ------------------------------------------------------------

@@ -8,7 +8,6 @@
 #include "absl/strings/str_join.h"
 #include "common/pg/idempotency.h"
 #include "common/status/error.h"
-#include "google/protobuf/util/time_util.h"
 #include "registry/domain/school_rules.h"
 #include "registry/storage/change_log.h"
 #include "gongtong/events/v1/registry_events.pb.h"
@@ -212,15 +211,6 @@ absl::StatusOr<SchoolPage> SchoolStore::List(const SchoolListQuery& q, pg::Deadl
 
 namespace {
 
-// Returns the stored answer when this is a retry; nullopt otherwise.
-absl::StatusOr<std::optional<School>> Replay(pqxx::transaction_base& tx, const WriteContext& ctx) {
-  GT_ASSIGN_OR_RETURN(auto first, pg::ClaimRequest(tx, ctx.method, ctx.request_id, ctx.fingerprint));
-  if (!first) return std::optional<School>();
-  School school;
-  school.ParseFromString(*first);
-  return std::optional<School>(school);
-}
-
 Change MakeChange(ChangeKind kind, const School& school, const std::vector<std::string>& paths,
                   const Actor& actor) {
   Change c;
@@ -261,7 +251,7 @@ void RecordSchoolChange(pqxx::transaction_base& tx, ChangeKind kind, const Schoo
 absl::StatusOr<School> SchoolStore::Create(const School& input, const WriteContext& ctx) {
   School created;
   absl::Status s = pool_->Transact([&](pqxx::transaction_base& tx) -> absl::Status {
-    GT_ASSIGN_OR_RETURN(auto replay, Replay(tx, ctx));
+    GT_ASSIGN_OR_RETURN(auto replay, Replay<School>(tx, ctx));
     if (replay) {
       created = *replay;
       return absl::OkStatus();
@@ -286,7 +276,7 @@ absl::StatusOr<School> SchoolStore::Mutate(const std::string& code, const std::s
                                            const Mutation& mutate, const WriteContext& ctx) {
   School result;
   absl::Status s = pool_->Transact([&](pqxx::transaction_base& tx) -> absl::Status {
-    GT_ASSIGN_OR_RETURN(auto replay, Replay(tx, ctx));
+    GT_ASSIGN_OR_RETURN(auto replay, Replay<School>(tx, ctx));
     if (replay) {
       result = *replay;
       return absl::OkStatus();

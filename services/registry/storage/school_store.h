@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/api/list_request.h"
+#include "common/pg/idempotency.h"
 #include "common/pg/pool.h"
 #include "gongtong/common/v1/audit.pb.h"
 #include "gongtong/registry/v1/change.pb.h"
@@ -30,6 +31,18 @@ struct WriteContext {
   std::string correlation_id;
   pg::Deadline deadline = pg::NoDeadline();
 };
+
+// Claims ctx.request_id inside `tx` (common/pg/idempotency.h): the first
+// call's answer when this call is a retry, nullopt when it is the first.
+template <typename M>
+absl::StatusOr<std::optional<M>> Replay(pqxx::transaction_base& tx, const WriteContext& ctx) {
+  auto first = pg::ClaimRequest(tx, ctx.method, ctx.request_id, ctx.fingerprint);
+  if (!first.ok()) return first.status();
+  if (!*first) return std::optional<M>();
+  M answer;
+  answer.ParseFromString(**first);
+  return std::optional<M>(std::move(answer));
+}
 
 struct SchoolListQuery {
   std::vector<api::FilterTerm> filter;  // checked against SchoolFilterFields()
