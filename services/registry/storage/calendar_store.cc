@@ -1,5 +1,6 @@
-#include "registry/storage/row_codec.h"
 #include "registry/storage/calendar_store.h"
+#include "registry/storage/page_fetch.h"
+#include "registry/storage/row_codec.h"
 
 #include <optional>
 
@@ -324,24 +325,12 @@ absl::StatusOr<CalendarPage> CalendarStore::ListCalendars(const CalendarListQuer
   absl::StrAppend(&sql, " ORDER BY ", absl::StrJoin(order_terms, ", "), " LIMIT ", q.limit + 1);
 
   CalendarPage page;
-  absl::Status s = pool_->Transact([&](pqxx::transaction_base& tx) -> absl::Status {
-    page = CalendarPage();
-    auto rows = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
-    for (const auto& row : rows) {
-      if (static_cast<int>(page.calendars.size()) == q.limit) {
-        page.more = true;
-        break;
-      }
-      page.calendars.push_back(CalendarFromRow(row));
-    }
-    if (q.count_total) {
-      page.total = tx.exec_params1("SELECT count(*) FROM school_calendars" + count_where,
-                                   pqxx::prepare::make_dynamic_params(count_params))[0]
-                       .as<int64_t>();
-    }
-    return absl::OkStatus();
-  }, deadline);
-  if (!s.ok()) return s;
+  GT_ASSIGN_OR_RETURN(
+      FetchedPage fetched,
+      FetchPage(*pool_, sql, params, q.limit, q.count_total ? "SELECT count(*) FROM school_calendars" + count_where : "",
+                count_params, [&](const pqxx::row& row) { page.calendars.push_back(CalendarFromRow(row)); }, deadline));
+  page.more = fetched.more;
+  if (q.count_total) page.total = fetched.total;
   if (!page.calendars.empty()) {
     const auto& last = page.calendars.back();
     for (const auto& k : keys) {
@@ -517,26 +506,16 @@ absl::StatusOr<BellSchedulePage> CalendarStore::ListBellSchedules(const BellSche
 
   BellSchedulePage page;
   std::vector<std::pair<std::string, std::string>> ids;  // school code, schedule id of each row
-  absl::Status s = pool_->Transact([&](pqxx::transaction_base& tx) -> absl::Status {
-    page = BellSchedulePage();
-    ids.clear();
-    auto rows = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
-    for (const auto& row : rows) {
-      if (static_cast<int>(page.schedules.size()) == q.limit) {
-        page.more = true;
-        break;
-      }
-      page.schedules.push_back(BellFromRow(row));
-      ids.emplace_back(row[0].as<std::string>(), row[1].as<std::string>());
-    }
-    if (q.count_total) {
-      page.total = tx.exec_params1("SELECT count(*)" + from + count_where,
-                                   pqxx::prepare::make_dynamic_params(count_params))[0]
-                       .as<int64_t>();
-    }
-    return absl::OkStatus();
-  }, deadline);
-  if (!s.ok()) return s;
+  GT_ASSIGN_OR_RETURN(FetchedPage fetched,
+                      FetchPage(*pool_, sql, params, q.limit,
+                                q.count_total ? "SELECT count(*)" + from + count_where : "", count_params,
+                                [&](const pqxx::row& row) {
+                                  page.schedules.push_back(BellFromRow(row));
+                                  ids.emplace_back(row[0].as<std::string>(), row[1].as<std::string>());
+                                },
+                                deadline));
+  page.more = fetched.more;
+  if (q.count_total) page.total = fetched.total;
   if (!page.schedules.empty()) {
     for (const auto& k : keys) {
       if (k == "display_name") page.last_key.push_back(page.schedules.back().display_name());

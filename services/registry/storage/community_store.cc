@@ -1,5 +1,6 @@
-#include "registry/storage/row_codec.h"
 #include "registry/storage/community_store.h"
+#include "registry/storage/page_fetch.h"
+#include "registry/storage/row_codec.h"
 
 #include <optional>
 
@@ -455,24 +456,16 @@ absl::StatusOr<CommunityPage> CommunityStore::List(const CommunityListQuery& q, 
                                        " ORDER BY ", order_sql, " LIMIT ", q.limit + 1);
   CommunityPage page;
   std::vector<std::string> last;
-  absl::Status s = pool_->Transact([&](pqxx::transaction_base& tx) -> absl::Status {
-    page = CommunityPage();
-    last.clear();
-    auto rows = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(b.params));
-    for (const auto& row : rows) {
-      if (static_cast<int>(page.communities.size()) == q.limit) {
-        page.more = true;
-        break;
-      }
-      page.communities.push_back(CommunityFromRow(row));
-      last = {row[6].as<std::string>(), row[7].as<std::string>(), row[8].as<std::string>(), row[0].as<std::string>()};
-    }
-    if (q.count_total) {
-      page.total = tx.exec_params1(count_sql, pqxx::prepare::make_dynamic_params(count_params))[0].as<int64_t>();
-    }
-    return absl::OkStatus();
-  }, deadline);
-  if (!s.ok()) return s;
+  GT_ASSIGN_OR_RETURN(FetchedPage fetched,
+                      FetchPage(*pool_, sql, b.params, q.limit, q.count_total ? count_sql : "", count_params,
+                                [&](const pqxx::row& row) {
+                                  page.communities.push_back(CommunityFromRow(row));
+                                  last = {row[6].as<std::string>(), row[7].as<std::string>(),
+                                          row[8].as<std::string>(), row[0].as<std::string>()};
+                                },
+                                deadline));
+  page.more = fetched.more;
+  if (q.count_total) page.total = fetched.total;
   if (!page.communities.empty()) {
     for (const auto& f : fields) {
       page.last_key.push_back(f == "display_name" ? last[0] : f == "region_code" ? last[1] : f == "type" ? last[2] : last[3]);
@@ -623,29 +616,21 @@ absl::StatusOr<PairingPage> CommunityStore::ListPairings(const PairingListQuery&
   const std::string sql = absl::StrCat("SELECT ", kPairingColumns, kFrom, Where(b.where), " ORDER BY ", order_sql,
                                        " LIMIT ", q.limit + 1);
   PairingPage page;
-  absl::Status s = pool_->Transact([&](pqxx::transaction_base& tx) -> absl::Status {
-    page = PairingPage();
-    auto rows = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(b.params));
-    for (const auto& row : rows) {
-      if (static_cast<int>(page.pairings.size()) == q.limit) {
-        page.more = true;
-        break;
-      }
-      page.pairings.push_back(PairingFromRow(row));
-      page.last_key.clear();
-      for (const auto& col : columns) {
-        if (col == "p.member_school_code") page.last_key.push_back(row[7].as<std::string>());
-        else if (col == "p.core_school_code") page.last_key.push_back(row[8].as<std::string>());
-        else if (col == "p.community_id") page.last_key.push_back(row[0].as<std::string>());
-        else page.last_key.push_back(row[1].as<std::string>());
-      }
-    }
-    if (q.count_total) {
-      page.total = tx.exec_params1(count_sql, pqxx::prepare::make_dynamic_params(count_params))[0].as<int64_t>();
-    }
-    return absl::OkStatus();
-  }, deadline);
-  if (!s.ok()) return s;
+  GT_ASSIGN_OR_RETURN(FetchedPage fetched,
+                      FetchPage(*pool_, sql, b.params, q.limit, q.count_total ? count_sql : "", count_params,
+                                [&](const pqxx::row& row) {
+                                  page.pairings.push_back(PairingFromRow(row));
+                                  page.last_key.clear();
+                                  for (const auto& col : columns) {
+                                    if (col == "p.member_school_code") page.last_key.push_back(row[7].as<std::string>());
+                                    else if (col == "p.core_school_code") page.last_key.push_back(row[8].as<std::string>());
+                                    else if (col == "p.community_id") page.last_key.push_back(row[0].as<std::string>());
+                                    else page.last_key.push_back(row[1].as<std::string>());
+                                  }
+                                },
+                                deadline));
+  page.more = fetched.more;
+  if (q.count_total) page.total = fetched.total;
   return page;
 }
 

@@ -1,5 +1,6 @@
-#include "registry/storage/row_codec.h"
 #include "registry/storage/school_store.h"
+#include "registry/storage/page_fetch.h"
+#include "registry/storage/row_codec.h"
 
 #include <pqxx/binarystring>
 
@@ -185,24 +186,12 @@ absl::StatusOr<SchoolPage> SchoolStore::List(const SchoolListQuery& q, pg::Deadl
   absl::StrAppend(&sql, " ORDER BY ", absl::StrJoin(order_terms, ", "), " LIMIT ", q.limit + 1);
 
   SchoolPage page;
-  absl::Status s = pool_->Transact([&](pqxx::transaction_base& tx) -> absl::Status {
-    page = SchoolPage();
-    auto rows = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
-    for (const auto& row : rows) {
-      if (static_cast<int>(page.schools.size()) == q.limit) {
-        page.more = true;
-        break;
-      }
-      page.schools.push_back(FromRow(row));
-    }
-    if (q.count_total) {
-      page.total = tx.exec_params1("SELECT count(*) FROM schools" + count_where,
-                                   pqxx::prepare::make_dynamic_params(count_params))[0]
-                       .as<int64_t>();
-    }
-    return absl::OkStatus();
-  }, deadline);
-  if (!s.ok()) return s;
+  GT_ASSIGN_OR_RETURN(FetchedPage fetched,
+                      FetchPage(*pool_, sql, params, q.limit,
+                                q.count_total ? "SELECT count(*) FROM schools" + count_where : "", count_params,
+                                [&](const pqxx::row& row) { page.schools.push_back(FromRow(row)); }, deadline));
+  page.more = fetched.more;
+  if (q.count_total) page.total = fetched.total;
   if (!page.schools.empty()) {
     for (const auto& k : keys) page.last_key.push_back(KeyOf(page.schools.back(), k));
   }
