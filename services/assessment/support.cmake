@@ -2,8 +2,16 @@
 # SupportMethods family of assessment_rpc. Included by CMakeLists.txt.
 add_library(assessment_support_domain STATIC
   domain/support_hours.cc domain/support_year.cc domain/support_summary.cc domain/support_signoff.cc
-  domain/support_certification.cc domain/support_access.cc)
+  domain/support_certification.cc domain/support_access.cc domain/support_assignment_rules.cc)
 target_include_directories(assessment_support_domain PUBLIC ${PROJECT_SOURCE_DIR}/services)
 target_link_libraries(assessment_support_domain PUBLIC gongtong_common)
 
 target_link_libraries(assessment_rpc PUBLIC assessment_support_domain)
+
+find_package(OpenSSL REQUIRED)
+add_library(assessment_support_storage STATIC
+  storage/support_rows.cc storage/support_rules_store.cc storage/support_assignment_store.cc
+  storage/support_term_state.cc storage/support_record_store.cc storage/support_summary_store.cc
+  storage/support_certification_store.cc)
+target_link_libraries(assessment_support_storage PUBLIC assessment_support_domain OpenSSL::Crypto)
+target_link_libraries(assessment_rpc PUBLIC assessment_support_storage)
