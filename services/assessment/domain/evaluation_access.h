@@ -1,0 +1,42 @@
+#pragma once
+// Who may do what in community evaluation (issue 5 "Access"; DOMAIN §7).
+// Pure; each check answers PERMISSION_DENIED with a zh-CN message, before any
+// validation of the request.
+//
+//   schemes        read: every role. write: province admin, service; county
+//                  bureau for a region within its prefix; the built-in
+//                  default never (FAILED_PRECONDITION "SCHEME_READ_ONLY").
+//   declarations,  write: the school's admin (a project also by the
+//   self-assess.   community core's admin); read: the school, and county
+//                  bureaus covering the school's region, province, service.
+//   review scores  write: county bureau covering the school's region,
+//                  province admin; read: those, and the school once the run
+//                  is finalised.
+//   runs           create/finalise: county bureau of the region, province
+//                  admin, service (county bureaus run evaluation for their
+//                  region).
+//   results        read: county bureau of the region, province, service;
+//                  a school (admin or teacher) its own school's results of a
+//                  finalised run, nothing else.
+
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "common/auth/principal.h"
+
+namespace gongtong::assessment {
+
+absl::Status MayWriteScheme(const auth::Principal& p, std::string_view scheme_region);
+absl::Status MayFileForSchool(const auth::Principal& p, std::string_view school_code,
+                              std::string_view core_school_code);
+absl::Status MayReadSchoolInputs(const auth::Principal& p, std::string_view school_code,
+                                 std::string_view school_region);
+absl::Status MayWriteReview(const auth::Principal& p, std::string_view school_region);
+absl::Status MayRunEvaluation(const auth::Principal& p, std::string_view region);
+// Reading one school's result of a run in `run_region`.
+absl::Status MayReadSchoolResult(const auth::Principal& p, std::string_view run_region,
+                                 std::string_view school_code, bool run_finalised);
+// Reading a whole run (every community's results, the CSV export).
+absl::Status MayReadRun(const auth::Principal& p, std::string_view run_region);
+
+}  // namespace gongtong::assessment

@@ -1,0 +1,18 @@
+# Community evaluation (R-EVAL-*) and Party points (R-PARTY-*): the second
+# and third method families of the assessment service (rpc/evaluation_*,
+# rpc/party_*). Included by services/assessment/CMakeLists.txt.
+
+# Pure rules, no I/O: exact decimals, schemes, computation, indicators, CSV,
+# access, Party points.
+add_library(assessment_eval_domain STATIC
+  domain/decimal.cc
+  domain/evaluation_scheme.cc
+  domain/evaluation_compute.cc
+  domain/evaluation_indicators.cc
+  domain/evaluation_csv.cc
+  domain/evaluation_access.cc
+  domain/party_rules.cc)
+target_include_directories(assessment_eval_domain PUBLIC ${PROJECT_SOURCE_DIR}/services)
+target_link_libraries(assessment_eval_domain PUBLIC gongtong_common)
+
+target_link_libraries(assessment_rpc PUBLIC assessment_eval_domain)

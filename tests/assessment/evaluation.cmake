@@ -1,0 +1,9 @@
+# Community evaluation (R-EVAL-*) and Party points (R-PARTY-*) tests:
+# pure rules (unit) and, against real PostgreSQL and Redis, the service.
+gongtong_test(assessment_evaluation_rules_test
+  SOURCES evaluation_rules_test.cc
+  LIBS assessment_eval_domain LABELS unit)
+
+gongtong_test(assessment_party_rules_test
+  SOURCES party_rules_test.cc
+  LIBS assessment_eval_domain LABELS unit)
