@@ -145,7 +145,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         ServiceRow{"registry", "gongtong.registry.v1.RegistryService", "GetTeacher"},
         ServiceRow{"scheduling", "gongtong.scheduling.v1.SchedulingService", "GetTermPlan"},
-        ServiceRow{"booking", "gongtong.booking.v1.BookingService", "GetSession"},
+        ServiceRow{"booking", "gongtong.booking.v1.BookingService", "ModifySeries"},
         ServiceRow{"assessment", "gongtong.assessment.v1.AssessmentService", "GetSupportAssignment"}),
     [](const auto& info) { return info.param.name; });
 

@@ -1,0 +1,87 @@
+#pragma once
+// The gRPC BookingService. Built: sessions (Get, List, Create), their
+// lifecycle (commit, confirm, decline, cancel, delivered, not delivered,
+// delivery records), booking policies and region capacities. The other
+// methods answer UNIMPLEMENTED after authentication until they are built.
+// Handlers only convert, check access and delegate to the domain rules
+// (booking/domain), the resolver (registry facts) and the stores.
+
+#include <set>
+#include <string>
+
+#include "booking/registry/registry_view.h"
+#include "booking/rpc/session_resolver.h"
+#include "booking/storage/policy_store.h"
+#include "booking/storage/session_store.h"
+#include "common/server/rpc_edge.h"
+#include "gongtong/booking/v1/booking_service.grpc.pb.h"
+
+namespace gongtong::booking {
+
+struct BookingDeps {
+  RpcEdge* edge = nullptr;
+  SessionStore* sessions = nullptr;
+  PolicyStore* policies = nullptr;
+  RegistryView* registry = nullptr;
+};
+
+// Methods implemented by each file (rpc/<family>_methods.cc).
+const std::set<std::string>& SessionMethodNames();
+const std::set<std::string>& LifecycleMethodNames();
+const std::set<std::string>& PolicyMethodNames();
+
+class BookingServiceImpl final : public bv1::BookingService::CallbackService {
+ public:
+  explicit BookingServiceImpl(BookingDeps deps);
+
+  // ---- sessions (rpc/session_methods.cc) ----
+  grpc::ServerUnaryReactor* GetSession(grpc::CallbackServerContext* ctx, const bv1::GetSessionRequest* req,
+                                       bv1::Session* resp) override;
+  grpc::ServerUnaryReactor* ListSessions(grpc::CallbackServerContext* ctx, const bv1::ListSessionsRequest* req,
+                                         bv1::ListSessionsResponse* resp) override;
+  grpc::ServerUnaryReactor* CreateSession(grpc::CallbackServerContext* ctx, const bv1::CreateSessionRequest* req,
+                                          bv1::Session* resp) override;
+
+  // ---- lifecycle (rpc/lifecycle_methods.cc) ----
+  grpc::ServerUnaryReactor* CommitSession(grpc::CallbackServerContext* ctx, const bv1::CommitSessionRequest* req,
+                                          bv1::Session* resp) override;
+  grpc::ServerUnaryReactor* ConfirmSession(grpc::CallbackServerContext* ctx, const bv1::ConfirmSessionRequest* req,
+                                           bv1::Session* resp) override;
+  grpc::ServerUnaryReactor* DeclineSession(grpc::CallbackServerContext* ctx, const bv1::DeclineSessionRequest* req,
+                                           bv1::Session* resp) override;
+  grpc::ServerUnaryReactor* CancelSession(grpc::CallbackServerContext* ctx, const bv1::CancelSessionRequest* req,
+                                          bv1::Session* resp) override;
+  grpc::ServerUnaryReactor* MarkSessionDelivered(grpc::CallbackServerContext* ctx,
+                                                 const bv1::MarkSessionDeliveredRequest* req,
+                                                 bv1::Session* resp) override;
+  grpc::ServerUnaryReactor* MarkSessionNotDelivered(grpc::CallbackServerContext* ctx,
+                                                    const bv1::MarkSessionNotDeliveredRequest* req,
+                                                    bv1::Session* resp) override;
+  grpc::ServerUnaryReactor* GetDeliveryRecord(grpc::CallbackServerContext* ctx,
+                                              const bv1::GetDeliveryRecordRequest* req,
+                                              bv1::DeliveryRecord* resp) override;
+
+  // ---- policies and capacities (rpc/policy_methods.cc) ----
+  grpc::ServerUnaryReactor* GetBookingPolicy(grpc::CallbackServerContext* ctx, const bv1::GetBookingPolicyRequest* req,
+                                             bv1::BookingPolicy* resp) override;
+  grpc::ServerUnaryReactor* UpdateBookingPolicy(grpc::CallbackServerContext* ctx,
+                                                const bv1::UpdateBookingPolicyRequest* req,
+                                                bv1::BookingPolicy* resp) override;
+  grpc::ServerUnaryReactor* GetRegionCapacity(grpc::CallbackServerContext* ctx,
+                                              const bv1::GetRegionCapacityRequest* req,
+                                              bv1::RegionCapacity* resp) override;
+  grpc::ServerUnaryReactor* UpdateRegionCapacity(grpc::CallbackServerContext* ctx,
+                                                 const bv1::UpdateRegionCapacityRequest* req,
+                                                 bv1::RegionCapacity* resp) override;
+
+ private:
+  // Reads a session the caller may see: PERMISSION_DENIED before NOT_FOUND
+  // would leak nothing, so access is checked on the stored parties.
+  absl::StatusOr<StoredSession> ReadableSession(const CallContext& call, const std::string& name,
+                                                const std::string& field = "name");
+
+  BookingDeps deps_;
+  SessionResolver resolver_;
+};
+
+}  // namespace gongtong::booking
