@@ -4,13 +4,17 @@
 // First layer of the AssessmentService implementation: each family of
 // methods is one class in the chain
 //   SupportMethods → EvaluationMethods → PartyMethods → AssessmentServiceImpl
-// so every family lives in its own files.
+// so every family lives in its own files. The handlers are in
+// support_assignment_methods.cc (rules, quotas, assignments) and
+// support_record_methods.cc (records, summaries, certification); the
+// background consumer of booking events in support_tasks.cc.
 
 #include <set>
 #include <string>
 
 #include "absl/status/status.h"
 #include "assessment/rpc/assessment_deps.h"
+#include "assessment/storage/support_store.h"
 #include "common/server/service_main.h"
 #include "gongtong/assessment/v1/assessment_service.grpc.pb.h"
 
@@ -26,12 +30,75 @@ class SupportMethods : public av1::AssessmentService::CallbackService {
  public:
   explicit SupportMethods(const AssessmentDeps& deps);
 
+  // Rules and quotas (R-SUP-1).
+  grpc::ServerUnaryReactor* GetSupportRules(grpc::CallbackServerContext* ctx, const av1::GetSupportRulesRequest* req,
+                                            av1::SupportRules* resp) override;
+  grpc::ServerUnaryReactor* UpdateSupportRules(grpc::CallbackServerContext* ctx,
+                                               const av1::UpdateSupportRulesRequest* req,
+                                               av1::SupportRules* resp) override;
+  grpc::ServerUnaryReactor* GetSupportQuota(grpc::CallbackServerContext* ctx, const av1::GetSupportQuotaRequest* req,
+                                            av1::SupportQuota* resp) override;
+  grpc::ServerUnaryReactor* UpdateSupportQuota(grpc::CallbackServerContext* ctx,
+                                               const av1::UpdateSupportQuotaRequest* req,
+                                               av1::SupportQuota* resp) override;
+  // Assignments.
+  grpc::ServerUnaryReactor* GetSupportAssignment(grpc::CallbackServerContext* ctx,
+                                                 const av1::GetSupportAssignmentRequest* req,
+                                                 av1::SupportAssignment* resp) override;
+  grpc::ServerUnaryReactor* CreateSupportAssignment(grpc::CallbackServerContext* ctx,
+                                                    const av1::CreateSupportAssignmentRequest* req,
+                                                    av1::SupportAssignment* resp) override;
+  // Activity records (R-SUP-3).
+  grpc::ServerUnaryReactor* GetActivityRecord(grpc::CallbackServerContext* ctx,
+                                              const av1::GetActivityRecordRequest* req,
+                                              av1::ActivityRecord* resp) override;
+  grpc::ServerUnaryReactor* CreateActivityRecord(grpc::CallbackServerContext* ctx,
+                                                 const av1::CreateActivityRecordRequest* req,
+                                                 av1::ActivityRecord* resp) override;
+  grpc::ServerUnaryReactor* DeleteActivityRecord(grpc::CallbackServerContext* ctx,
+                                                 const av1::DeleteActivityRecordRequest* req,
+                                                 av1::ActivityRecord* resp) override;
+  // Term summaries and sign-off (R-SUP-4).
+  grpc::ServerUnaryReactor* GetTermSummary(grpc::CallbackServerContext* ctx, const av1::GetTermSummaryRequest* req,
+                                           av1::TermSummary* resp) override;
+  grpc::ServerUnaryReactor* UpdateTermSummary(grpc::CallbackServerContext* ctx,
+                                              const av1::UpdateTermSummaryRequest* req,
+                                              av1::TermSummary* resp) override;
+  grpc::ServerUnaryReactor* ConfirmTermSummary(grpc::CallbackServerContext* ctx,
+                                               const av1::ConfirmTermSummaryRequest* req,
+                                               av1::TermSummary* resp) override;
+  grpc::ServerUnaryReactor* SignTermSummary(grpc::CallbackServerContext* ctx, const av1::SignTermSummaryRequest* req,
+                                            av1::TermSummary* resp) override;
+  grpc::ServerUnaryReactor* ReceiveTermSummary(grpc::CallbackServerContext* ctx,
+                                               const av1::ReceiveTermSummaryRequest* req,
+                                               av1::TermSummary* resp) override;
+  // Certification (R-SUP-5).
+  grpc::ServerUnaryReactor* CertifySupportExperience(grpc::CallbackServerContext* ctx,
+                                                     const av1::CertifySupportExperienceRequest* req,
+                                                     av1::Certification* resp) override;
+  grpc::ServerUnaryReactor* GetCertification(grpc::CallbackServerContext* ctx,
+                                             const av1::GetCertificationRequest* req,
+                                             av1::Certification* resp) override;
+
  protected:
   AssessmentDeps deps_;
+
+ private:
+  // The assignment of a call, readable by the caller: PERMISSION_DENIED
+  // before NOT_FOUND for everyone but the province, so nothing leaks.
+  absl::StatusOr<AssignmentRow> ReadableAssignment(const CallContext& call, const std::string& id);
+  // A sign-off step (Confirm, Sign, Receive).
+  grpc::ServerUnaryReactor* SignStep(grpc::CallbackServerContext* ctx, const char* method, av1::SignatureStep step,
+                                     const google::protobuf::Message* req, const std::string& name,
+                                     const std::string& digest, const std::string& etag,
+                                     const std::string& request_id, av1::TermSummary* resp);
+
+  SupportStore support_;
 };
 
-// Background work of this family (e.g. the consumer of booking events that
-// records delivered synchronous sessions), added to the host by main().
+// Background work of this family: the consumer of booking events that
+// records delivered synchronous sessions (support_tasks.cc), added to the
+// host by main().
 absl::Status WireSupportTasks(ServiceRuntime& rt);
 
 }  // namespace gongtong::assessment
