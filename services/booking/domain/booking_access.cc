@@ -63,7 +63,8 @@ absl::Status CanCancel(const auth::Principal& p, const std::string& host_school_
 absl::Status CanRecordDelivery(const auth::Principal& p, const std::string& host_school_code,
                                const std::string& host_region, const std::string& host_teacher_name) {
   if (ManagesHost(p, host_school_code, host_region)) return absl::OkStatus();
-  if (p.role == Role::kTeacher && !p.teacher_id.empty() && host_teacher_name == "teachers/" + p.teacher_id) {
+  if (p.role == Role::kTeacher && !p.teacher_id.empty() && p.school_code == host_school_code &&
+      host_teacher_name == "teachers/" + p.teacher_id) {
     return absl::OkStatus();
   }
   return Denied(p, "record the delivery of a session hosted by school " + host_school_code,

@@ -10,7 +10,8 @@
 //                       prefix covers the host's region, province admin
 //   answer as receiver  school admin of that receiving school only (not the
 //                       host, not the county, not the province)
-//   record delivery     as booking, plus the host teacher herself
+//   record delivery     as booking, plus the host teacher herself (acting
+//                       for the host school)
 //   read a session      province admin, service; county bureau covering the
 //                       host's or a receiver's region; school admin or teacher
 //                       of the host school or a receiving school
@@ -35,7 +36,7 @@ absl::Status CanOverrideBellSchedule(const auth::Principal& p, const std::string
 absl::Status CanAnswerAsReceiver(const auth::Principal& p, const std::string& receiving_school_code);
 absl::Status CanCancel(const auth::Principal& p, const std::string& host_school_code, const std::string& host_region);
 // `host_teacher_name` is "teachers/{id}"; a teacher passes when her
-// teacher_id is that id.
+// teacher_id is that id and her token's school is the host school.
 absl::Status CanRecordDelivery(const auth::Principal& p, const std::string& host_school_code,
                                const std::string& host_region, const std::string& host_teacher_name);
 
