@@ -30,13 +30,15 @@ RegistryServer::RegistryServer(const std::string& schema_prefix)
       schools_(&pool_),
       feed_(&pool_),
       communities_(&pool_),
-      calendars_(&pool_) {
+      calendars_(&pool_),
+      roster_(&pool_) {
   EXPECT_TRUE(pool_.WithConnection([&](pqxx::connection& c) {
     return pg::ApplyMigrations(c, pool_.schema(), {&pg::CommonMigrations(), &pg::RegistryMigrations()}).status();
   }).ok());
   RegistryStores stores{&schools_, &feed_, &cache_};
   stores.communities = &communities_;
   stores.calendars = &calendars_;
+  stores.roster = &roster_;
   stores.pool = &pool_;
   service_ = std::make_unique<RegistryServiceImpl>(&edge_, stores);
   HostOptions options;

@@ -40,6 +40,7 @@ class RegistryServer {
   ChangeFeed feed_;
   CommunityStore communities_;
   CalendarStore calendars_;
+  RosterStore roster_;
   std::unique_ptr<RegistryServiceImpl> service_;
   std::unique_ptr<ServiceHost> host_;
   std::thread runner_;

@@ -1,4 +1,5 @@
 #include "registry/domain/calendar_access.h"
+#include "registry/domain/access_support.h"
 
 #include <algorithm>
 
@@ -6,20 +7,7 @@
 #include "common/status/error.h"
 
 namespace gongtong::registry {
-namespace {
-
 using auth::Role;
-
-absl::Status Denied(const auth::Principal& p, const std::string& what) {
-  return ErrorBuilder(absl::StatusCode::kPermissionDenied, "PERMISSION_DENIED")
-      .Message(absl::StrCat("role ", std::string(auth::RoleName(p.role)), " may not ", what))
-      .Zh("您没有权限执行此操作")
-      .Meta("role", std::string(auth::RoleName(p.role)));
-}
-
-bool Unlimited(const auth::Principal& p) { return p.role == Role::kProvinceAdmin || p.role == Role::kService; }
-
-}  // namespace
 
 std::vector<std::string> CalendarAncestorRegions(const auth::Principal& p) {
   std::vector<std::string> out;
@@ -37,32 +25,32 @@ absl::Status CanReadCalendar(const auth::Principal& p, const std::string& region
   if (p.role != Role::kCountyBureau || p.CoversRegion(region_code)) return absl::OkStatus();
   const auto above = CalendarAncestorRegions(p);
   if (std::find(above.begin(), above.end(), region_code) != above.end()) return absl::OkStatus();
-  return Denied(p, "read calendars of region " + region_code + " (outside " + p.region_prefix + ")");
+  return AccessDenied(p, "read calendars of region " + region_code + " (outside " + p.region_prefix + ")");
 }
 
 absl::Status CanWriteCalendar(const auth::Principal& p, const std::string& region_code) {
-  if (Unlimited(p) || (p.role == Role::kCountyBureau && p.CoversRegion(region_code))) return absl::OkStatus();
-  return Denied(p, "write the calendar of region " + region_code);
+  if (UnlimitedRole(p) || (p.role == Role::kCountyBureau && p.CoversRegion(region_code))) return absl::OkStatus();
+  return AccessDenied(p, "write the calendar of region " + region_code);
 }
 
 absl::Status MayWriteBellSchedulesAtAll(const auth::Principal& p, const std::string& school_code) {
-  if (Unlimited(p) || p.role == Role::kCountyBureau) return absl::OkStatus();
+  if (UnlimitedRole(p) || p.role == Role::kCountyBureau) return absl::OkStatus();
   if (p.role == Role::kSchoolAdmin && p.school_code == school_code) return absl::OkStatus();
-  return Denied(p, "write the bell schedules of school " + school_code);
+  return AccessDenied(p, "write the bell schedules of school " + school_code);
 }
 
 absl::Status CanWriteBellSchedule(const auth::Principal& p, const std::string& school_code,
                                   const std::string& school_region) {
   GT_RETURN_IF_ERROR(MayWriteBellSchedulesAtAll(p, school_code));
   if (p.role == Role::kCountyBureau && !p.CoversRegion(school_region)) {
-    return Denied(p, "write the bell schedules of school " + school_code + " outside region " + p.region_prefix);
+    return AccessDenied(p, "write the bell schedules of school " + school_code + " outside region " + p.region_prefix);
   }
   return absl::OkStatus();
 }
 
 absl::Status CanReadBellSchedule(const auth::Principal& p, const std::string& school_region) {
   if (p.role == Role::kCountyBureau && !p.CoversRegion(school_region)) {
-    return Denied(p, "read bell schedules of schools outside region " + p.region_prefix);
+    return AccessDenied(p, "read bell schedules of schools outside region " + p.region_prefix);
   }
   return absl::OkStatus();
 }

@@ -36,13 +36,6 @@ std::string Trimmed(std::string_view s) {
   return std::string(s);
 }
 
-absl::Status Precondition(const char* reason, const std::string& field, const std::string& description,
-                          const std::string& zh) {
-  return ErrorBuilder(absl::StatusCode::kFailedPrecondition, reason)
-      .Message(field + ": " + description)
-      .Zh(zh)
-      .Field(field, description);
-}
 
 bool IsTeacherName(std::string_view name) {
   constexpr std::string_view kPrefix = "teachers/";
@@ -388,11 +381,11 @@ absl::Status SchoolLive(const std::string& name, const SchoolFacts& facts, const
   if (!code.ok()) return code.status();
   auto it = facts.find(*code);
   if (it == facts.end()) {
-    return Precondition("SCHOOL_NOT_FOUND", field, "school " + *code + " does not exist",
+    return PreconditionOn("SCHOOL_NOT_FOUND", field, "school " + *code + " does not exist",
                         "学校不存在：" + *code);
   }
   if (it->second.deleted) {
-    return Precondition("SCHOOL_DELETED", field, "school " + *code + " is deleted", "学校已删除：" + *code);
+    return PreconditionOn("SCHOOL_DELETED", field, "school " + *code + " is deleted", "学校已删除：" + *code);
   }
   return absl::OkStatus();
 }
@@ -415,7 +408,7 @@ absl::Status FusedExclusive(const Community& c, const std::map<std::string, std:
     if (!code.ok()) return absl::OkStatus();
     auto it = fused_elsewhere.find(*code);
     if (it == fused_elsewhere.end()) return absl::OkStatus();
-    return Precondition("SCHOOL_IN_OTHER_FUSED_COMMUNITY", field,
+    return PreconditionOn("SCHOOL_IN_OTHER_FUSED_COMMUNITY", field,
                         "school " + *code + " is already in fused community " + it->second,
                         "学校已属于另一个融合型共同体：" + it->second);
   };
@@ -430,7 +423,7 @@ absl::Status KeepsPairedSchools(const Community& before, const Community& after,
                                 const std::set<std::string>& paired_members, const std::string& prefix) {
   if (paired_members.empty()) return absl::OkStatus();
   if (before.core_school() != after.core_school()) {
-    return Precondition("COMMUNITY_HAS_PAIRINGS", prefix + ".core_school",
+    return PreconditionOn("COMMUNITY_HAS_PAIRINGS", prefix + ".core_school",
                         "the core cannot change while the community has live pairings",
                         "共同体尚有结对，不能更换核心校");
   }
@@ -440,7 +433,7 @@ absl::Status KeepsPairedSchools(const Community& before, const Community& after,
   }
   for (const auto& code : paired_members) {
     if (!kept.count(code)) {
-      return Precondition("MEMBER_HAS_PAIRING", prefix + ".members",
+      return PreconditionOn("MEMBER_HAS_PAIRING", prefix + ".members",
                           "member " + code + " still has a live pairing; delete the pairing first",
                           "成员校仍有结对，请先删除结对：" + code);
     }
@@ -453,14 +446,14 @@ absl::Status LeaderOnceInForce(const Community& c, const google::type::Date& tod
   for (const auto& m : c.leading_group()) {
     if (m.role() == gongtong::registry::v1::LEADING_GROUP_ROLE_LEADER) return absl::OkStatus();
   }
-  return Precondition("LEADING_GROUP_WITHOUT_LEADER", prefix + ".leading_group",
+  return PreconditionOn("LEADING_GROUP_WITHOUT_LEADER", prefix + ".leading_group",
                       "a community in force needs a leader (组长) in its leading group",
                       "共同体已生效，领导小组须有组长");
 }
 
 absl::Status PairingFitsCommunity(const Pairing& p, const Community& c, const std::string& prefix) {
   if (p.core_school() != c.core_school()) {
-    return Precondition("PAIRING_OUTSIDE_COMMUNITY", prefix + ".core_school",
+    return PreconditionOn("PAIRING_OUTSIDE_COMMUNITY", prefix + ".core_school",
                         "pairing between schools of different communities: " + p.core_school() +
                             " is not the core of " + c.name() + " (" + c.core_school() + ")",
                         "结对双方不属于同一共同体：核心校须为该共同体的核心校");
@@ -468,7 +461,7 @@ absl::Status PairingFitsCommunity(const Pairing& p, const Community& c, const st
   bool member = false;
   for (const auto& m : c.members()) member = member || m.school() == p.member_school();
   if (!member) {
-    return Precondition("PAIRING_OUTSIDE_COMMUNITY", prefix + ".member_school",
+    return PreconditionOn("PAIRING_OUTSIDE_COMMUNITY", prefix + ".member_school",
                         "pairing between schools of different communities: " + p.member_school() +
                             " is not a member of " + c.name(),
                         "结对双方不属于同一共同体：成员校须为该共同体的成员校");
@@ -476,12 +469,12 @@ absl::Status PairingFitsCommunity(const Pairing& p, const Community& c, const st
   const auto& cp = c.period();
   const auto& pp = p.period();
   if (cp.has_start_date() && pp.has_start_date() && CompareDates(pp.start_date(), cp.start_date()) < 0) {
-    return Precondition("PAIRING_PERIOD_OUTSIDE_COMMUNITY", prefix + ".period.start_date",
+    return PreconditionOn("PAIRING_PERIOD_OUTSIDE_COMMUNITY", prefix + ".period.start_date",
                         "starts before the community's period (" + IsoDate(cp.start_date()) + ")",
                         "结对起始日期早于共同体的起始日期");
   }
   if (cp.has_end_date() && (!pp.has_end_date() || CompareDates(pp.end_date(), cp.end_date()) > 0)) {
-    return Precondition("PAIRING_PERIOD_OUTSIDE_COMMUNITY", prefix + ".period.end_date",
+    return PreconditionOn("PAIRING_PERIOD_OUTSIDE_COMMUNITY", prefix + ".period.end_date",
                         "ends after the community's period (" + IsoDate(cp.end_date()) + ")",
                         "结对结束日期晚于共同体的结束日期");
   }

@@ -147,6 +147,14 @@ absl::Status ToStatus(const std::vector<Violation>& violations, const std::strin
   return error.Message(message).Zh(zh);
 }
 
+absl::Status PreconditionOn(const char* reason, const std::string& field, const std::string& description,
+                            const std::string& zh) {
+  return ErrorBuilder(absl::StatusCode::kFailedPrecondition, reason)
+      .Message(field + ": " + description)
+      .Zh(zh)
+      .Field(field, description);
+}
+
 std::string SchoolName(std::string_view code) { return absl::StrCat("schools/", Absl(code)); }
 
 absl::StatusOr<std::string> ParseSchoolName(std::string_view name, const std::string& field) {

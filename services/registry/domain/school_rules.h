@@ -49,6 +49,10 @@ std::vector<Violation> SchoolViolations(const School& school, const std::string&
 // INVALID_ARGUMENT listing all violations (reason SCHOOL_INVALID), or OK.
 absl::Status ToStatus(const std::vector<Violation>& violations, const std::string& reason);
 
+// FAILED_PRECONDITION with reason `reason` and one field violation.
+absl::Status PreconditionOn(const char* reason, const std::string& field, const std::string& description,
+                            const std::string& zh);
+
 // "schools/{code}" ↔ code.
 std::string SchoolName(std::string_view code);
 // The code of "schools/{code}"; INVALID_ARGUMENT naming `field` otherwise.

@@ -3,8 +3,6 @@
 // implemented in this file; the others of the family (Party organisations,
 // joint buildings, secretary studios) still answer UNIMPLEMENTED through the
 // edge.
-#include <ctime>
-
 #include "absl/strings/str_cat.h"
 #include "common/status/error.h"
 #include "registry/domain/community_access.h"
@@ -31,18 +29,6 @@ const std::vector<std::string>& UpdatablePairingPaths() {
   return *kPaths;
 }
 
-// Today in China (UTC+8), for "in force" rules.
-google::type::Date Today() {
-  const std::time_t now = std::time(nullptr) + 8 * 3600;
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  google::type::Date d;
-  d.set_year(tm.tm_year + 1900);
-  d.set_month(tm.tm_mon + 1);
-  d.set_day(tm.tm_mday);
-  return d;
-}
-
 // A county bureau or school admin cannot tell whether a community outside
 // its reach exists: NOT_FOUND becomes PERMISSION_DENIED for them.
 absl::Status HideExistence(const auth::Principal& p, const absl::Status& status) {
@@ -50,28 +36,6 @@ absl::Status HideExistence(const auth::Principal& p, const absl::Status& status)
     return CanReadCommunity(p, CommunityReach{});
   }
   return status;
-}
-
-absl::Status Deleted(const char* reason, const std::string& what, const std::string& zh) {
-  return ErrorBuilder(absl::StatusCode::kFailedPrecondition, reason)
-      .Message(what + " is deleted; undelete it first")
-      .Zh(zh);
-}
-
-absl::Status AlreadyDeleted(const char* reason, const std::string& what, const std::string& zh) {
-  return ErrorBuilder(absl::StatusCode::kNotFound, reason).Message(what + " is already deleted").Zh(zh);
-}
-
-absl::Status NotDeleted(const char* reason, const std::string& what, const std::string& zh) {
-  return ErrorBuilder(absl::StatusCode::kFailedPrecondition, reason).Message(what + " is not deleted").Zh(zh);
-}
-
-absl::StatusOr<std::string> IdOrGenerated(const std::string& id, const char* field, const char* prefix) {
-  if (id.empty()) return GenerateResourceId(prefix);
-  if (!IsResourceId(id)) {
-    return InvalidField(field, "must match ^[a-z0-9][a-z0-9-]{0,39}$", "编号须为小写字母、数字或连字符，不超过40个字符");
-  }
-  return id;
 }
 
 // Checks of a community after a change (create, update, undelete).

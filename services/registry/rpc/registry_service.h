@@ -15,6 +15,7 @@
 #include "registry/storage/calendar_store.h"
 #include "registry/storage/change_feed.h"
 #include "registry/storage/community_store.h"
+#include "registry/storage/roster_store.h"
 #include "registry/storage/school_store.h"
 
 namespace gongtong::registry {
@@ -32,6 +33,7 @@ struct RegistryStores {
   // ---- stores of further families go here ----
   CommunityStore* communities = nullptr;
   CalendarStore* calendars = nullptr;
+  RosterStore* roster = nullptr;  // classes, classrooms, teachers
   pg::Pool* pool = nullptr;  // for work spanning resources (bulk import); set by name
 };
 
@@ -41,6 +43,7 @@ const std::set<std::string>& SchoolMethodNames();
 const std::set<std::string>& ImportMethodNames();
 const std::set<std::string>& CommunityMethodNames();
 const std::set<std::string>& CalendarMethodNames();
+const std::set<std::string>& RosterMethodNames();
 
 class RegistryServiceImpl final : public rv1::RegistryService::CallbackService {
  public:
@@ -137,10 +140,40 @@ class RegistryServiceImpl final : public rv1::RegistryService::CallbackService {
                                               const rv1::ResolveSchoolDaysRequest* req,
                                               rv1::ResolveSchoolDaysResponse* resp) override;
 
+  // ---- classes, classrooms, teachers (rpc/roster_methods.cc) ----
+  grpc::ServerUnaryReactor* GetSchoolClass(grpc::CallbackServerContext* ctx, const rv1::GetSchoolClassRequest* req,
+                                          rv1::SchoolClass* resp) override;
+  grpc::ServerUnaryReactor* ListSchoolClasses(grpc::CallbackServerContext* ctx, const rv1::ListSchoolClassesRequest* req,
+                                             rv1::ListSchoolClassesResponse* resp) override;
+  grpc::ServerUnaryReactor* CreateSchoolClass(grpc::CallbackServerContext* ctx, const rv1::CreateSchoolClassRequest* req,
+                                             rv1::SchoolClass* resp) override;
+  grpc::ServerUnaryReactor* UpdateSchoolClass(grpc::CallbackServerContext* ctx, const rv1::UpdateSchoolClassRequest* req,
+                                             rv1::SchoolClass* resp) override;
+  grpc::ServerUnaryReactor* DeleteSchoolClass(grpc::CallbackServerContext* ctx, const rv1::DeleteSchoolClassRequest* req,
+                                             rv1::SchoolClass* resp) override;
+  grpc::ServerUnaryReactor* UndeleteSchoolClass(grpc::CallbackServerContext* ctx, const rv1::UndeleteSchoolClassRequest* req,
+                                               rv1::SchoolClass* resp) override;
+  grpc::ServerUnaryReactor* GetClassroom(grpc::CallbackServerContext* ctx, const rv1::GetClassroomRequest* req,
+                                        rv1::Classroom* resp) override;
+  grpc::ServerUnaryReactor* ListClassrooms(grpc::CallbackServerContext* ctx, const rv1::ListClassroomsRequest* req,
+                                          rv1::ListClassroomsResponse* resp) override;
+  grpc::ServerUnaryReactor* CreateClassroom(grpc::CallbackServerContext* ctx, const rv1::CreateClassroomRequest* req,
+                                           rv1::Classroom* resp) override;
+  grpc::ServerUnaryReactor* UpdateClassroom(grpc::CallbackServerContext* ctx, const rv1::UpdateClassroomRequest* req,
+                                           rv1::Classroom* resp) override;
+  grpc::ServerUnaryReactor* DeleteClassroom(grpc::CallbackServerContext* ctx, const rv1::DeleteClassroomRequest* req,
+                                           rv1::Classroom* resp) override;
+  grpc::ServerUnaryReactor* UndeleteClassroom(grpc::CallbackServerContext* ctx, const rv1::UndeleteClassroomRequest* req,
+                                             rv1::Classroom* resp) override;
+
  private:
   // The school's serialized bytes, through the cache.
   absl::StatusOr<std::string> ReadSchoolBytes(const std::string& code, pg::Deadline deadline);
   void Forget(const std::string& code);
+  // The region of school `code` when the caller is a county bureau (its
+  // reads are limited to its prefix): PERMISSION_DENIED outside it or when
+  // the school does not exist (nothing leaks); OK for every other role.
+  absl::Status CountyMayRead(const CallContext& call, const std::string& code);
 
   RpcEdge* edge_;
   SchoolStore* schools_;

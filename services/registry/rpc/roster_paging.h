@@ -1,0 +1,59 @@
+#pragma once
+// The List half every roster method shares (ListSchoolClasses,
+// ListClassrooms, ListTeachers): page size, filter, order_by, the page
+// token pinned to the request, the caller's region scope and total_size.
+
+#include <functional>
+#include <string>
+
+#include "common/api/list_request.h"
+#include "common/server/rpc_edge.h"
+#include "registry/domain/roster_access.h"
+#include "registry/rpc/call_support.h"
+#include "registry/storage/roster_store.h"
+
+namespace gongtong::registry {
+
+struct RosterListRequest {
+  std::string parent;  // "" for teachers
+  int32_t page_size = 0;
+  std::string page_token, filter, order_by;
+  bool show_deleted = false;
+};
+
+struct RosterListShape {
+  const std::vector<api::FilterField>* filter_fields;
+  const std::vector<std::string>* order_fields;
+  std::vector<api::OrderField> default_order;
+};
+
+// Fills `q` from the request (q.school_code set by the caller), runs `list`
+// and hands back the page with its next token and total.
+template <typename M>
+absl::StatusOr<RosterPage<M>> ListRoster(const CallContext& call, const RosterListRequest& req,
+                                         const RosterListShape& shape, RosterListQuery q,
+                                         const std::function<absl::StatusOr<RosterPage<M>>(const RosterListQuery&)>& list,
+                                         std::string* next_page_token, int32_t* total_size) {
+  q.region_scope = RosterReadScope(call.principal);
+  GT_ASSIGN_OR_RETURN(q.limit, api::EffectivePageSize(req.page_size));
+  GT_ASSIGN_OR_RETURN(q.filter, api::ParseFilter(req.filter, *shape.filter_fields));
+  GT_ASSIGN_OR_RETURN(q.order, api::ParseOrderBy(req.order_by, *shape.order_fields, shape.default_order));
+  q.show_deleted = req.show_deleted;
+  const uint64_t fingerprint = api::RequestFingerprint(
+      {req.parent, req.filter, req.order_by, req.show_deleted ? "1" : "0", q.region_scope});
+  int64_t total = -1;
+  if (!req.page_token.empty()) {
+    GT_ASSIGN_OR_RETURN(api::PageCursor cursor, api::DecodePageToken(req.page_token, fingerprint, NowUnix()));
+    q.after = cursor.after;
+    total = cursor.total_size;
+  } else {
+    q.count_total = true;
+  }
+  GT_ASSIGN_OR_RETURN(RosterPage<M> page, list(q));
+  if (page.total >= 0) total = page.total;
+  *total_size = static_cast<int32_t>(total);
+  if (page.more) *next_page_token = api::EncodePageToken({page.last_key, total, NowUnix(), fingerprint});
+  return page;
+}
+
+}  // namespace gongtong::registry
