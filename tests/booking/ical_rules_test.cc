@@ -233,6 +233,32 @@ TEST(RenderCalendarTest, DocumentParsesBack) {
   EXPECT_EQ(e2.find("DTEND;TZID=Asia/Shanghai")->second, "20261124T141000");
 }
 
+TEST(IcalEventOfTest, FromAStoredSession) {
+  v1::Session s;
+  s.set_name("sessions/s-42");
+  s.set_sequence(3);
+  s.set_state(v1::SESSION_STATE_PENDING_CONFIRMATION);
+  s.mutable_subject()->set_code(common::v1::SUBJECT_CODE_CHINESE);
+  s.set_topic("秋天的雨");
+  auto* w = s.mutable_window();
+  w->mutable_date()->set_year(2026), w->mutable_date()->set_month(11), w->mutable_date()->set_day(23);
+  w->mutable_start_time()->set_hours(8);
+  w->mutable_end_time()->set_hours(8), w->mutable_end_time()->set_minutes(40);
+  s.mutable_audit()->mutable_create_time()->set_seconds(1000);
+  s.mutable_audit()->mutable_update_time()->set_seconds(2000);
+  const IcalEvent e = IcalEventOf(s, "录播教室1", "说明");
+  EXPECT_EQ(e.uid, "s-42@gongtong");
+  EXPECT_EQ(e.sequence, 3);
+  EXPECT_EQ(e.date, absl::CivilDay(2026, 11, 23));
+  EXPECT_EQ(e.start_min, 8 * 60);
+  EXPECT_EQ(e.end_min, 8 * 60 + 40);
+  EXPECT_EQ(e.status, "TENTATIVE");
+  EXPECT_EQ(e.summary, "语文 秋天的雨");
+  EXPECT_EQ(e.location, "录播教室1");
+  EXPECT_EQ(e.description, "说明");
+  EXPECT_EQ(e.last_modified, absl::FromUnixSeconds(2000));
+}
+
 TEST(RenderCalendarTest, EmptyFeedStillHasTheTimezone) {
   const Parsed p = Parse(RenderCalendar({}, Utc("2026-11-22T04:00:00Z"), "空"));
   EXPECT_EQ(p.begins, (std::vector<std::string>{"VCALENDAR", "VTIMEZONE", "STANDARD"}));

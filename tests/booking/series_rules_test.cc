@@ -6,6 +6,7 @@
 
 #include "booking/domain/civil.h"
 #include "booking/domain/series_dates.h"
+#include "booking/domain/series_template.h"
 #include "common/status/error.h"
 
 namespace gongtong::booking {
@@ -201,6 +202,87 @@ TEST(SpecOfTest, ReadsTheSeries) {
   EXPECT_EQ(spec.last, CivilDay(2027, 1, 20));
   EXPECT_TRUE(spec.follow_makeup_days);
 }
+
+// ---- the session template ----
+
+v1::SessionTemplate ValidTemplate() {
+  v1::SessionTemplate t;
+  t.mutable_host()->set_teacher("teachers/wang-li");
+  t.mutable_host()->set_classroom("schools/3310240001/classrooms/rec-1");
+  t.mutable_host()->set_school_class("schools/3310240001/classes/c3-2");
+  t.add_receiving_classes("schools/3310240002/classes/c3-1");
+  t.mutable_subject()->set_code(common::v1::SUBJECT_CODE_MATHEMATICS);
+  t.set_topic("分数的意义（第{n}课时）");
+  t.set_mode(v1::SESSION_MODE_MASTER_TEACHER);
+  t.set_host_period(2);
+  return t;
+}
+
+TEST(OccurrenceOfTest, CopiesTheTemplateAndNumbersTheTopic) {
+  const v1::Session s = OccurrenceOf(ValidTemplate(), CivilDay(2026, 9, 14), 3);
+  EXPECT_EQ(s.topic(), "分数的意义（第3课时）");
+  EXPECT_EQ(s.host().teacher(), "teachers/wang-li");
+  ASSERT_EQ(s.receivers_size(), 1);
+  EXPECT_EQ(s.receivers(0).school_class(), "schools/3310240002/classes/c3-1");
+  EXPECT_EQ(ToCivilDay(s.window().date()), CivilDay(2026, 9, 14));
+  EXPECT_EQ(s.host_period(), 2);
+  EXPECT_FALSE(s.window().has_start_time());
+  EXPECT_EQ(s.mode(), v1::SESSION_MODE_MASTER_TEACHER);
+}
+
+TEST(OccurrenceOfTest, ExplicitTimes) {
+  v1::SessionTemplate t = ValidTemplate();
+  t.set_host_period(0);
+  *t.mutable_start_time() = ToTimeOfDay(8 * 60 + 10);
+  *t.mutable_end_time() = ToTimeOfDay(8 * 60 + 40);
+  const v1::Session s = OccurrenceOf(t, CivilDay(2026, 9, 14), 1);
+  EXPECT_EQ(MinuteOfDay(s.window().start_time()), 8 * 60 + 10);
+  EXPECT_EQ(MinuteOfDay(s.window().end_time()), 8 * 60 + 40);
+}
+
+struct TemplateRow {
+  const char* rule_case;
+  std::function<void(v1::SessionTemplate&)> change;
+  std::vector<std::string> fields;  // empty = valid
+};
+void PrintTo(const TemplateRow& r, std::ostream* os) { *os << r.rule_case; }
+
+class TemplateShapeTest : public ::testing::TestWithParam<TemplateRow> {};
+
+TEST_P(TemplateShapeTest, Row) {
+  v1::SessionTemplate t = ValidTemplate();
+  if (GetParam().change) GetParam().change(t);
+  const absl::Status st = ValidateTemplateShape(t);
+  if (GetParam().fields.empty()) {
+    EXPECT_TRUE(st.ok()) << st;
+    return;
+  }
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldsOf(st), GetParam().fields) << st;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    RSync1, TemplateShapeTest,
+    ::testing::Values(
+        TemplateRow{"R-SYNC-1 valid template", nullptr, {}},
+        TemplateRow{"R-SYNC-1 receiving class malformed",
+                    [](auto& t) { t.add_receiving_classes("schools/3310240002/classrooms/x"); },
+                    {"series.session_template.receiving_classes[1]"}},
+        TemplateRow{"R-SYNC-1 no receiving class", [](auto& t) { t.clear_receiving_classes(); },
+                    {"series.session_template.receivers"}},
+        TemplateRow{"R-SYNC-1 explicit end before start",
+                    [](auto& t) {
+                      t.set_host_period(0);
+                      *t.mutable_start_time() = ToTimeOfDay(9 * 60);
+                      *t.mutable_end_time() = ToTimeOfDay(8 * 60);
+                    },
+                    {"series.session_template.end_time"}},
+        TemplateRow{"R-SYNC-1 topic required", [](auto& t) { t.clear_topic(); }, {"series.session_template.topic"}},
+        TemplateRow{"R-SYNC-1 host teacher malformed", [](auto& t) { t.mutable_host()->set_teacher("x"); },
+                    {"series.session_template.host.teacher"}},
+        TemplateRow{"R-SYNC-3 override reason too long",
+                    [](auto& t) { t.set_bell_schedule_override_reason(std::string(201, 'a')); },
+                    {"series.session_template.bell_schedule_override_reason"}}));
 
 }  // namespace
 }  // namespace gongtong::booking

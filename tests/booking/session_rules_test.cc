@@ -175,6 +175,13 @@ INSTANTIATE_TEST_SUITE_P(
                  },
                  {"session.mode", "session.topic"}}));
 
+TEST(SessionClassesTest, HostThenReceiversNotDeclined) {
+  v1::Session s = ValidSession();
+  s.mutable_receivers(0)->set_state(v1::RECEIVER_STATE_DECLINED);
+  s.mutable_receivers(1)->set_state(v1::RECEIVER_STATE_CONFIRMED);
+  EXPECT_EQ(SessionClasses(s), (std::vector<std::string>{kHostClass, "schools/3310240003/classes/c3-1"}));
+}
+
 TEST(SessionShapePrefixTest, PrefixNamesTheRequestField) {
   v1::Session s = ValidSession();
   s.mutable_receivers(0)->set_school_class("bad");

@@ -2,6 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "booking/domain/civil.h"
+#include "registry/domain/community_rules.h"
 
 namespace gongtong::booking {
 namespace {
@@ -75,6 +77,24 @@ std::string IcalStatus(v1::SessionState state) {
     default:
       return "";
   }
+}
+
+IcalEvent IcalEventOf(const v1::Session& session, const std::string& location, const std::string& description) {
+  IcalEvent e;
+  const std::string& name = session.name();
+  e.uid = IcalUid(name.substr(name.find('/') + 1));
+  e.sequence = session.sequence();
+  e.date = ToCivilDay(session.window().date());
+  e.start_min = MinuteOfDay(session.window().start_time()).value_or(0);
+  e.end_min = MinuteOfDay(session.window().end_time()).value_or(0);
+  e.status = IcalStatus(session.state());
+  e.summary = absl::StrCat(registry::SubjectDisplayName(session.subject()), " ", session.topic());
+  e.location = location;
+  e.description = description;
+  const auto& audit = session.audit();
+  const auto& modified = audit.has_update_time() ? audit.update_time() : audit.create_time();
+  e.last_modified = absl::FromUnixSeconds(modified.seconds()) + absl::Nanoseconds(modified.nanos());
+  return e;
 }
 
 std::string RenderCalendar(const std::vector<IcalEvent>& events, absl::Time now, const std::string& calendar_name) {

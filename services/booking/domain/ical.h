@@ -48,4 +48,11 @@ std::string IcalUid(std::string_view session_id);
 // for HELD and UNSPECIFIED, which stay out of the feed.
 std::string IcalStatus(v1::SessionState state);
 
+// The feed's event of a stored session (server-filled window): UID from its
+// name, SEQUENCE = sequence, the window's local date and times, STATUS from
+// its state, SUMMARY "{subject} {topic}" (subject in Chinese),
+// LAST-MODIFIED the audit's update time (else create time). `location` (the
+// host classroom's name) and `description` come from the caller.
+IcalEvent IcalEventOf(const v1::Session& session, const std::string& location, const std::string& description);
+
 }  // namespace gongtong::booking

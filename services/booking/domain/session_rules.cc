@@ -26,6 +26,7 @@ class Violations {
     items_.push_back({std::move(field), std::move(description), std::move(zh)});
   }
   absl::Status ToStatus() const { return registry::ToStatus(items_, reason_); }
+  std::vector<registry::Violation> Take() && { return std::move(items_); }
 
  private:
   std::string reason_;
@@ -158,7 +159,7 @@ bool ValidClientId(const std::string& id) { return registry::IsResourceId(id); }
 
 std::string SessionName(std::string_view id) { return absl::StrCat("sessions/", Absl(id)); }
 
-absl::Status ValidateSessionShape(const v1::Session& session, bool hold, const std::string& prefix) {
+std::vector<registry::Violation> SessionViolations(const v1::Session& session, bool hold, const std::string& prefix) {
   Violations v("SESSION_INVALID");
   CheckHost(session, prefix, &v);
   CheckReceivers(session, prefix, &v);
@@ -168,7 +169,19 @@ absl::Status ValidateSessionShape(const v1::Session& session, bool hold, const s
   }
   CheckTopic(session, hold, prefix, &v);
   CheckWindow(session, prefix, &v);
-  return v.ToStatus();
+  return std::move(v).Take();
+}
+
+absl::Status ValidateSessionShape(const v1::Session& session, bool hold, const std::string& prefix) {
+  return registry::ToStatus(SessionViolations(session, hold, prefix), "SESSION_INVALID");
+}
+
+std::vector<std::string> SessionClasses(const v1::Session& session) {
+  std::vector<std::string> out = {session.host().school_class()};
+  for (const auto& r : session.receivers()) {
+    if (r.state() != v1::RECEIVER_STATE_DECLINED) out.push_back(r.school_class());
+  }
+  return out;
 }
 
 absl::Status ValidateReason(const std::string& reason, const std::string& field, int max_chars) {

@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "gongtong/booking/v1/session.pb.h"
+#include "registry/domain/school_rules.h"
 
 namespace gongtong::booking {
 
@@ -33,6 +34,13 @@ inline constexpr int kMaxAttendanceNoteChars = 500;
 //   be empty) or 0 with window.start_time < window.end_time, both set with
 //   minute precision. lesson_plan optional.
 absl::Status ValidateSessionShape(const v1::Session& session, bool hold, const std::string& prefix = "session");
+// The same checks as a list (field, description, zh), for callers that name
+// fields differently (a series template) or merge them with their own.
+std::vector<registry::Violation> SessionViolations(const v1::Session& session, bool hold, const std::string& prefix);
+
+// The classes of a session a delivery record covers: the host class, then
+// every receiving class not DECLINED, in the session's order.
+std::vector<std::string> SessionClasses(const v1::Session& session);
 
 // `reason` has 1..max_chars UTF-8 characters and is not only whitespace
 // (INVALID_ARGUMENT naming `field`).
