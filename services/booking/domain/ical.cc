@@ -36,7 +36,10 @@ std::string EscapeText(std::string_view text) {
         out += "\\n";
         if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
         break;
-      default: out += c;
+      case '\t': out += c; break;
+      default:
+        // Other control characters are not allowed in TEXT (RFC 5545 §3.3.11): dropped.
+        if ((static_cast<unsigned char>(c) >= 0x20 && c != 0x7F)) out += c;
     }
   }
   return out;

@@ -33,7 +33,7 @@ struct IcalEvent {
 std::string RenderCalendar(const std::vector<IcalEvent>& events, absl::Time now, const std::string& calendar_name);
 
 // TEXT value escaping: backslash, semicolon, comma escaped; a line break
-// (LF, CRLF or CR) becomes "\n".
+// (LF, CRLF or CR) becomes "\n"; tab kept; other control characters dropped.
 std::string EscapeText(std::string_view text);
 
 // One content line folded at 75 octets (continuation lines start with a
