@@ -11,8 +11,16 @@ add_library(assessment_eval_domain STATIC
   domain/evaluation_indicators.cc
   domain/evaluation_csv.cc
   domain/evaluation_access.cc
-  domain/party_rules.cc)
+  domain/party_rules.cc
+  domain/party_access.cc)
 target_include_directories(assessment_eval_domain PUBLIC ${PROJECT_SOURCE_DIR}/services)
 target_link_libraries(assessment_eval_domain PUBLIC gongtong_common)
 
-target_link_libraries(assessment_rpc PUBLIC assessment_eval_domain)
+# PostgreSQL adapters (migrations 0002_evaluation, 0003_party_points).
+add_library(assessment_eval_storage STATIC
+  storage/party_store.cc)
+target_link_libraries(assessment_eval_storage PUBLIC assessment_eval_domain)
+
+# Handlers beyond rpc/evaluation_methods.cc and rpc/party_methods.cc.
+target_sources(assessment_rpc PRIVATE rpc/party_call.cc)
+target_link_libraries(assessment_rpc PUBLIC assessment_eval_storage)

@@ -7,3 +7,9 @@ gongtong_test(assessment_evaluation_rules_test
 gongtong_test(assessment_party_rules_test
   SOURCES party_rules_test.cc
   LIBS assessment_eval_domain LABELS unit)
+
+if(TARGET assessment_test_support)
+  gongtong_test(assessment_party_test
+    SOURCES party_test.cc
+    LIBS assessment_test_support LABELS integration)
+endif()

@@ -2,6 +2,9 @@
 // demonstration posts; issue 5 "Party points"), one row per case.
 #include <gtest/gtest.h>
 
+#include <functional>
+
+#include "assessment/domain/party_access.h"
 #include "assessment/domain/party_rules.h"
 #include "common/status/error.h"
 
@@ -109,6 +112,89 @@ TEST(DemonstrationPostTest, EachServingMemberHoldsOnePost) {
   }
   EXPECT_EQ(UnassignedMembers({"teachers/t1", "teachers/t2", "teachers/t3"}, {"teachers/t2"}),
             (std::vector<std::string>{"teachers/t1", "teachers/t3"}));
+}
+
+TEST(CheckpointInputTest, EachBadFieldIsNamed) {
+  auto valid = [] {
+    av1::CheckpointRecord r;
+    r.set_member("teachers/t-li");
+    r.set_campaign_year(2025);
+    r.set_ordinal(1);
+    r.set_achievement("带领青年教师完成校本课程开发");
+    return r;
+  };
+  EXPECT_TRUE(ValidateCheckpointInput(valid(), "checkpoint_record").ok());
+  struct Row {
+    const char* name;
+    std::function<void(av1::CheckpointRecord&)> edit;
+  };
+  const Row rows[] = {
+      {"member", [](auto& r) { r.set_member("t-li"); }},
+      {"member", [](auto& r) { r.set_member("teachers/T_LI"); }},
+      {"campaign_year", [](auto& r) { r.set_campaign_year(0); }},
+      {"achievement", [](auto& r) { r.clear_achievement(); }},
+      {"achievement", [](auto& r) { r.set_achievement(std::string(501 * 3, 'x')); }},
+      {"award_date", [](auto& r) {
+         r.mutable_award_date()->set_year(2025);
+         r.mutable_award_date()->set_month(2);
+         r.mutable_award_date()->set_day(29);
+       }},
+  };
+  for (const auto& row : rows) {
+    auto r = valid();
+    row.edit(r);
+    const absl::Status st = ValidateCheckpointInput(r, "checkpoint_record");
+    EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << row.name;
+    EXPECT_EQ(ReasonOf(st), "CHECKPOINT_RECORD_INVALID") << row.name;
+  }
+  // 500 Chinese characters are 500 characters, not 1,500 bytes.
+  auto r = valid();
+  std::string text;
+  for (int i = 0; i < 500; ++i) text += "党";
+  r.set_achievement(text);
+  EXPECT_TRUE(ValidateCheckpointInput(r, "checkpoint_record").ok());
+  EXPECT_EQ(TeacherIdOf("teachers/t-li"), "t-li");
+  EXPECT_EQ(TeacherIdOf("schools/t-li"), "");
+}
+
+auth::Principal As(auth::Role role, const char* region, const char* school, const char* teacher = "") {
+  auth::Principal p;
+  p.role = role;
+  p.region_prefix = region;
+  p.school_code = school;
+  p.teacher_id = teacher;
+  return p;
+}
+
+TEST(PartyAccessTest, NobodyWritesForAnotherUnit) {
+  using auth::Role;
+  const MemberScope li{"t-li", "3133102401", "331024", "partyOrganizations/b1"};
+  struct Row {
+    const char* name;
+    auth::Principal who;
+    bool write, read;
+  };
+  const Row rows[] = {
+      {"the member's school admin", As(Role::kSchoolAdmin, "", "3133102401"), true, true},
+      {"another school's admin", As(Role::kSchoolAdmin, "", "3133102409"), false, false},
+      {"the county of the member's region", As(Role::kCountyBureau, "331024", ""), true, true},
+      {"another county", As(Role::kCountyBureau, "331081", ""), false, false},
+      {"the province", As(Role::kProvinceAdmin, "", ""), true, true},
+      {"the member herself reads, never writes", As(Role::kTeacher, "", "3133102401", "t-li"), false, true},
+      {"a colleague teacher", As(Role::kTeacher, "", "3133102401", "t-wang"), false, false},
+      {"a township head", As(Role::kTownshipHead, "331024101", ""), false, false},
+  };
+  for (const auto& r : rows) {
+    EXPECT_EQ(MayWritePartyPoints(r.who, li).ok(), r.write) << r.name;
+    EXPECT_EQ(MayReadPartyPoints(r.who, li).ok(), r.read) << r.name;
+  }
+  EXPECT_TRUE(MayReadStandings(As(Role::kTeacher, "", "3133102401", "t-li"), "partyOrganizations/b1",
+                               "partyOrganizations/b1")
+                  .ok());
+  EXPECT_FALSE(MayReadStandings(As(Role::kTeacher, "", "3133102401", "t-li"), "partyOrganizations/b2",
+                                "partyOrganizations/b1")
+                   .ok());
+  EXPECT_FALSE(MemberInStandings(As(Role::kCountyBureau, "331081", ""), li));
 }
 
 }  // namespace

@@ -9,12 +9,6 @@ namespace {
 
 using auth::Role;
 
-absl::Status Denied(const std::string& what, const std::string& zh) {
-  return ErrorBuilder(absl::StatusCode::kPermissionDenied, "PERMISSION_DENIED")
-      .Message("not allowed to " + what)
-      .Zh("无权" + zh);
-}
-
 bool Wide(const auth::Principal& p) {
   return p.role == Role::kProvinceAdmin || p.role == Role::kService;
 }
@@ -25,9 +19,15 @@ bool CountyCovers(const auth::Principal& p, std::string_view region) {
 
 }  // namespace
 
+absl::Status AccessDenied(const std::string& what, const std::string& zh) {
+  return ErrorBuilder(absl::StatusCode::kPermissionDenied, "PERMISSION_DENIED")
+      .Message("not allowed to " + what)
+      .Zh("无权" + zh);
+}
+
 absl::Status MayWriteScheme(const auth::Principal& p, std::string_view scheme_region) {
   if (Wide(p) || CountyCovers(p, scheme_region)) return absl::OkStatus();
-  return Denied("write evaluation schemes of this region", "修改该地区的考核评价方案");
+  return AccessDenied("write evaluation schemes of this region", "修改该地区的考核评价方案");
 }
 
 absl::Status MayFileForSchool(const auth::Principal& p, std::string_view school_code,
@@ -36,7 +36,7 @@ absl::Status MayFileForSchool(const auth::Principal& p, std::string_view school_
       (p.school_code == school_code || (!core_school_code.empty() && p.school_code == core_school_code))) {
     return absl::OkStatus();
   }
-  return Denied("file for another school", "代其他学校填报");
+  return AccessDenied("file for another school", "代其他学校填报");
 }
 
 absl::Status MayReadSchoolInputs(const auth::Principal& p, std::string_view school_code,
@@ -45,17 +45,17 @@ absl::Status MayReadSchoolInputs(const auth::Principal& p, std::string_view scho
   if ((p.role == Role::kSchoolAdmin || p.role == Role::kTeacher) && p.school_code == school_code) {
     return absl::OkStatus();
   }
-  return Denied("read another school's evaluation inputs", "查看其他学校的考核材料");
+  return AccessDenied("read another school's evaluation inputs", "查看其他学校的考核材料");
 }
 
 absl::Status MayWriteReview(const auth::Principal& p, std::string_view school_region) {
   if (p.role == Role::kProvinceAdmin || CountyCovers(p, school_region)) return absl::OkStatus();
-  return Denied("enter review scores for this school", "录入该校的评审得分");
+  return AccessDenied("enter review scores for this school", "录入该校的评审得分");
 }
 
 absl::Status MayRunEvaluation(const auth::Principal& p, std::string_view region) {
   if (Wide(p) || CountyCovers(p, region)) return absl::OkStatus();
-  return Denied("run the evaluation of this region", "对该地区开展考核评价");
+  return AccessDenied("run the evaluation of this region", "对该地区开展考核评价");
 }
 
 absl::Status MayReadSchoolResult(const auth::Principal& p, std::string_view run_region,
@@ -65,12 +65,12 @@ absl::Status MayReadSchoolResult(const auth::Principal& p, std::string_view run_
       run_finalised) {
     return absl::OkStatus();
   }
-  return Denied("read this result", "查看该考核结果");
+  return AccessDenied("read this result", "查看该考核结果");
 }
 
 absl::Status MayReadRun(const auth::Principal& p, std::string_view run_region) {
   if (Wide(p) || CountyCovers(p, run_region)) return absl::OkStatus();
-  return Denied("read the results of this region", "查看该地区的考核结果");
+  return AccessDenied("read the results of this region", "查看该地区的考核结果");
 }
 
 }  // namespace gongtong::assessment

@@ -19,12 +19,17 @@
 //                  a school (admin or teacher) its own school's results of a
 //                  finalised run, nothing else.
 
+#include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
 #include "common/auth/principal.h"
 
 namespace gongtong::assessment {
+
+// PERMISSION_DENIED "PERMISSION_DENIED": "not allowed to <what>" / "无权<zh>"
+// (shared by the evaluation and Party access rules).
+absl::Status AccessDenied(const std::string& what, const std::string& zh);
 
 absl::Status MayWriteScheme(const auth::Principal& p, std::string_view scheme_region);
 absl::Status MayFileForSchool(const auth::Principal& p, std::string_view school_code,

@@ -24,7 +24,66 @@ std::vector<av1::LongMarchCheckpoint> BuildRoute() {
   return route;
 }
 
+bool IsId(std::string_view id) {
+  if (id.empty() || id.size() > 40) return false;
+  for (size_t i = 0; i < id.size(); ++i) {
+    const char c = id[i];
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && i > 0);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Characters of UTF-8 text (code points).
+size_t Utf8Length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+bool IsCalendarDate(const google::type::Date& d) {
+  if (d.year() < 1 || d.month() < 1 || d.month() > 12 || d.day() < 1) return false;
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (d.year() % 4 == 0 && d.year() % 100 != 0) || d.year() % 400 == 0;
+  return d.day() <= kDays[d.month() - 1] + ((d.month() == 2 && leap) ? 1 : 0);
+}
+
 }  // namespace
+
+std::string TeacherIdOf(std::string_view name) {
+  constexpr std::string_view kPrefix = "teachers/";
+  if (name.substr(0, kPrefix.size()) != kPrefix) return "";
+  const std::string_view id = name.substr(kPrefix.size());
+  return IsId(id) ? std::string(id) : "";
+}
+
+absl::Status ValidateCheckpointInput(const av1::CheckpointRecord& r, const std::string& prefix) {
+  ErrorBuilder b(absl::StatusCode::kInvalidArgument, "CHECKPOINT_RECORD_INVALID");
+  std::string first_en, first_zh;
+  int problems = 0;
+  auto add = [&](const std::string& field, const std::string& en, const std::string& zh) {
+    if (problems++ == 0) {
+      first_en = field + ": " + en;
+      first_zh = zh;
+    }
+    b.Field(field, en);
+  };
+  if (TeacherIdOf(r.member()).empty()) {
+    add(prefix + ".member", "must be \"teachers/{id}\"", "党员须写作“teachers/{编号}”");
+  }
+  if (r.campaign_year() < 2000 || r.campaign_year() > 2100) {
+    add(prefix + ".campaign_year", "must be 2000..2100", "活动年度须在2000到2100之间");
+  }
+  const size_t len = Utf8Length(r.achievement());
+  if (len < 1 || len > 500) {
+    add(prefix + ".achievement", "1-500 characters required", "事迹须为1到500个字符");
+  }
+  if (r.has_award_date() && !IsCalendarDate(r.award_date())) {
+    add(prefix + ".award_date", "not a calendar date", "授予日期无效");
+  }
+  if (problems == 0) return absl::OkStatus();
+  return b.Message(first_en).Zh(first_zh).Build();
+}
 
 const std::vector<av1::LongMarchCheckpoint>& LongMarchRoute() {
   static const auto* kRoute = new std::vector<av1::LongMarchCheckpoint>(BuildRoute());

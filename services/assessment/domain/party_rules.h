@@ -41,6 +41,15 @@ const std::vector<av1::LongMarchCheckpoint>& LongMarchRoute();
 // The start of the route (not a checkpoint).
 inline constexpr char kRouteStart[] = "瑞金";
 
+// The fields of a new checkpoint record (INVALID_ARGUMENT naming each, reason
+// "CHECKPOINT_RECORD_INVALID"): member "teachers/{id}" (id
+// ^[a-z0-9][a-z0-9-]{0,39}$), campaign_year 2000..2100, achievement 1–500
+// characters, award_date a calendar date when set. The ordinal is checked by
+// CheckCheckpoint against the member's record.
+absl::Status ValidateCheckpointInput(const av1::CheckpointRecord& r, const std::string& prefix);
+// "teachers/{id}" → id, or "" when malformed.
+std::string TeacherIdOf(std::string_view name);
+
 // May `ordinal` be recorded for a member who passed `passed` this campaign?
 // `field` names the ordinal in the request.
 absl::Status CheckCheckpoint(const std::set<int>& passed, int ordinal, const std::string& field);
