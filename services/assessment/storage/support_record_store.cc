@@ -53,7 +53,7 @@ absl::Status Writable(pqxx::transaction_base& tx, const AssignmentRow& a) {
 
 absl::StatusOr<std::optional<av1::ActivityRecord>> SupportStore::InsertRecordTx(
     pqxx::transaction_base& tx, const AssignmentRow& a, av1::ActivityRecord record, std::string record_id,
-    const gongtong::common::v1::Actor& actor, const std::string& correlation_id) {
+    const gongtong::common::v1::Actor& actor, const std::string& correlation_id, bool with_teaching_order) {
   const std::string p = "activity_record";
   GT_RETURN_IF_ERROR(Writable(tx, a));
   GT_ASSIGN_OR_RETURN(EffectiveRules rules, RulesTx(tx, a.scope.region, a.assignment.school_year()));
@@ -121,7 +121,7 @@ absl::StatusOr<std::optional<av1::ActivityRecord>> SupportStore::InsertRecordTx(
         .Zh("活动记录ID已被使用")
         .Field("activity_record_id", "taken");
   }
-  return std::optional<av1::ActivityRecord>(FromRow(tx, a.id, inserted[0], true));
+  return std::optional<av1::ActivityRecord>(FromRow(tx, a.id, inserted[0], with_teaching_order));
 }
 
 absl::StatusOr<av1::ActivityRecord> SupportStore::CreateRecord(const std::string& assignment_id,

@@ -46,7 +46,8 @@ absl::StatusOr<int> IngestDeliveredSession(pqxx::transaction_base& tx,
     record.set_topic(session.topic());
     record.set_source(av1::RECORD_SOURCE_BOOKING_SESSION);
     record.set_source_ref(session.name());
-    auto inserted = SupportStore::InsertRecordTx(tx, a, std::move(record), "", actor, correlation_id);
+    auto inserted = SupportStore::InsertRecordTx(tx, a, std::move(record), "", actor, correlation_id,
+                                                 /*with_teaching_order=*/false);
     if (!inserted.ok()) {
       // A locked term, a certified or withdrawn assignment: the session is
       // consumed without a record (nothing to retry).

@@ -99,10 +99,12 @@ class SupportStore {
   absl::StatusOr<av1::ActivityRecord> CreateRecord(const std::string& assignment_id, av1::ActivityRecord record,
                                                    std::string record_id, const SupportWrite& w);
   // The same inside `tx` for an event-sourced record: nullopt when a record
-  // with this source_ref exists already (a redelivered event).
+  // with this source_ref exists already (a redelivered event). Without
+  // `with_teaching_order` the answer's teaching_order is 0 (saves a query on
+  // the event path).
   static absl::StatusOr<std::optional<av1::ActivityRecord>> InsertRecordTx(
       pqxx::transaction_base& tx, const AssignmentRow& a, av1::ActivityRecord record, std::string record_id,
-      const gongtong::common::v1::Actor& actor, const std::string& correlation_id);
+      const gongtong::common::v1::Actor& actor, const std::string& correlation_id, bool with_teaching_order = true);
   absl::StatusOr<av1::ActivityRecord> GetRecord(const std::string& assignment_id, const std::string& record_id,
                                                 pg::Deadline deadline);
   // Soft delete; voids the term's signatures.
