@@ -5,6 +5,8 @@
 // the events the booking service invalidates its cache from.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <pqxx/binarystring>
 
 #include "gongtong/events/v1/envelope.pb.h"
@@ -33,6 +35,14 @@ const Caller kCounty{auth::Role::kCountyBureau, "331024", ""};
 const Caller kOtherCounty{auth::Role::kCountyBureau, "520625", ""};
 Caller SchoolAdmin(const std::string& code) { return {auth::Role::kSchoolAdmin, "", code}; }
 Caller TeacherOf(const std::string& code) { return {auth::Role::kTeacher, "", code}; }
+
+google::type::Date D(int y, int m, int d) {
+  google::type::Date out;
+  out.set_year(y);
+  out.set_month(m);
+  out.set_day(d);
+  return out;
+}
 
 rv1::SchoolClass Class(cv1::Grade grade, int number, int pupils = 40) {
   rv1::SchoolClass c;
@@ -91,6 +101,34 @@ class Roster : public ::testing::Test {
     *req.mutable_classroom() = r;
     req.set_classroom_id(id);
     return Call(&Stub::CreateClassroom, stub(), req, out, caller);
+  }
+
+  grpc::Status CreateTeacher(const std::string& school, const std::string& staff, rv1::Teacher* out,
+                             const std::string& id = "", const Caller& caller = kProvince,
+                             const std::function<void(rv1::Teacher&)>& change = nullptr) {
+    rv1::CreateTeacherRequest req;
+    auto* t = req.mutable_teacher();
+    t->set_staff_number(staff);
+    t->set_display_name("教师" + staff);
+    t->set_school(school);
+    t->add_subjects()->set_code(cv1::SUBJECT_CODE_MATHEMATICS);
+    t->set_title(rv1::TEACHER_TITLE_SECOND_GRADE);
+    t->mutable_party_membership()->set_status(rv1::PARTY_MEMBERSHIP_STATUS_FULL);
+    t->mutable_party_membership()->set_organization("partyOrganizations/branch-1");
+    if (change) change(*t);
+    req.set_teacher_id(id);
+    return Call(&Stub::CreateTeacher, stub(), req, out, caller);
+  }
+
+  grpc::Status Move(const rv1::Teacher& t, const std::string& target, google::type::Date date, rv1::Teacher* out,
+                    const Caller& caller = kProvince, rv1::MoveReason reason = rv1::MOVE_REASON_ROTATION) {
+    rv1::MoveTeacherRequest req;
+    req.set_name(t.name());
+    req.set_target_school(target);
+    *req.mutable_effective_date() = date;
+    req.set_reason(reason);
+    req.set_note("交流轮岗");
+    return Call(&Stub::MoveTeacher, stub(), req, out, caller);
   }
 
   // The aggregate types of the outbox events about `name`, oldest first.
@@ -475,6 +513,305 @@ TEST_F(Roster, ClassAndClassroomChangesReachTheFeedWithTombstonesAndEvents) {
   EXPECT_EQ(EventTypes(c.name()), (std::vector<std::string>{"school_class:SchoolClassChanged", "school_class:SchoolClassChanged",
                                                            "school_class:SchoolClassDeleted"}));
   EXPECT_EQ(EventTypes(room.name()), (std::vector<std::string>{"classroom:ClassroomChanged", "classroom:ClassroomDeleted"}));
+}
+
+// ---- teachers ---------------------------------------------------------------------
+
+TEST_F(Roster, TeachersAreCreatedReadListedUpdatedDeletedAndRestored) {
+  const std::string school = NewSchool(20);
+  rv1::Teacher wang, li, out;
+  ASSERT_TRUE(CreateTeacher(school, "ZJ2001", &wang, "wang-li", kProvince, [](rv1::Teacher& t) {
+                t.set_display_name("王丽");
+                t.add_subjects()->set_code(cv1::SUBJECT_CODE_CHINESE);
+                t.set_title(rv1::TEACHER_TITLE_ASSOCIATE_SENIOR);
+                t.add_honours()->set_kind(rv1::HONOUR_KIND_SUBJECT_LEADER);
+                t.add_stages(cv1::SCHOOL_STAGE_PRIMARY);
+              }).ok());
+  ASSERT_TRUE(CreateTeacher(school, "ZJ2002", &li).ok());
+  EXPECT_EQ(wang.name(), "teachers/wang-li");
+  EXPECT_EQ(wang.school(), school);
+  EXPECT_EQ(wang.employment_status(), rv1::EMPLOYMENT_STATUS_ACTIVE);  // unset reads as ACTIVE
+  ASSERT_EQ(wang.school_stints_size(), 1);
+  EXPECT_EQ(wang.school_stints(0).school(), school);
+  EXPECT_EQ(wang.school_stints(0).reason(), rv1::MOVE_REASON_INITIAL);
+  EXPECT_FALSE(wang.school_stints(0).has_end_date());
+  EXPECT_EQ(li.name().rfind("teachers/t-", 0), 0u);
+
+  rv1::GetTeacherRequest get;
+  get.set_name(wang.name());
+  ASSERT_TRUE(Call(&Stub::GetTeacher, stub(), get, &out).ok());
+  EXPECT_EQ(out.display_name(), "王丽");
+  EXPECT_EQ(out.honours(0).kind(), rv1::HONOUR_KIND_SUBJECT_LEADER);
+
+  rv1::ListTeachersRequest list;
+  rv1::ListTeachersResponse resp;
+  list.set_filter("school = \"" + school + "\" AND subject = SUBJECT_CODE_CHINESE");
+  ASSERT_TRUE(Call(&Stub::ListTeachers, stub(), list, &resp).ok());
+  ASSERT_EQ(resp.teachers_size(), 1);
+  EXPECT_EQ(resp.teachers(0).name(), wang.name());
+  list.set_filter("school = \"" + school + "\" AND title >= TEACHER_TITLE_FIRST_GRADE");
+  ASSERT_TRUE(Call(&Stub::ListTeachers, stub(), list, &resp).ok());
+  ASSERT_EQ(resp.teachers_size(), 1);
+  list.set_filter("school = \"" + school + "\" AND honour = HONOUR_KIND_SUBJECT_LEADER AND display_name:\"王\"");
+  ASSERT_TRUE(Call(&Stub::ListTeachers, stub(), list, &resp).ok());
+  ASSERT_EQ(resp.teachers_size(), 1);
+  list.set_filter("school = \"" + school + "\"");
+  list.set_order_by("staff_number desc");
+  list.set_page_size(1);
+  ASSERT_TRUE(Call(&Stub::ListTeachers, stub(), list, &resp).ok());
+  ASSERT_EQ(resp.teachers_size(), 1);
+  EXPECT_EQ(resp.teachers(0).staff_number(), "ZJ2002");
+  EXPECT_EQ(resp.total_size(), 2);
+  list.set_page_token(resp.next_page_token());
+  ASSERT_TRUE(Call(&Stub::ListTeachers, stub(), list, &resp).ok());
+  ASSERT_EQ(resp.teachers_size(), 1);
+  EXPECT_EQ(resp.teachers(0).staff_number(), "ZJ2001");
+  list.set_order_by("staff_number");  // a token is pinned to its request
+  EXPECT_TRUE(HasField(Call(&Stub::ListTeachers, stub(), list, &resp), "page_token"));
+
+  rv1::UpdateTeacherRequest up;
+  *up.mutable_teacher() = wang;
+  up.mutable_teacher()->set_title(rv1::TEACHER_TITLE_SENIOR);
+  up.mutable_teacher()->set_position("教研组长");
+  up.mutable_update_mask()->add_paths("title");
+  up.mutable_update_mask()->add_paths("position");
+  ASSERT_TRUE(Call(&Stub::UpdateTeacher, stub(), up, &out).ok());
+  EXPECT_EQ(out.title(), rv1::TEACHER_TITLE_SENIOR);
+  EXPECT_EQ(out.school_stints_size(), 1);
+  EXPECT_EQ(Call(&Stub::UpdateTeacher, stub(), up, &out).error_code(), grpc::StatusCode::ABORTED);
+  for (const char* path : {"school", "staff_number", "school_stints", "nickname"}) {
+    up.mutable_update_mask()->Clear();
+    up.mutable_update_mask()->add_paths(path);
+    grpc::Status st = Call(&Stub::UpdateTeacher, stub(), up, &out);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << path;
+    EXPECT_TRUE(HasField(st, "update_mask.paths[0]")) << path;
+  }
+
+  rv1::DeleteTeacherRequest del;
+  del.set_name(li.name());
+  ASSERT_TRUE(Call(&Stub::DeleteTeacher, stub(), del, &out).ok());
+  EXPECT_TRUE(out.audit().has_delete_time());
+  list.clear_page_token();
+  list.set_page_size(0);
+  ASSERT_TRUE(Call(&Stub::ListTeachers, stub(), list, &resp).ok());
+  EXPECT_EQ(resp.total_size(), 1);
+  list.set_show_deleted(true);
+  ASSERT_TRUE(Call(&Stub::ListTeachers, stub(), list, &resp).ok());
+  EXPECT_EQ(resp.total_size(), 2);
+  // A deleted teacher's staff number stays taken.
+  EXPECT_EQ(CreateTeacher(school, "ZJ2002", &out).error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  rv1::UndeleteTeacherRequest undel;
+  undel.set_name(li.name());
+  ASSERT_TRUE(Call(&Stub::UndeleteTeacher, stub(), undel, &out).ok());
+  EXPECT_EQ(Call(&Stub::UndeleteTeacher, stub(), undel, &out).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(Roster, BadTeachersAreRefusedWithTheFieldNamed) {
+  const std::string school = NewSchool(21);
+  const std::string gone = NewSchool(22);
+  rv1::DeleteSchoolRequest del_school;
+  del_school.set_name(gone);
+  rv1::School s;
+  ASSERT_TRUE(Call(&Stub::DeleteSchool, stub(), del_school, &s).ok());
+  const int64_t before = Count("SELECT count(*) FROM teachers");
+  rv1::Teacher out;
+  EXPECT_EQ(CreateTeacher("schools/" + Code(96), "ZJ2101", &out).error_code(), grpc::StatusCode::NOT_FOUND);
+  grpc::Status st = CreateTeacher(gone, "ZJ2102", &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(HasField(st, "teacher.school"));
+  st = CreateTeacher(school, "ZJ-21", &out);
+  EXPECT_TRUE(HasField(st, "teacher.staff_number"));
+  st = CreateTeacher(school, "ZJ2103", &out, "", kProvince, [](rv1::Teacher& t) { t.clear_subjects(); t.clear_title(); });
+  EXPECT_TRUE(HasField(st, "teacher.subjects"));
+  EXPECT_TRUE(HasField(st, "teacher.title"));
+  st = CreateTeacher(school, "ZJ2104", &out, "", kProvince,
+                     [](rv1::Teacher& t) { t.mutable_party_membership()->clear_organization(); });
+  EXPECT_TRUE(HasField(st, "teacher.party_membership.organization"));
+  st = CreateTeacher(school, "ZJ2105", &out, "", kProvince, [](rv1::Teacher& t) { t.add_stages(cv1::SCHOOL_STAGE_JUNIOR_MIDDLE); });
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(HasField(st, "teacher.stages[0]"));
+  st = CreateTeacher(school, "ZJ2106", &out, "Teacher_1");
+  EXPECT_TRUE(HasField(st, "teacher_id"));
+  EXPECT_EQ(Count("SELECT count(*) FROM teachers"), before);
+
+  rv1::ListTeachersRequest list;
+  rv1::ListTeachersResponse resp;
+  list.set_page_size(-5);
+  EXPECT_TRUE(HasField(Call(&Stub::ListTeachers, stub(), list, &resp), "page_size"));
+  list.set_page_size(0);
+  list.set_filter("title > TEACHER_TITLE_NONE");
+  EXPECT_TRUE(HasField(Call(&Stub::ListTeachers, stub(), list, &resp), "filter"));
+  list.set_filter("subject = SUBJECT_CODE_ASTROLOGY");
+  EXPECT_TRUE(HasField(Call(&Stub::ListTeachers, stub(), list, &resp), "filter"));
+  rv1::GetTeacherRequest get;
+  get.set_name("teachers/");
+  EXPECT_TRUE(HasField(Call(&Stub::GetTeacher, stub(), get, &out), "name"));
+  get.set_name("teachers/nobody");
+  EXPECT_EQ(Call(&Stub::GetTeacher, stub(), get, &out).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(Roster, HomeroomTeachersBelongToTheSchoolAndStayWhileTheyLeadAClass) {
+  const std::string school = NewSchool(23), other = NewSchool(24);
+  rv1::Teacher zhang, chen, out;
+  ASSERT_TRUE(CreateTeacher(school, "ZJ2301", &zhang, "zhang").ok());
+  ASSERT_TRUE(CreateTeacher(other, "ZJ2302", &chen, "chen").ok());
+  rv1::SchoolClass c = Class(cv1::GRADE_2, 1), made;
+  c.set_homeroom_teacher(chen.name());
+  grpc::Status st = CreateClass(school, c, &made);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(HasField(st, "school_class.homeroom_teacher"));
+  c.set_homeroom_teacher(zhang.name());
+  ASSERT_TRUE(CreateClass(school, c, &made).ok());
+  rv1::ListSchoolClassesRequest list;
+  list.set_parent(school);
+  list.set_filter("homeroom_teacher = " + zhang.name());
+  rv1::ListSchoolClassesResponse classes;
+  ASSERT_TRUE(Call(&Stub::ListSchoolClasses, stub(), list, &classes).ok());
+  ASSERT_EQ(classes.school_classes_size(), 1);
+
+  rv1::DeleteTeacherRequest del;
+  del.set_name(zhang.name());
+  st = Call(&Stub::DeleteTeacher, stub(), del, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(HasField(st, "name"));
+  EXPECT_EQ(Move(zhang, other, D(2030, 9, 1), &out).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(Roster, MovesKeepTheHistoryAndReachTheFeed) {
+  const std::string xianju = NewSchool(30), duiyang = NewSchool(31), gone = NewSchool(32);
+  const std::string yinjiang = NewSchool(33, "520625");
+  rv1::DeleteSchoolRequest del_school;
+  del_school.set_name(gone);
+  rv1::School s;
+  ASSERT_TRUE(Call(&Stub::DeleteSchool, stub(), del_school, &s).ok());
+  rv1::Teacher t, moved, out;
+  ASSERT_TRUE(CreateTeacher(xianju, "ZJ3001", &t, "liu").ok());
+  const google::type::Date started = t.school_stints(0).start_date();
+  const google::type::Date next_year = D(started.year() + 1, 9, 1);
+
+  // Bad moves change nothing.
+  EXPECT_TRUE(HasField(Move(t, xianju, next_year, &out), "target_school"));
+  EXPECT_TRUE(HasField(Move(t, duiyang, started, &out), "effective_date"));
+  EXPECT_TRUE(HasField(Move(t, duiyang, next_year, &out, kProvince, rv1::MOVE_REASON_INITIAL), "reason"));
+  grpc::Status st = Move(t, gone, next_year, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(HasField(st, "target_school"));
+  EXPECT_EQ(Move(t, "schools/" + Code(95), next_year, &out).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  // Who may move: the county of both schools or the province; nobody else.
+  EXPECT_EQ(Move(t, yinjiang, next_year, &out, kCounty).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Move(t, duiyang, next_year, &out, SchoolAdmin(xianju.substr(8))).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Move(t, duiyang, next_year, &out, TeacherOf(xianju.substr(8))).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  rv1::MoveTeacherRequest stale;
+  stale.set_name(t.name());
+  stale.set_target_school(duiyang);
+  *stale.mutable_effective_date() = next_year;
+  stale.set_reason(rv1::MOVE_REASON_TRANSFER);
+  stale.set_etag("9");
+  EXPECT_EQ(Call(&Stub::MoveTeacher, stub(), stale, &out).error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_EQ(Count("SELECT count(*) FROM changes WHERE resource_type = 4 AND school_code = '" + xianju.substr(8) + "'"), 1);
+
+  ASSERT_TRUE(Move(t, duiyang, next_year, &moved, kCounty).ok());
+  EXPECT_EQ(moved.school(), duiyang);
+  ASSERT_EQ(moved.school_stints_size(), 2);
+  EXPECT_EQ(moved.school_stints(0).school(), xianju);
+  EXPECT_EQ(moved.school_stints(0).end_date().month(), 8);
+  EXPECT_EQ(moved.school_stints(0).end_date().day(), 31);
+  EXPECT_EQ(moved.school_stints(1).school(), duiyang);
+  EXPECT_EQ(moved.school_stints(1).reason(), rv1::MOVE_REASON_ROTATION);
+  EXPECT_EQ(moved.school_stints(1).note(), "交流轮岗");
+  // … and back the next year: the history keeps all three stints.
+  ASSERT_TRUE(Move(moved, xianju, D(next_year.year() + 1, 9, 1), &moved).ok());
+  ASSERT_EQ(moved.school_stints_size(), 3);
+  EXPECT_TRUE(moved.school_stints(1).has_end_date());
+  // Now the old school's admin writes her again, the other school's no longer.
+  rv1::UpdateTeacherRequest up;
+  up.mutable_teacher()->set_name(t.name());
+  up.mutable_teacher()->set_position("副校长");
+  up.mutable_update_mask()->add_paths("position");
+  EXPECT_TRUE(Call(&Stub::UpdateTeacher, stub(), up, &out, SchoolAdmin(xianju.substr(8))).ok());
+  EXPECT_EQ(Call(&Stub::UpdateTeacher, stub(), up, &out, SchoolAdmin(duiyang.substr(8))).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  rv1::ListChangesRequest req;
+  req.set_filter("resource_type = RESOURCE_TYPE_TEACHER AND school_code = " + duiyang.substr(8));
+  rv1::ListChangesResponse feed;
+  ASSERT_TRUE(Call(&Stub::ListChanges, stub(), req, &feed).ok());
+  ASSERT_EQ(feed.changes_size(), 1);
+  EXPECT_EQ(feed.changes(0).kind(), rv1::CHANGE_KIND_UPDATED);
+  EXPECT_EQ(feed.changes(0).changed_fields().paths(0), "school");
+  EXPECT_EQ(feed.changes(0).natural_key().staff_number(), "ZJ3001");
+  EXPECT_EQ(feed.changes(0).teacher().school(), duiyang);
+  EXPECT_EQ(EventTypes(t.name()),
+            (std::vector<std::string>{"teacher:TeacherChanged", "teacher:TeacherChanged", "teacher:TeacherMoved",
+                                      "teacher:TeacherChanged", "teacher:TeacherMoved", "teacher:TeacherChanged"}));
+
+  // A retired teacher does not move.
+  rv1::Teacher retired;
+  ASSERT_TRUE(CreateTeacher(xianju, "ZJ3002", &retired, "", kProvince,
+                            [](rv1::Teacher& x) { x.set_employment_status(rv1::EMPLOYMENT_STATUS_RETIRED); }).ok());
+  EXPECT_EQ(Move(retired, duiyang, next_year, &out).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(Roster, EachRoleHitsItsWallOnTeachers) {
+  const std::string mine = NewSchool(40), other = NewSchool(41);
+  const std::string mine_code = mine.substr(8), other_code = other.substr(8);
+  rv1::Teacher t, out;
+  ASSERT_TRUE(CreateTeacher(mine, "ZJ4001", &t, "", SchoolAdmin(mine_code)).ok());
+  EXPECT_EQ(CreateTeacher(other, "ZJ4002", &out, "", SchoolAdmin(mine_code)).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(CreateTeacher(mine, "ZJ4003", &out, "", TeacherOf(mine_code)).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(CreateTeacher(mine, "ZJ4004", &out, "", kOtherCounty).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(CreateTeacher(mine, "ZJ4005", &out, "", kCounty).ok());
+  rv1::DeleteTeacherRequest del;
+  del.set_name(t.name());
+  EXPECT_EQ(Call(&Stub::DeleteTeacher, stub(), del, &out, SchoolAdmin(other_code)).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Call(&Stub::DeleteTeacher, stub(), del, &out, TeacherOf(mine_code)).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // Teachers read every teacher, Party fields only of their own school's.
+  rv1::GetTeacherRequest get;
+  get.set_name(t.name());
+  ASSERT_TRUE(Call(&Stub::GetTeacher, stub(), get, &out, TeacherOf(mine_code)).ok());
+  EXPECT_EQ(out.party_membership().status(), rv1::PARTY_MEMBERSHIP_STATUS_FULL);
+  ASSERT_TRUE(Call(&Stub::GetTeacher, stub(), get, &out, TeacherOf(other_code)).ok());
+  EXPECT_FALSE(out.has_party_membership());
+  EXPECT_EQ(out.display_name(), t.display_name());
+  rv1::ListTeachersRequest list;
+  list.set_filter("school = \"" + mine + "\"");
+  rv1::ListTeachersResponse resp;
+  ASSERT_TRUE(Call(&Stub::ListTeachers, stub(), list, &resp, TeacherOf(other_code)).ok());
+  ASSERT_GE(resp.teachers_size(), 1);
+  for (const auto& x : resp.teachers()) EXPECT_FALSE(x.has_party_membership());
+
+  // A county bureau outside the region sees none of them and cannot probe.
+  EXPECT_EQ(Call(&Stub::GetTeacher, stub(), get, &out, kOtherCounty).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  get.set_name("teachers/no-such-teacher");
+  EXPECT_EQ(Call(&Stub::GetTeacher, stub(), get, &out, kOtherCounty).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Call(&Stub::ListTeachers, stub(), list, &resp, kOtherCounty).ok());
+  EXPECT_EQ(resp.teachers_size(), 0);
+}
+
+TEST_F(Roster, TeacherTombstonesCarryTheStaffNumber) {
+  const std::string school = NewSchool(50);
+  rv1::Teacher t, out;
+  ASSERT_TRUE(CreateTeacher(school, "ZJ5001", &t).ok());
+  rv1::DeleteTeacherRequest del;
+  del.set_name(t.name());
+  ASSERT_TRUE(Call(&Stub::DeleteTeacher, stub(), del, &out).ok());
+  rv1::ListChangesRequest req;
+  req.set_filter("resource_type = RESOURCE_TYPE_TEACHER AND school_code = " + school.substr(8));
+  rv1::ListChangesResponse feed;
+  ASSERT_TRUE(Call(&Stub::ListChanges, stub(), req, &feed).ok());
+  ASSERT_EQ(feed.changes_size(), 2);
+  EXPECT_EQ(feed.changes(1).kind(), rv1::CHANGE_KIND_DELETED);
+  EXPECT_FALSE(feed.changes(1).has_teacher());
+  EXPECT_EQ(feed.changes(1).natural_key().staff_number(), "ZJ5001");
+  EXPECT_EQ(feed.changes(1).natural_key().school_code(), school.substr(8));
+  EXPECT_EQ(EventTypes(t.name()), (std::vector<std::string>{"teacher:TeacherChanged", "teacher:TeacherDeleted"}));
 }
 
 }  // namespace

@@ -326,12 +326,12 @@ TEST_F(Registry, TheChangeFeedSyncsIncrementallyWithTombstones) {
 }
 
 TEST_F(Registry, MethodsNotBuiltYetAuthenticateThenAnswerUnimplemented) {
-  rv1::GetTeacherRequest req;
-  req.set_name("teachers/1");
-  rv1::Teacher out;
+  rv1::GetPartyOrganizationRequest req;
+  req.set_name("partyOrganizations/1");
+  rv1::PartyOrganization out;
   grpc::ClientContext anonymous;
-  EXPECT_EQ(stub()->GetTeacher(&anonymous, req, &out).error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(Call(&Stub::GetTeacher, stub(), req, &out).error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(stub()->GetPartyOrganization(&anonymous, req, &out).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Call(&Stub::GetPartyOrganization, stub(), req, &out).error_code(), grpc::StatusCode::UNIMPLEMENTED);
 }
 
 

@@ -1,6 +1,8 @@
 #pragma once
-// The gRPC RegistryService. Implemented so far: schools (Get, List, Create,
-// Update, Delete, Undelete) and the change feed (ListChanges); every other
+// The gRPC RegistryService. Implemented so far: schools, communities and
+// pairings, calendars and bell schedules, classes, classrooms and teachers
+// (each family's methods listed by its <Family>MethodNames()), bulk import
+// and the change feed (ListChanges); every other
 // method is routed through the edge and answers UNIMPLEMENTED after
 // authentication. Handlers only convert, check access and delegate to the
 // domain rules and the stores.
@@ -165,6 +167,22 @@ class RegistryServiceImpl final : public rv1::RegistryService::CallbackService {
                                            rv1::Classroom* resp) override;
   grpc::ServerUnaryReactor* UndeleteClassroom(grpc::CallbackServerContext* ctx, const rv1::UndeleteClassroomRequest* req,
                                              rv1::Classroom* resp) override;
+
+  // ---- teachers and their moves (rpc/teacher_methods.cc) ----
+  grpc::ServerUnaryReactor* GetTeacher(grpc::CallbackServerContext* ctx, const rv1::GetTeacherRequest* req,
+                                       rv1::Teacher* resp) override;
+  grpc::ServerUnaryReactor* ListTeachers(grpc::CallbackServerContext* ctx, const rv1::ListTeachersRequest* req,
+                                         rv1::ListTeachersResponse* resp) override;
+  grpc::ServerUnaryReactor* CreateTeacher(grpc::CallbackServerContext* ctx, const rv1::CreateTeacherRequest* req,
+                                          rv1::Teacher* resp) override;
+  grpc::ServerUnaryReactor* UpdateTeacher(grpc::CallbackServerContext* ctx, const rv1::UpdateTeacherRequest* req,
+                                          rv1::Teacher* resp) override;
+  grpc::ServerUnaryReactor* DeleteTeacher(grpc::CallbackServerContext* ctx, const rv1::DeleteTeacherRequest* req,
+                                          rv1::Teacher* resp) override;
+  grpc::ServerUnaryReactor* UndeleteTeacher(grpc::CallbackServerContext* ctx, const rv1::UndeleteTeacherRequest* req,
+                                            rv1::Teacher* resp) override;
+  grpc::ServerUnaryReactor* MoveTeacher(grpc::CallbackServerContext* ctx, const rv1::MoveTeacherRequest* req,
+                                        rv1::Teacher* resp) override;
 
  private:
   // The school's serialized bytes, through the cache.

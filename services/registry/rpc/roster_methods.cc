@@ -55,26 +55,19 @@ RosterListRequest ListArgs(const std::string& parent, int32_t page_size, const s
   return RosterListRequest{parent, page_size, token, filter, order_by, show_deleted};
 }
 
-// A server wired without a RosterStore answers as before the family was built.
-absl::Status Wired(const RosterStore* store) {
-  if (store != nullptr) return absl::OkStatus();
-  return ErrorBuilder(absl::StatusCode::kUnimplemented, "NOT_WIRED")
-      .Message("classes, classrooms and teachers are not served by this instance")
-      .Zh("此实例未提供班级、教室和教师服务");
-}
-
 }  // namespace
 
 const std::set<std::string>& RosterMethodNames() {
   static const auto* kNames = new std::set<std::string>{
       "GetSchoolClass", "ListSchoolClasses", "CreateSchoolClass", "UpdateSchoolClass", "DeleteSchoolClass",
       "UndeleteSchoolClass", "GetClassroom", "ListClassrooms", "CreateClassroom", "UpdateClassroom",
-      "DeleteClassroom", "UndeleteClassroom"};
+      "DeleteClassroom", "UndeleteClassroom", "GetTeacher", "ListTeachers", "CreateTeacher", "UpdateTeacher",
+      "DeleteTeacher", "UndeleteTeacher", "MoveTeacher"};
   return *kNames;
 }
 
 absl::Status RegistryServiceImpl::CountyMayRead(const CallContext& call, const std::string& code) {
-  GT_RETURN_IF_ERROR(Wired(stores_.roster));
+  GT_RETURN_IF_ERROR(RosterWired(stores_.roster));
   if (call.principal.role != auth::Role::kCountyBureau) return absl::OkStatus();
   auto school = schools_->Get(code, call.deadline);
   if (!school.ok() && school.status().code() != absl::StatusCode::kNotFound) return school.status();
@@ -100,7 +93,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListSchoolClasses(grpc::CallbackS
                                                                  const rv1::ListSchoolClassesRequest* req,
                                                                  rv1::ListSchoolClassesResponse* resp) {
   return edge_->Unary(ctx, "ListSchoolClasses", [=](const CallContext& call) -> absl::Status {
-    GT_RETURN_IF_ERROR(Wired(stores_.roster));
+    GT_RETURN_IF_ERROR(RosterWired(stores_.roster));
     RosterListQuery q;
     GT_ASSIGN_OR_RETURN(q.school_code, ParseRosterParent(req->parent(), "parent"));
     if (!q.school_code.empty()) GT_RETURN_IF_ERROR(CountyMayRead(call, q.school_code));
@@ -124,7 +117,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::CreateSchoolClass(grpc::CallbackS
                                                                  const rv1::CreateSchoolClassRequest* req,
                                                                  rv1::SchoolClass* resp) {
   return edge_->Unary(ctx, "CreateSchoolClass", [=](const CallContext& call) -> absl::Status {
-    GT_RETURN_IF_ERROR(Wired(stores_.roster));
+    GT_RETURN_IF_ERROR(RosterWired(stores_.roster));
     GT_ASSIGN_OR_RETURN(std::string code, ParseSchoolName(req->parent(), "parent"));
     GT_RETURN_IF_ERROR(MayWriteRoster(call.principal, code));
     if (!req->has_school_class()) return InvalidField("school_class", "is required", "缺少班级信息");
@@ -149,7 +142,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateSchoolClass(grpc::CallbackS
                                                                  const rv1::UpdateSchoolClassRequest* req,
                                                                  rv1::SchoolClass* resp) {
   return edge_->Unary(ctx, "UpdateSchoolClass", [=](const CallContext& call) -> absl::Status {
-    GT_RETURN_IF_ERROR(Wired(stores_.roster));
+    GT_RETURN_IF_ERROR(RosterWired(stores_.roster));
     GT_ASSIGN_OR_RETURN(SchoolChildKey key, ParseSchoolClassName(req->school_class().name(), "school_class.name"));
     GT_RETURN_IF_ERROR(MayWriteRoster(call.principal, key.school_code));
     std::vector<std::string> requested(req->update_mask().paths().begin(), req->update_mask().paths().end());
@@ -188,7 +181,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::DeleteSchoolClass(grpc::CallbackS
                                                                  const rv1::DeleteSchoolClassRequest* req,
                                                                  rv1::SchoolClass* resp) {
   return edge_->Unary(ctx, "DeleteSchoolClass", [=](const CallContext& call) -> absl::Status {
-    GT_RETURN_IF_ERROR(Wired(stores_.roster));
+    GT_RETURN_IF_ERROR(RosterWired(stores_.roster));
     GT_ASSIGN_OR_RETURN(SchoolChildKey key, ParseSchoolClassName(req->name(), "name"));
     GT_RETURN_IF_ERROR(MayWriteRoster(call.principal, key.school_code));
     auto mutate = [](SchoolClass&, bool& deleted) -> absl::Status {
@@ -211,7 +204,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UndeleteSchoolClass(grpc::Callbac
                                                                    const rv1::UndeleteSchoolClassRequest* req,
                                                                    rv1::SchoolClass* resp) {
   return edge_->Unary(ctx, "UndeleteSchoolClass", [=](const CallContext& call) -> absl::Status {
-    GT_RETURN_IF_ERROR(Wired(stores_.roster));
+    GT_RETURN_IF_ERROR(RosterWired(stores_.roster));
     GT_ASSIGN_OR_RETURN(SchoolChildKey key, ParseSchoolClassName(req->name(), "name"));
     GT_RETURN_IF_ERROR(MayWriteRoster(call.principal, key.school_code));
     auto mutate = [](SchoolClass&, bool& deleted) -> absl::Status {
@@ -247,7 +240,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListClassrooms(grpc::CallbackServ
                                                               const rv1::ListClassroomsRequest* req,
                                                               rv1::ListClassroomsResponse* resp) {
   return edge_->Unary(ctx, "ListClassrooms", [=](const CallContext& call) -> absl::Status {
-    GT_RETURN_IF_ERROR(Wired(stores_.roster));
+    GT_RETURN_IF_ERROR(RosterWired(stores_.roster));
     RosterListQuery q;
     GT_ASSIGN_OR_RETURN(q.school_code, ParseRosterParent(req->parent(), "parent"));
     if (!q.school_code.empty()) GT_RETURN_IF_ERROR(CountyMayRead(call, q.school_code));
@@ -271,7 +264,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::CreateClassroom(grpc::CallbackSer
                                                                const rv1::CreateClassroomRequest* req,
                                                                rv1::Classroom* resp) {
   return edge_->Unary(ctx, "CreateClassroom", [=](const CallContext& call) -> absl::Status {
-    GT_RETURN_IF_ERROR(Wired(stores_.roster));
+    GT_RETURN_IF_ERROR(RosterWired(stores_.roster));
     GT_ASSIGN_OR_RETURN(std::string code, ParseSchoolName(req->parent(), "parent"));
     GT_RETURN_IF_ERROR(MayWriteRoster(call.principal, code));
     if (!req->has_classroom()) return InvalidField("classroom", "is required", "缺少教室信息");
@@ -296,7 +289,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateClassroom(grpc::CallbackSer
                                                                const rv1::UpdateClassroomRequest* req,
                                                                rv1::Classroom* resp) {
   return edge_->Unary(ctx, "UpdateClassroom", [=](const CallContext& call) -> absl::Status {
-    GT_RETURN_IF_ERROR(Wired(stores_.roster));
+    GT_RETURN_IF_ERROR(RosterWired(stores_.roster));
     GT_ASSIGN_OR_RETURN(SchoolChildKey key, ParseClassroomName(req->classroom().name(), "classroom.name"));
     GT_RETURN_IF_ERROR(MayWriteRoster(call.principal, key.school_code));
     std::vector<std::string> requested(req->update_mask().paths().begin(), req->update_mask().paths().end());
@@ -332,7 +325,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::DeleteClassroom(grpc::CallbackSer
                                                                const rv1::DeleteClassroomRequest* req,
                                                                rv1::Classroom* resp) {
   return edge_->Unary(ctx, "DeleteClassroom", [=](const CallContext& call) -> absl::Status {
-    GT_RETURN_IF_ERROR(Wired(stores_.roster));
+    GT_RETURN_IF_ERROR(RosterWired(stores_.roster));
     GT_ASSIGN_OR_RETURN(SchoolChildKey key, ParseClassroomName(req->name(), "name"));
     GT_RETURN_IF_ERROR(MayWriteRoster(call.principal, key.school_code));
     auto mutate = [](Classroom&, bool& deleted) -> absl::Status {
@@ -355,7 +348,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UndeleteClassroom(grpc::CallbackS
                                                                  const rv1::UndeleteClassroomRequest* req,
                                                                  rv1::Classroom* resp) {
   return edge_->Unary(ctx, "UndeleteClassroom", [=](const CallContext& call) -> absl::Status {
-    GT_RETURN_IF_ERROR(Wired(stores_.roster));
+    GT_RETURN_IF_ERROR(RosterWired(stores_.roster));
     GT_ASSIGN_OR_RETURN(SchoolChildKey key, ParseClassroomName(req->name(), "name"));
     GT_RETURN_IF_ERROR(MayWriteRoster(call.principal, key.school_code));
     auto mutate = [](Classroom&, bool& deleted) -> absl::Status {

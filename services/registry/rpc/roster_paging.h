@@ -7,12 +7,22 @@
 #include <string>
 
 #include "common/api/list_request.h"
+#include "common/status/error.h"
 #include "common/server/rpc_edge.h"
 #include "registry/domain/roster_access.h"
 #include "registry/rpc/call_support.h"
 #include "registry/storage/roster_store.h"
 
 namespace gongtong::registry {
+
+// A server wired without a RosterStore answers UNIMPLEMENTED, as before the
+// family was built.
+inline absl::Status RosterWired(const RosterStore* store) {
+  if (store != nullptr) return absl::OkStatus();
+  return ErrorBuilder(absl::StatusCode::kUnimplemented, "NOT_WIRED")
+      .Message("classes, classrooms and teachers are not served by this instance")
+      .Zh("此实例未提供班级、教室和教师服务");
+}
 
 struct RosterListRequest {
   std::string parent;  // "" for teachers
