@@ -302,6 +302,60 @@ TEST_F(SupportTest, CertificationListsEveryThresholdWithItsFigure) {
             grpc::StatusCode::FAILED_PRECONDITION);
 }
 
+TEST_F(SupportTest, WithdrawalFreesAPlaceDeleteOnlyWithoutRecords) {
+  ASSERT_TRUE(SetQuota(kSending, 0).ok());  // cap 2
+  ASSERT_TRUE(Assign("a1", "t-li").ok());
+  ASSERT_TRUE(Assign("a2", "t-wang").ok());
+  EXPECT_EQ(Assign("a3", "t-zhao").error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  ASSERT_TRUE(Record("a1", Activity(av1::ACTIVITY_RECORD_KIND_TAUGHT, 2024, 10, 9, 1, 0)).ok());
+
+  // Immutable fields and removing a school with records are refused.
+  av1::UpdateSupportAssignmentRequest up;
+  up.mutable_support_assignment()->set_name("supportAssignments/a1");
+  up.mutable_update_mask()->add_paths("teacher");
+  av1::SupportAssignment out;
+  auto s = Call(&Stub::UpdateSupportAssignment, server_.stub(), up, &out, kCounty);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  up.mutable_update_mask()->Clear();
+  up.mutable_update_mask()->add_paths("receiving_schools");
+  up.mutable_support_assignment()->add_receiving_schools(std::string("schools/") + kOtherSchool);
+  s = Call(&Stub::UpdateSupportAssignment, server_.stub(), up, &out, kCounty);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(HasField(s, "support_assignment.receiving_schools"));
+  EXPECT_EQ(Call(&Stub::UpdateSupportAssignment, server_.stub(), up, &out, kOtherCounty).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // An assignment with records cannot be deleted; withdrawn, it frees a place.
+  av1::DeleteSupportAssignmentRequest del;
+  del.set_name("supportAssignments/a1");
+  EXPECT_EQ(Call(&Stub::DeleteSupportAssignment, server_.stub(), del, &out, kCounty).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  up.mutable_update_mask()->Clear();
+  up.mutable_update_mask()->add_paths("withdrawal_reason");
+  up.mutable_support_assignment()->set_withdrawal_reason("调回原单位");
+  ASSERT_TRUE(Call(&Stub::UpdateSupportAssignment, server_.stub(), up, &out, kCounty).ok());
+  EXPECT_EQ(out.state(), av1::ASSIGNMENT_STATE_WITHDRAWN);
+  EXPECT_TRUE(Assign("a3", "t-zhao").ok());
+  EXPECT_EQ(Record("a1", Activity(av1::ACTIVITY_RECORD_KIND_TAUGHT, 2024, 10, 10, 1, 0)).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  // Without records: deleted, and restored only while the cap allows.
+  del.set_name("supportAssignments/a2");
+  ASSERT_TRUE(Call(&Stub::DeleteSupportAssignment, server_.stub(), del, &out, kCounty).ok());
+  EXPECT_TRUE(out.audit().has_delete_time());
+  EXPECT_TRUE(Assign("a4", "t-sun").ok());
+  av1::UndeleteSupportAssignmentRequest undel;
+  undel.set_name("supportAssignments/a2");
+  s = Call(&Stub::UndeleteSupportAssignment, server_.stub(), undel, &out, kCounty);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Reason(s), "QUOTA_WOULD_BE_EXCEEDED");
+  ASSERT_TRUE(SetQuota(kSending, 1).ok());
+  ASSERT_TRUE(Call(&Stub::UndeleteSupportAssignment, server_.stub(), undel, &out, kCounty).ok());
+  EXPECT_FALSE(out.audit().has_delete_time());
+  EXPECT_EQ(server_.Count("SELECT count(*) FROM outbox WHERE event_type = 'gongtong.events.v1.SupportAssignmentDeleted'"),
+            1);
+}
+
 // ---- delivered sessions from the booking stream ------------------------------
 
 std::string DeliveredEnvelope(const std::string& event_id, const std::string& session, const std::string& teacher,

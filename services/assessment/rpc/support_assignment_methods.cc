@@ -53,6 +53,11 @@ absl::Status OnlyCountyOrProvince(const auth::Principal& p, const std::string& r
       .Zh("只有本地区县教育局或省级管理员可以操作");
 }
 
+
+absl::Status MayManage(const auth::Principal& p, const AssignmentRow& a) {
+  return OnlyCountyOrProvince(p, a.scope.region);
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* SupportMethods::GetSupportRules(grpc::CallbackServerContext* ctx,
@@ -147,6 +152,53 @@ grpc::ServerUnaryReactor* SupportMethods::CreateSupportAssignment(grpc::Callback
     GT_ASSIGN_OR_RETURN(*resp, support_.CreateAssignment(req->support_assignment(), req->support_assignment_id(),
                                                          region, Writing(call, "CreateSupportAssignment",
                                                                          req->request_id(), *req)));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* SupportMethods::UpdateSupportAssignment(grpc::CallbackServerContext* ctx,
+                                                                  const av1::UpdateSupportAssignmentRequest* req,
+                                                                  av1::SupportAssignment* resp) {
+  return deps_.edge->Unary(ctx, "UpdateSupportAssignment", [=](const CallContext& call) -> absl::Status {
+    GT_ASSIGN_OR_RETURN(std::string id, ParseAssignmentName(req->support_assignment().name(), "support_assignment.name"));
+    GT_ASSIGN_OR_RETURN(AssignmentRow a, ReadableAssignment(call, id));
+    GT_RETURN_IF_ERROR(MayManage(call.principal, a));
+    GT_ASSIGN_OR_RETURN(auto paths,
+                        api::CheckUpdateMask({req->update_mask().paths().begin(), req->update_mask().paths().end()},
+                                             {"receiving_schools", "kind", "period", "subjects", "rotation",
+                                              "withdrawal_reason"},
+                                             {"teacher", "sending_school", "school_year"}));
+    GT_ASSIGN_OR_RETURN(*resp, support_.UpdateAssignment(id, req->support_assignment(), paths,
+                                                         Writing(call, "UpdateSupportAssignment", req->request_id(),
+                                                                 *req)));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* SupportMethods::DeleteSupportAssignment(grpc::CallbackServerContext* ctx,
+                                                                  const av1::DeleteSupportAssignmentRequest* req,
+                                                                  av1::SupportAssignment* resp) {
+  return deps_.edge->Unary(ctx, "DeleteSupportAssignment", [=](const CallContext& call) -> absl::Status {
+    GT_ASSIGN_OR_RETURN(std::string id, ParseAssignmentName(req->name(), "name"));
+    GT_ASSIGN_OR_RETURN(AssignmentRow a, ReadableAssignment(call, id));
+    GT_RETURN_IF_ERROR(MayManage(call.principal, a));
+    GT_ASSIGN_OR_RETURN(*resp, support_.DeleteAssignment(id, req->etag(), /*undelete=*/false,
+                                                         Writing(call, "DeleteSupportAssignment", req->request_id(),
+                                                                 *req)));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* SupportMethods::UndeleteSupportAssignment(grpc::CallbackServerContext* ctx,
+                                                                    const av1::UndeleteSupportAssignmentRequest* req,
+                                                                    av1::SupportAssignment* resp) {
+  return deps_.edge->Unary(ctx, "UndeleteSupportAssignment", [=](const CallContext& call) -> absl::Status {
+    GT_ASSIGN_OR_RETURN(std::string id, ParseAssignmentName(req->name(), "name"));
+    GT_ASSIGN_OR_RETURN(AssignmentRow a, ReadableAssignment(call, id));
+    GT_RETURN_IF_ERROR(MayManage(call.principal, a));
+    GT_ASSIGN_OR_RETURN(*resp, support_.DeleteAssignment(id, req->etag(), /*undelete=*/true,
+                                                         Writing(call, "UndeleteSupportAssignment",
+                                                                 req->request_id(), *req)));
     return absl::OkStatus();
   });
 }

@@ -13,7 +13,7 @@ namespace gongtong::assessment {
 const std::set<std::string>& SupportMethodNames() {
   static const auto* kNames = new std::set<std::string>{
       "GetSupportRules",      "UpdateSupportRules",   "GetSupportQuota",    "UpdateSupportQuota",
-      "GetSupportAssignment", "CreateSupportAssignment", "GetActivityRecord", "CreateActivityRecord",
+      "GetSupportAssignment", "CreateSupportAssignment", "UpdateSupportAssignment", "DeleteSupportAssignment", "UndeleteSupportAssignment", "GetActivityRecord", "CreateActivityRecord",
       "DeleteActivityRecord", "GetTermSummary",       "UpdateTermSummary",  "ConfirmTermSummary",
       "SignTermSummary",      "ReceiveTermSummary",   "CertifySupportExperience", "GetCertification"};
   return *kNames;

@@ -48,6 +48,15 @@ class SupportMethods : public av1::AssessmentService::CallbackService {
   grpc::ServerUnaryReactor* CreateSupportAssignment(grpc::CallbackServerContext* ctx,
                                                     const av1::CreateSupportAssignmentRequest* req,
                                                     av1::SupportAssignment* resp) override;
+  grpc::ServerUnaryReactor* UpdateSupportAssignment(grpc::CallbackServerContext* ctx,
+                                                    const av1::UpdateSupportAssignmentRequest* req,
+                                                    av1::SupportAssignment* resp) override;
+  grpc::ServerUnaryReactor* DeleteSupportAssignment(grpc::CallbackServerContext* ctx,
+                                                    const av1::DeleteSupportAssignmentRequest* req,
+                                                    av1::SupportAssignment* resp) override;
+  grpc::ServerUnaryReactor* UndeleteSupportAssignment(grpc::CallbackServerContext* ctx,
+                                                      const av1::UndeleteSupportAssignmentRequest* req,
+                                                      av1::SupportAssignment* resp) override;
   // Activity records (R-SUP-3).
   grpc::ServerUnaryReactor* GetActivityRecord(grpc::CallbackServerContext* ctx,
                                               const av1::GetActivityRecordRequest* req,

@@ -87,6 +87,19 @@ class SupportStore {
   // the teacher has a live assignment that year.
   absl::StatusOr<av1::SupportAssignment> CreateAssignment(av1::SupportAssignment a, std::string id,
                                                           const std::string& region, const SupportWrite& w);
+  // Replaces the fields in `paths` (checked by the caller: receiving_schools,
+  // kind, period, subjects, rotation, withdrawal_reason). A withdrawal_reason
+  // withdraws the assignment (frees a quota place). FAILED_PRECONDITION when
+  // deleted or withdrawn, when certified, when a removed receiving school or
+  // a narrowed period would orphan live records.
+  absl::StatusOr<av1::SupportAssignment> UpdateAssignment(const std::string& id, const av1::SupportAssignment& patch,
+                                                          const std::vector<std::string>& paths,
+                                                          const SupportWrite& w);
+  // Soft delete (FAILED_PRECONDITION when it has live records: withdraw it
+  // instead) or, with `undelete`, restore (FAILED_PRECONDITION when the
+  // teacher has another live assignment that year or the quota is full).
+  absl::StatusOr<av1::SupportAssignment> DeleteAssignment(const std::string& id, const std::string& etag,
+                                                          bool undelete, const SupportWrite& w);
   // NOT_FOUND when unknown (deleted ones are returned, deleted = true).
   absl::StatusOr<AssignmentRow> GetAssignment(const std::string& id, pg::Deadline deadline);
   static absl::StatusOr<AssignmentRow> AssignmentTx(pqxx::transaction_base& tx, const std::string& id,
