@@ -30,6 +30,15 @@ absl::StatusOr<std::string> AnsweringSchool(const CallContext& call, const std::
   return SchoolOfResource(requested, "receiving_school");
 }
 
+// Receivers answer for themselves; the host school never answers for them
+// (it cancels instead).
+absl::Status HostCannotAnswer(const StoredSession& st, const std::string& school) {
+  if (st.host_school != school) return absl::OkStatus();
+  return ErrorBuilder(absl::StatusCode::kPermissionDenied, "PERMISSION_DENIED")
+      .Message("the host school cannot answer for its receivers")
+      .Zh("主讲学校不能代替接收学校确认或拒绝");
+}
+
 absl::Status NotYetHeld(const bv1::Session& s) {
   if (absl::FromUnixSeconds(s.start_time().seconds()) > absl::Now()) {
     return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "SESSION_NOT_STARTED")
@@ -113,6 +122,7 @@ grpc::ServerUnaryReactor* BookingServiceImpl::ConfirmSession(grpc::CallbackServe
     const auto w = pg::Writing(call, "ConfirmSession", req->request_id(), *req);
     auto change = [&](StoredSession& st, ChangeOutcome& out) -> absl::Status {
       bv1::Session& s = st.session;
+      GT_RETURN_IF_ERROR(HostCannotAnswer(st, school));
       GT_RETURN_IF_ERROR(CheckTransition(s.state(), SessionAction::kConfirm));
       bool found = false, changed = false;
       for (auto& r : *s.mutable_receivers()) {
@@ -160,6 +170,7 @@ grpc::ServerUnaryReactor* BookingServiceImpl::DeclineSession(grpc::CallbackServe
     const auto w = pg::Writing(call, "DeclineSession", req->request_id(), *req);
     auto change = [&](StoredSession& st, ChangeOutcome& out) -> absl::Status {
       bv1::Session& s = st.session;
+      GT_RETURN_IF_ERROR(HostCannotAnswer(st, school));
       GT_RETURN_IF_ERROR(CheckTransition(s.state(), SessionAction::kDecline));
       auto e = std::make_unique<ev1::SessionDeclined>();
       for (auto& r : *s.mutable_receivers()) {

@@ -159,6 +159,13 @@ absl::StatusOr<SessionDraft> SessionResolver::Resolve(const bv1::Session& in, co
   const absl::CivilDay date = ToCivilDay(in.window().date());
   d.date = date;
   GT_ASSIGN_OR_RETURN(rv1::SchoolDay host_day, registry_->SchoolDay(d.host_school, date, deadline));
+  if (!IsSchoolDay(host_day.kind())) {
+    // No lessons that day: nothing else about the window can be judged.
+    bv1::BookingConflict c;
+    c.set_kind(bv1::CONFLICT_KIND_CALENDAR);
+    c.set_resource(host_name);
+    return ConflictError({c});
+  }
   int start_min = 0, end_min = 0;
   if (in.host_period() > 0) {
     auto period = FindPeriod(Slots(host_day), in.host_period());
