@@ -76,7 +76,8 @@ class Roster : public ::testing::Test {
     s->set_region_code(region);
     s->set_urban_rural_category(rv1::URBAN_RURAL_CATEGORY_VILLAGE);
     s->set_school_type_code(type);
-    if (region != "331024") s->set_school_code(s->school_code().substr(0, 2) + region.substr(0, 2) + s->school_code().substr(4));
+    if (region != "331024")
+      s->set_school_code(s->school_code().substr(0, 2) + region.substr(0, 2) + s->school_code().substr(4));
     rv1::School out;
     grpc::Status st = Call(&Stub::CreateSchool, stub(), req, &out);
     EXPECT_TRUE(st.ok()) << st.error_message();
@@ -134,14 +135,17 @@ class Roster : public ::testing::Test {
   // The aggregate types of the outbox events about `name`, oldest first.
   std::vector<std::string> EventTypes(const std::string& name) {
     std::vector<std::string> out;
-    EXPECT_TRUE(server_->pool().Transact([&](pqxx::work& tx) {
-      for (const auto& row : tx.exec_params("SELECT envelope FROM outbox WHERE aggregate_id = $1 ORDER BY id", name)) {
-        gongtong::events::v1::EventEnvelope e;
-        e.ParseFromString(pqxx::binarystring(row[0]).str());
-        out.push_back(e.aggregate_type() + ":" + e.event_type().substr(e.event_type().rfind('.') + 1));
-      }
-      return absl::OkStatus();
-    }).ok());
+    EXPECT_TRUE(server_->pool()
+                    .Transact([&](pqxx::work& tx) {
+                      for (const auto& row :
+                           tx.exec_params("SELECT envelope FROM outbox WHERE aggregate_id = $1 ORDER BY id", name)) {
+                        gongtong::events::v1::EventEnvelope e;
+                        e.ParseFromString(pqxx::binarystring(row[0]).str());
+                        out.push_back(e.aggregate_type() + ":" + e.event_type().substr(e.event_type().rfind('.') + 1));
+                      }
+                      return absl::OkStatus();
+                    })
+                    .ok());
     return out;
   }
 
@@ -212,6 +216,18 @@ TEST_F(Roster, ClassesAreCreatedReadListedUpdatedDeletedAndRestored) {
   st = Call(&Stub::UpdateSchoolClass, stub(), up, &out);  // etag "1" is stale now
   EXPECT_EQ(st.error_code(), grpc::StatusCode::ABORTED);
   EXPECT_TRUE(HasField(st, "etag"));
+
+  // A generated display name follows a new number; a chosen one stays.
+  rv1::UpdateSchoolClassRequest renumber;
+  renumber.mutable_school_class()->set_name(c41.name());
+  renumber.mutable_school_class()->set_class_number(2);
+  renumber.mutable_update_mask()->add_paths("class_number");
+  ASSERT_TRUE(Call(&Stub::UpdateSchoolClass, stub(), renumber, &out).ok());
+  EXPECT_EQ(out.display_name(), "四(2)班");
+  renumber.mutable_school_class()->set_name(c32.name());
+  renumber.mutable_school_class()->set_class_number(3);
+  ASSERT_TRUE(Call(&Stub::UpdateSchoolClass, stub(), renumber, &out).ok());
+  EXPECT_EQ(out.display_name(), "三(2)班 书法特色班");
 
   // Delete hides it from lists; Get still returns it; undelete restores it.
   rv1::DeleteSchoolClassRequest del;
@@ -323,8 +339,10 @@ TEST_F(Roster, BadClassesAreRefusedWithTheFieldNamedAndNothingWritten) {
 TEST_F(Roster, CreateRetriedWithTheSameRequestIdActsOnce) {
   const std::string school = NewSchool(3);
   rv1::SchoolClass first, again;
-  ASSERT_TRUE(CreateClass(school, Class(cv1::GRADE_5, 1), &first, "", kProvince, "4b1f7c1e-0000-4000-8000-000000000001").ok());
-  ASSERT_TRUE(CreateClass(school, Class(cv1::GRADE_5, 1), &again, "", kProvince, "4b1f7c1e-0000-4000-8000-000000000001").ok());
+  ASSERT_TRUE(
+      CreateClass(school, Class(cv1::GRADE_5, 1), &first, "", kProvince, "4b1f7c1e-0000-4000-8000-000000000001").ok());
+  ASSERT_TRUE(
+      CreateClass(school, Class(cv1::GRADE_5, 1), &again, "", kProvince, "4b1f7c1e-0000-4000-8000-000000000001").ok());
   EXPECT_EQ(first.name(), again.name());  // the generated id is the first answer's
   EXPECT_EQ(Count("SELECT count(*) FROM school_classes WHERE school_code = '" + Code(3) + "'"), 1);
   EXPECT_EQ(CreateClass(school, Class(cv1::GRADE_5, 2), &again, "", kProvince, "4b1f7c1e-0000-4000-8000-000000000001")
@@ -424,8 +442,10 @@ TEST_F(Roster, EachRoleHitsItsWallOnClassesAndClassrooms) {
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(CreateClass(other, Class(cv1::GRADE_1, 0), &out, "", SchoolAdmin(mine_code)).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_TRUE(CreateRoom(mine, Room("录播教室", rv1::CLASSROOM_KIND_RECORDING, 50), &room, "", SchoolAdmin(mine_code)).ok());
-  EXPECT_EQ(CreateRoom(other, Room("录播教室", rv1::CLASSROOM_KIND_RECORDING, 50), &room, "", SchoolAdmin(mine_code)).error_code(),
+  EXPECT_TRUE(
+      CreateRoom(mine, Room("录播教室", rv1::CLASSROOM_KIND_RECORDING, 50), &room, "", SchoolAdmin(mine_code)).ok());
+  EXPECT_EQ(CreateRoom(other, Room("录播教室", rv1::CLASSROOM_KIND_RECORDING, 50), &room, "", SchoolAdmin(mine_code))
+                .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   rv1::DeleteSchoolClassRequest del;
   del.set_name(c.name());
@@ -510,9 +530,11 @@ TEST_F(Roster, ClassAndClassroomChangesReachTheFeedWithTombstonesAndEvents) {
   EXPECT_EQ(feed.changes(4).natural_key().resource_id(), "rec");
   EXPECT_FALSE(feed.changes(4).has_classroom());
 
-  EXPECT_EQ(EventTypes(c.name()), (std::vector<std::string>{"school_class:SchoolClassChanged", "school_class:SchoolClassChanged",
-                                                           "school_class:SchoolClassDeleted"}));
-  EXPECT_EQ(EventTypes(room.name()), (std::vector<std::string>{"classroom:ClassroomChanged", "classroom:ClassroomDeleted"}));
+  EXPECT_EQ(EventTypes(c.name()),
+            (std::vector<std::string>{"school_class:SchoolClassChanged", "school_class:SchoolClassChanged",
+                                      "school_class:SchoolClassDeleted"}));
+  EXPECT_EQ(EventTypes(room.name()),
+            (std::vector<std::string>{"classroom:ClassroomChanged", "classroom:ClassroomDeleted"}));
 }
 
 // ---- teachers ---------------------------------------------------------------------
@@ -621,13 +643,17 @@ TEST_F(Roster, BadTeachersAreRefusedWithTheFieldNamed) {
   EXPECT_TRUE(HasField(st, "teacher.school"));
   st = CreateTeacher(school, "ZJ-21", &out);
   EXPECT_TRUE(HasField(st, "teacher.staff_number"));
-  st = CreateTeacher(school, "ZJ2103", &out, "", kProvince, [](rv1::Teacher& t) { t.clear_subjects(); t.clear_title(); });
+  st = CreateTeacher(school, "ZJ2103", &out, "", kProvince, [](rv1::Teacher& t) {
+    t.clear_subjects();
+    t.clear_title();
+  });
   EXPECT_TRUE(HasField(st, "teacher.subjects"));
   EXPECT_TRUE(HasField(st, "teacher.title"));
   st = CreateTeacher(school, "ZJ2104", &out, "", kProvince,
                      [](rv1::Teacher& t) { t.mutable_party_membership()->clear_organization(); });
   EXPECT_TRUE(HasField(st, "teacher.party_membership.organization"));
-  st = CreateTeacher(school, "ZJ2105", &out, "", kProvince, [](rv1::Teacher& t) { t.add_stages(cv1::SCHOOL_STAGE_JUNIOR_MIDDLE); });
+  st = CreateTeacher(school, "ZJ2105", &out, "", kProvince,
+                     [](rv1::Teacher& t) { t.add_stages(cv1::SCHOOL_STAGE_JUNIOR_MIDDLE); });
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_TRUE(HasField(st, "teacher.stages[0]"));
   st = CreateTeacher(school, "ZJ2106", &out, "Teacher_1");
@@ -710,7 +736,8 @@ TEST_F(Roster, MovesKeepTheHistoryAndReachTheFeed) {
   stale.set_reason(rv1::MOVE_REASON_TRANSFER);
   stale.set_etag("9");
   EXPECT_EQ(Call(&Stub::MoveTeacher, stub(), stale, &out).error_code(), grpc::StatusCode::ABORTED);
-  EXPECT_EQ(Count("SELECT count(*) FROM changes WHERE resource_type = 4 AND school_code = '" + xianju.substr(8) + "'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM changes WHERE resource_type = 4 AND school_code = '" + xianju.substr(8) + "'"),
+            1);
 
   ASSERT_TRUE(Move(t, duiyang, next_year, &moved, kCounty).ok());
   EXPECT_EQ(moved.school(), duiyang);
@@ -749,8 +776,9 @@ TEST_F(Roster, MovesKeepTheHistoryAndReachTheFeed) {
 
   // A retired teacher does not move.
   rv1::Teacher retired;
-  ASSERT_TRUE(CreateTeacher(xianju, "ZJ3002", &retired, "", kProvince,
-                            [](rv1::Teacher& x) { x.set_employment_status(rv1::EMPLOYMENT_STATUS_RETIRED); }).ok());
+  ASSERT_TRUE(CreateTeacher(xianju, "ZJ3002", &retired, "", kProvince, [](rv1::Teacher& x) {
+                x.set_employment_status(rv1::EMPLOYMENT_STATUS_RETIRED);
+              }).ok());
   EXPECT_EQ(Move(retired, duiyang, next_year, &out).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
 }
 

@@ -99,8 +99,9 @@ TEST(RosterNames, RoundTripAndRejectMalformed) {
   EXPECT_EQ(key->id, "c-1");
   EXPECT_EQ(ParseClassroomName("schools/2133102401/classrooms/r1", "name")->id, "r1");
   EXPECT_EQ(*ParseTeacherName("teachers/wang-li", "name"), "wang-li");
-  for (const char* bad : {"schools/2133102401/classes/", "schools/213310240/classes/c", "schools/2133102401/classrooms/c",
-                          "schools/2133102401/classes/C", "classes/c", "schools/2133102401/classes/c/x"}) {
+  for (const char* bad :
+       {"schools/2133102401/classes/", "schools/213310240/classes/c", "schools/2133102401/classrooms/c",
+        "schools/2133102401/classes/C", "classes/c", "schools/2133102401/classes/c/x"}) {
     EXPECT_EQ(FieldsOf(ParseSchoolClassName(bad, "name").status()), std::vector<std::string>{"name"}) << bad;
   }
   EXPECT_FALSE(ParseTeacherName("teacher/x", "name").ok());
@@ -139,20 +140,36 @@ INSTANTIATE_TEST_SUITE_P(
     Rows, ClassValidation,
     ::testing::Values(
         ClassRow{"valid", [](SchoolClass&) {}, {}},
-        ClassRow{"valid_without_references", [](SchoolClass& c) { c.clear_homeroom_teacher(); c.clear_home_classroom(); }, {}},
+        ClassRow{"valid_without_references",
+                 [](SchoolClass& c) {
+                   c.clear_homeroom_teacher();
+                   c.clear_home_classroom();
+                 },
+                 {}},
         ClassRow{"grade_missing", [](SchoolClass& c) { c.clear_grade(); }, {"school_class.grade"}},
-        ClassRow{"grade_unknown", [](SchoolClass& c) { c.set_grade(static_cast<cv1::Grade>(9)); }, {"school_class.grade"}},
+        ClassRow{
+            "grade_unknown", [](SchoolClass& c) { c.set_grade(static_cast<cv1::Grade>(9)); }, {"school_class.grade"}},
         ClassRow{"class_number_0", [](SchoolClass& c) { c.set_class_number(0); }, {"school_class.class_number"}},
         ClassRow{"class_number_99_ok", [](SchoolClass& c) { c.set_class_number(99); }, {}},
         ClassRow{"class_number_100", [](SchoolClass& c) { c.set_class_number(100); }, {"school_class.class_number"}},
         ClassRow{"pupils_negative", [](SchoolClass& c) { c.set_pupil_count(-1); }, {"school_class.pupil_count"}},
         ClassRow{"pupils_200_ok", [](SchoolClass& c) { c.set_pupil_count(200); }, {}},
         ClassRow{"pupils_201", [](SchoolClass& c) { c.set_pupil_count(201); }, {"school_class.pupil_count"}},
-        ClassRow{"homeroom_malformed", [](SchoolClass& c) { c.set_homeroom_teacher("wang-li"); }, {"school_class.homeroom_teacher"}},
-        ClassRow{"home_classroom_malformed", [](SchoolClass& c) { c.set_home_classroom("classrooms/r"); }, {"school_class.home_classroom"}},
-        ClassRow{"home_classroom_other_school", [](SchoolClass& c) { c.set_home_classroom("schools/2133102402/classrooms/r"); },
+        ClassRow{"homeroom_malformed",
+                 [](SchoolClass& c) { c.set_homeroom_teacher("wang-li"); },
+                 {"school_class.homeroom_teacher"}},
+        ClassRow{"home_classroom_malformed",
+                 [](SchoolClass& c) { c.set_home_classroom("classrooms/r"); },
                  {"school_class.home_classroom"}},
-        ClassRow{"display_name_41_characters", [](SchoolClass& c) { std::string n; for (int i = 0; i < 41; ++i) n += "班"; c.set_display_name(n); },
+        ClassRow{"home_classroom_other_school",
+                 [](SchoolClass& c) { c.set_home_classroom("schools/2133102402/classrooms/r"); },
+                 {"school_class.home_classroom"}},
+        ClassRow{"display_name_41_characters",
+                 [](SchoolClass& c) {
+                   std::string n;
+                   for (int i = 0; i < 41; ++i) n += "班";
+                   c.set_display_name(n);
+                 },
                  {"school_class.display_name"}}),
     [](const auto& info) { return info.param.name; });
 
@@ -163,6 +180,28 @@ TEST(ClassNormalize, GeneratesTheDisplayNameOnlyWhenEmpty) {
   c.set_display_name("三年级2班（书法特色班）");
   NormalizeSchoolClass(c);
   EXPECT_EQ(c.display_name(), "三年级2班（书法特色班）");
+}
+
+TEST(ClassNormalize, AGeneratedNameFollowsGradeAndNumberAChosenOneStays) {
+  SchoolClass before = ValidClass();
+  NormalizeSchoolClass(before);  // 三(2)班
+  SchoolClass after = before;
+  after.set_grade(cv1::GRADE_4);
+  NormalizeUpdatedClass(before, after, /*display_name_in_mask=*/false);
+  EXPECT_EQ(after.display_name(), "四(2)班");
+  after = before;
+  after.set_class_number(3);
+  after.set_display_name("三(3)班 书法班");
+  NormalizeUpdatedClass(before, after, /*display_name_in_mask=*/true);
+  EXPECT_EQ(after.display_name(), "三(3)班 书法班");
+  before.set_display_name("三年级2班");
+  after = before;
+  after.set_class_number(5);
+  NormalizeUpdatedClass(before, after, /*display_name_in_mask=*/false);
+  EXPECT_EQ(after.display_name(), "三年级2班");
+  after.clear_display_name();
+  NormalizeUpdatedClass(before, after, /*display_name_in_mask=*/true);
+  EXPECT_EQ(after.display_name(), "三(5)班");
 }
 
 // ---- classrooms (school.proto Classroom; R-SYNC-1 only sending rooms host,
@@ -184,20 +223,40 @@ TEST_P(ClassroomValidation, FlagsExactlyTheOffendingFields) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rows, ClassroomValidation,
-    ::testing::Values(
-        RoomRow{"valid_recording", [](Classroom&) {}, {}},
-        RoomRow{"valid_direct_broadcast_32_streams", [](Classroom& r) { r.set_kind(CLASSROOM_KIND_DIRECT_BROADCAST); r.set_max_outgoing_streams(32); }, {}},
-        RoomRow{"valid_ordinary", [](Classroom& r) { r.set_kind(CLASSROOM_KIND_ORDINARY); r.set_max_outgoing_streams(0); }, {}},
-        RoomRow{"R_SYNC_1_ordinary_cannot_send", [](Classroom& r) { r.set_kind(CLASSROOM_KIND_ORDINARY); }, {"classroom.max_outgoing_streams"}},
-        RoomRow{"R_SYNC_2_streams_33", [](Classroom& r) { r.set_max_outgoing_streams(33); }, {"classroom.max_outgoing_streams"}},
-        RoomRow{"R_SYNC_2_streams_negative", [](Classroom& r) { r.set_max_outgoing_streams(-1); }, {"classroom.max_outgoing_streams"}},
-        RoomRow{"kind_missing", [](Classroom& r) { r.clear_kind(); }, {"classroom.kind"}},
-        RoomRow{"name_missing", [](Classroom& r) { r.clear_display_name(); }, {"classroom.display_name"}},
-        RoomRow{"name_61_characters", [](Classroom& r) { std::string n; for (int i = 0; i < 61; ++i) n += "室"; r.set_display_name(n); },
-                {"classroom.display_name"}},
-        RoomRow{"capacity_0", [](Classroom& r) { r.set_capacity(0); }, {"classroom.capacity"}},
-        RoomRow{"capacity_500_ok", [](Classroom& r) { r.set_capacity(500); }, {}},
-        RoomRow{"capacity_501", [](Classroom& r) { r.set_capacity(501); }, {"classroom.capacity"}}),
+    ::testing::Values(RoomRow{"valid_recording", [](Classroom&) {}, {}},
+                      RoomRow{"valid_direct_broadcast_32_streams",
+                              [](Classroom& r) {
+                                r.set_kind(CLASSROOM_KIND_DIRECT_BROADCAST);
+                                r.set_max_outgoing_streams(32);
+                              },
+                              {}},
+                      RoomRow{"valid_ordinary",
+                              [](Classroom& r) {
+                                r.set_kind(CLASSROOM_KIND_ORDINARY);
+                                r.set_max_outgoing_streams(0);
+                              },
+                              {}},
+                      RoomRow{"R_SYNC_1_ordinary_cannot_send",
+                              [](Classroom& r) { r.set_kind(CLASSROOM_KIND_ORDINARY); },
+                              {"classroom.max_outgoing_streams"}},
+                      RoomRow{"R_SYNC_2_streams_33",
+                              [](Classroom& r) { r.set_max_outgoing_streams(33); },
+                              {"classroom.max_outgoing_streams"}},
+                      RoomRow{"R_SYNC_2_streams_negative",
+                              [](Classroom& r) { r.set_max_outgoing_streams(-1); },
+                              {"classroom.max_outgoing_streams"}},
+                      RoomRow{"kind_missing", [](Classroom& r) { r.clear_kind(); }, {"classroom.kind"}},
+                      RoomRow{"name_missing", [](Classroom& r) { r.clear_display_name(); }, {"classroom.display_name"}},
+                      RoomRow{"name_61_characters",
+                              [](Classroom& r) {
+                                std::string n;
+                                for (int i = 0; i < 61; ++i) n += "室";
+                                r.set_display_name(n);
+                              },
+                              {"classroom.display_name"}},
+                      RoomRow{"capacity_0", [](Classroom& r) { r.set_capacity(0); }, {"classroom.capacity"}},
+                      RoomRow{"capacity_500_ok", [](Classroom& r) { r.set_capacity(500); }, {}},
+                      RoomRow{"capacity_501", [](Classroom& r) { r.set_capacity(501); }, {"classroom.capacity"}}),
     [](const auto& info) { return info.param.name; });
 
 TEST(ClassroomNormalize, SendingRoomDefaultsToOneStream) {
@@ -231,36 +290,66 @@ INSTANTIATE_TEST_SUITE_P(
     Rows, TeacherValidation,
     ::testing::Values(
         TeacherRow{"valid", [](Teacher&) {}, {}},
-        TeacherRow{"valid_not_a_member", [](Teacher& t) { t.mutable_party_membership()->set_status(PARTY_MEMBERSHIP_STATUS_NONE);
-                                                          t.mutable_party_membership()->clear_organization(); }, {}},
-        TeacherRow{"valid_other_subject", [](Teacher& t) { auto* s = t.add_subjects(); s->set_code(cv1::SUBJECT_CODE_OTHER); s->set_custom_name("围棋"); }, {}},
+        TeacherRow{"valid_not_a_member",
+                   [](Teacher& t) {
+                     t.mutable_party_membership()->set_status(PARTY_MEMBERSHIP_STATUS_NONE);
+                     t.mutable_party_membership()->clear_organization();
+                   },
+                   {}},
+        TeacherRow{"valid_other_subject",
+                   [](Teacher& t) {
+                     auto* s = t.add_subjects();
+                     s->set_code(cv1::SUBJECT_CODE_OTHER);
+                     s->set_custom_name("围棋");
+                   },
+                   {}},
         TeacherRow{"staff_number_missing", [](Teacher& t) { t.clear_staff_number(); }, {"teacher.staff_number"}},
         TeacherRow{"staff_number_symbols", [](Teacher& t) { t.set_staff_number("ZJ-001"); }, {"teacher.staff_number"}},
-        TeacherRow{"staff_number_33", [](Teacher& t) { t.set_staff_number(std::string(33, '1')); }, {"teacher.staff_number"}},
+        TeacherRow{
+            "staff_number_33", [](Teacher& t) { t.set_staff_number(std::string(33, '1')); }, {"teacher.staff_number"}},
         TeacherRow{"name_missing", [](Teacher& t) { t.clear_display_name(); }, {"teacher.display_name"}},
         TeacherRow{"school_missing_on_create", [](Teacher& t) { t.clear_school(); }, {"teacher.school"}},
         TeacherRow{"no_subjects", [](Teacher& t) { t.clear_subjects(); }, {"teacher.subjects"}},
-        TeacherRow{"nine_subjects", [](Teacher& t) {
+        TeacherRow{"nine_subjects",
+                   [](Teacher& t) {
                      t.clear_subjects();
-                     for (int c = 2; c <= 10; ++c) t.add_subjects()->set_code(static_cast<cv1::SubjectCode>(c)); },
+                     for (int c = 2; c <= 10; ++c) t.add_subjects()->set_code(static_cast<cv1::SubjectCode>(c));
+                   },
                    {"teacher.subjects"}},
-        TeacherRow{"subject_twice", [](Teacher& t) { t.add_subjects()->set_code(cv1::SUBJECT_CODE_CHINESE); }, {"teacher.subjects[2]"}},
+        TeacherRow{"subject_twice",
+                   [](Teacher& t) { t.add_subjects()->set_code(cv1::SUBJECT_CODE_CHINESE); },
+                   {"teacher.subjects[2]"}},
         TeacherRow{"subject_unspecified", [](Teacher& t) { t.add_subjects(); }, {"teacher.subjects[2].code"}},
-        TeacherRow{"other_without_name", [](Teacher& t) { t.add_subjects()->set_code(cv1::SUBJECT_CODE_OTHER); }, {"teacher.subjects[2].custom_name"}},
+        TeacherRow{"other_without_name",
+                   [](Teacher& t) { t.add_subjects()->set_code(cv1::SUBJECT_CODE_OTHER); },
+                   {"teacher.subjects[2].custom_name"}},
         TeacherRow{"title_missing", [](Teacher& t) { t.clear_title(); }, {"teacher.title"}},
-        TeacherRow{"honour_kind_missing", [](Teacher& t) { t.mutable_honours(0)->clear_kind(); }, {"teacher.honours[0].kind"}},
-        TeacherRow{"honour_year_1949", [](Teacher& t) { t.mutable_honours(0)->set_year(1949); }, {"teacher.honours[0].year"}},
-        TeacherRow{"honour_other_untitled", [](Teacher& t) { t.mutable_honours(0)->set_kind(HONOUR_KIND_OTHER); }, {"teacher.honours[0].title"}},
-        TeacherRow{"twenty_one_honours", [](Teacher& t) { for (int i = 0; i < 20; ++i) *t.add_honours() = t.honours(0); }, {"teacher.honours"}},
-        TeacherRow{"member_without_organization", [](Teacher& t) { t.mutable_party_membership()->clear_organization(); },
+        TeacherRow{
+            "honour_kind_missing", [](Teacher& t) { t.mutable_honours(0)->clear_kind(); }, {"teacher.honours[0].kind"}},
+        TeacherRow{
+            "honour_year_1949", [](Teacher& t) { t.mutable_honours(0)->set_year(1949); }, {"teacher.honours[0].year"}},
+        TeacherRow{"honour_other_untitled",
+                   [](Teacher& t) { t.mutable_honours(0)->set_kind(HONOUR_KIND_OTHER); },
+                   {"teacher.honours[0].title"}},
+        TeacherRow{"twenty_one_honours",
+                   [](Teacher& t) {
+                     for (int i = 0; i < 20; ++i) *t.add_honours() = t.honours(0);
+                   },
+                   {"teacher.honours"}},
+        TeacherRow{"member_without_organization",
+                   [](Teacher& t) { t.mutable_party_membership()->clear_organization(); },
                    {"teacher.party_membership.organization"}},
-        TeacherRow{"probationary_without_organization", [](Teacher& t) {
+        TeacherRow{"probationary_without_organization",
+                   [](Teacher& t) {
                      t.mutable_party_membership()->set_status(PARTY_MEMBERSHIP_STATUS_PROBATIONARY);
-                     t.mutable_party_membership()->clear_organization(); },
+                     t.mutable_party_membership()->clear_organization();
+                   },
                    {"teacher.party_membership.organization"}},
-        TeacherRow{"non_member_with_organization", [](Teacher& t) { t.mutable_party_membership()->set_status(PARTY_MEMBERSHIP_STATUS_NONE); },
+        TeacherRow{"non_member_with_organization",
+                   [](Teacher& t) { t.mutable_party_membership()->set_status(PARTY_MEMBERSHIP_STATUS_NONE); },
                    {"teacher.party_membership.organization"}},
-        TeacherRow{"join_date_invalid", [](Teacher& t) { *t.mutable_party_membership()->mutable_join_date() = D(2020, 2, 30); },
+        TeacherRow{"join_date_invalid",
+                   [](Teacher& t) { *t.mutable_party_membership()->mutable_join_date() = D(2020, 2, 30); },
                    {"teacher.party_membership.join_date"}},
         TeacherRow{"stage_twice", [](Teacher& t) { t.add_stages(cv1::SCHOOL_STAGE_PRIMARY); }, {"teacher.stages[1]"}}),
     [](const auto& info) { return info.param.name; });
@@ -294,27 +383,57 @@ const std::vector<SchoolStage> kNineYear = {cv1::SCHOOL_STAGE_PRIMARY, cv1::SCHO
 INSTANTIATE_TEST_SUITE_P(
     Rows, RosterFacts,
     ::testing::Values(
-        FactRow{"grade_of_primary", [] { return GradeFitsSchool(ValidClass(), kPrimary, "school_class"); }, absl::StatusCode::kOk, ""},
-        FactRow{"grade_7_in_primary", [] { auto c = ValidClass(); c.set_grade(cv1::GRADE_7); return GradeFitsSchool(c, kPrimary, "school_class"); },
-                absl::StatusCode::kFailedPrecondition, "school_class.grade"},
-        FactRow{"grade_7_in_nine_year", [] { auto c = ValidClass(); c.set_grade(cv1::GRADE_7); return GradeFitsSchool(c, kNineYear, "school_class"); },
+        FactRow{"grade_of_primary", [] { return GradeFitsSchool(ValidClass(), kPrimary, "school_class"); },
                 absl::StatusCode::kOk, ""},
-        FactRow{"homeroom_of_school", [] { return HomeroomOfSchool(ValidClass(), {true, false, kSchool}, kSchool, "school_class"); },
+        FactRow{"grade_7_in_primary",
+                [] {
+                  auto c = ValidClass();
+                  c.set_grade(cv1::GRADE_7);
+                  return GradeFitsSchool(c, kPrimary, "school_class");
+                },
+                absl::StatusCode::kFailedPrecondition, "school_class.grade"},
+        FactRow{"grade_7_in_nine_year",
+                [] {
+                  auto c = ValidClass();
+                  c.set_grade(cv1::GRADE_7);
+                  return GradeFitsSchool(c, kNineYear, "school_class");
+                },
+                absl::StatusCode::kOk, ""},
+        FactRow{"homeroom_of_school",
+                [] {
+                  return HomeroomOfSchool(ValidClass(), {true, false, kSchool}, kSchool, "school_class");
+                },
                 absl::StatusCode::kOk, ""},
         FactRow{"homeroom_unknown", [] { return HomeroomOfSchool(ValidClass(), {}, kSchool, "school_class"); },
                 absl::StatusCode::kFailedPrecondition, "school_class.homeroom_teacher"},
-        FactRow{"homeroom_deleted", [] { return HomeroomOfSchool(ValidClass(), {true, true, kSchool}, kSchool, "school_class"); },
+        FactRow{"homeroom_deleted",
+                [] {
+                  return HomeroomOfSchool(ValidClass(), {true, true, kSchool}, kSchool, "school_class");
+                },
                 absl::StatusCode::kFailedPrecondition, "school_class.homeroom_teacher"},
-        FactRow{"homeroom_of_other_school", [] { return HomeroomOfSchool(ValidClass(), {true, false, "2133102402"}, kSchool, "school_class"); },
+        FactRow{"homeroom_of_other_school",
+                [] {
+                  return HomeroomOfSchool(ValidClass(), {true, false, "2133102402"}, kSchool, "school_class");
+                },
                 absl::StatusCode::kFailedPrecondition, "school_class.homeroom_teacher"},
-        FactRow{"home_classroom_live", [] { return HomeClassroomLive(ValidClass(), {true, false, kSchool}, "school_class"); },
+        FactRow{"home_classroom_live",
+                [] {
+                  return HomeClassroomLive(ValidClass(), {true, false, kSchool}, "school_class");
+                },
                 absl::StatusCode::kOk, ""},
-        FactRow{"home_classroom_deleted", [] { return HomeClassroomLive(ValidClass(), {true, true, kSchool}, "school_class"); },
+        FactRow{"home_classroom_deleted",
+                [] {
+                  return HomeClassroomLive(ValidClass(), {true, true, kSchool}, "school_class");
+                },
                 absl::StatusCode::kFailedPrecondition, "school_class.home_classroom"},
         FactRow{"teacher_stage_of_school", [] { return TeacherStagesFitSchool(ValidTeacher(), kPrimary, "teacher"); },
                 absl::StatusCode::kOk, ""},
-        FactRow{"teacher_junior_stage_in_primary", [] { auto t = ValidTeacher(); t.add_stages(cv1::SCHOOL_STAGE_JUNIOR_MIDDLE);
-                                                        return TeacherStagesFitSchool(t, kPrimary, "teacher"); },
+        FactRow{"teacher_junior_stage_in_primary",
+                [] {
+                  auto t = ValidTeacher();
+                  t.add_stages(cv1::SCHOOL_STAGE_JUNIOR_MIDDLE);
+                  return TeacherStagesFitSchool(t, kPrimary, "teacher");
+                },
                 absl::StatusCode::kFailedPrecondition, "teacher.stages[1]"}),
     [](const auto& info) { return info.param.name; });
 
@@ -356,21 +475,31 @@ INSTANTIATE_TEST_SUITE_P(
                 absl::StatusCode::kInvalidArgument, "target_school"},
         MoveRow{"target_malformed", [](Teacher&, MoveTeacherRequest& m) { m.set_target_school("2133102402"); },
                 absl::StatusCode::kInvalidArgument, "target_school"},
-        MoveRow{"no_date", [](Teacher&, MoveTeacherRequest& m) { m.clear_effective_date(); }, absl::StatusCode::kInvalidArgument, "effective_date"},
+        MoveRow{"no_date", [](Teacher&, MoveTeacherRequest& m) { m.clear_effective_date(); },
+                absl::StatusCode::kInvalidArgument, "effective_date"},
         MoveRow{"partial_date", [](Teacher&, MoveTeacherRequest& m) { m.mutable_effective_date()->set_day(0); },
                 absl::StatusCode::kInvalidArgument, "effective_date"},
-        MoveRow{"on_current_start", [](Teacher&, MoveTeacherRequest& m) { *m.mutable_effective_date() = D(2020, 9, 1); },
+        MoveRow{"on_current_start",
+                [](Teacher&, MoveTeacherRequest& m) { *m.mutable_effective_date() = D(2020, 9, 1); },
                 absl::StatusCode::kInvalidArgument, "effective_date"},
-        MoveRow{"day_after_current_start", [](Teacher&, MoveTeacherRequest& m) { *m.mutable_effective_date() = D(2020, 9, 2); },
+        MoveRow{"day_after_current_start",
+                [](Teacher&, MoveTeacherRequest& m) { *m.mutable_effective_date() = D(2020, 9, 2); },
                 absl::StatusCode::kOk, ""},
         MoveRow{"reason_initial", [](Teacher&, MoveTeacherRequest& m) { m.set_reason(MOVE_REASON_INITIAL); },
                 absl::StatusCode::kInvalidArgument, "reason"},
-        MoveRow{"reason_missing", [](Teacher&, MoveTeacherRequest& m) { m.clear_reason(); }, absl::StatusCode::kInvalidArgument, "reason"},
-        MoveRow{"note_201_characters", [](Teacher&, MoveTeacherRequest& m) { std::string n; for (int i = 0; i < 201; ++i) n += "文"; m.set_note(n); },
+        MoveRow{"reason_missing", [](Teacher&, MoveTeacherRequest& m) { m.clear_reason(); },
+                absl::StatusCode::kInvalidArgument, "reason"},
+        MoveRow{"note_201_characters",
+                [](Teacher&, MoveTeacherRequest& m) {
+                  std::string n;
+                  for (int i = 0; i < 201; ++i) n += "文";
+                  m.set_note(n);
+                },
                 absl::StatusCode::kInvalidArgument, "note"},
         MoveRow{"retired", [](Teacher& t, MoveTeacherRequest&) { t.set_employment_status(EMPLOYMENT_STATUS_RETIRED); },
                 absl::StatusCode::kFailedPrecondition, "name"},
-        MoveRow{"on_leave", [](Teacher& t, MoveTeacherRequest&) { t.set_employment_status(EMPLOYMENT_STATUS_ON_LEAVE); },
+        MoveRow{"on_leave",
+                [](Teacher& t, MoveTeacherRequest&) { t.set_employment_status(EMPLOYMENT_STATUS_ON_LEAVE); },
                 absl::StatusCode::kFailedPrecondition, "name"}),
     [](const auto& info) { return info.param.name; });
 
@@ -419,16 +548,15 @@ TEST_P(RosterAccess, EachRoleHitsItsWall) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rows, RosterAccess,
-    ::testing::Values(
-        AccessRow{"province", auth::Role::kProvinceAdmin, "", "", true, true},
-        AccessRow{"service", auth::Role::kService, "", "", true, true},
-        AccessRow{"county_of_the_school", auth::Role::kCountyBureau, "331024", "", true, true},
-        AccessRow{"city_covering_the_county", auth::Role::kCountyBureau, "3310", "", true, true},
-        AccessRow{"county_elsewhere", auth::Role::kCountyBureau, "520625", "", false, false},
-        AccessRow{"school_admin_of_the_school", auth::Role::kSchoolAdmin, "", kSchool, true, true},
-        AccessRow{"school_admin_elsewhere", auth::Role::kSchoolAdmin, "", "2133102402", true, false},
-        AccessRow{"teacher_reads_only", auth::Role::kTeacher, "", kSchool, true, false},
-        AccessRow{"township_head_reads_only", auth::Role::kTownshipHead, "331024103", "", true, false}),
+    ::testing::Values(AccessRow{"province", auth::Role::kProvinceAdmin, "", "", true, true},
+                      AccessRow{"service", auth::Role::kService, "", "", true, true},
+                      AccessRow{"county_of_the_school", auth::Role::kCountyBureau, "331024", "", true, true},
+                      AccessRow{"city_covering_the_county", auth::Role::kCountyBureau, "3310", "", true, true},
+                      AccessRow{"county_elsewhere", auth::Role::kCountyBureau, "520625", "", false, false},
+                      AccessRow{"school_admin_of_the_school", auth::Role::kSchoolAdmin, "", kSchool, true, true},
+                      AccessRow{"school_admin_elsewhere", auth::Role::kSchoolAdmin, "", "2133102402", true, false},
+                      AccessRow{"teacher_reads_only", auth::Role::kTeacher, "", kSchool, true, false},
+                      AccessRow{"township_head_reads_only", auth::Role::kTownshipHead, "331024103", "", true, false}),
     [](const auto& info) { return info.param.name; });
 
 TEST(RosterAccess, RoleGateBeforeLookingAnythingUp) {

@@ -14,7 +14,8 @@ absl::Status MayWriteRoster(const auth::Principal& p, const std::string& school_
   return AccessDenied(p, "write the classes, classrooms or teachers of school " + school_code);
 }
 
-absl::Status CanWriteRoster(const auth::Principal& p, const std::string& school_code, const std::string& school_region) {
+absl::Status CanWriteRoster(const auth::Principal& p, const std::string& school_code,
+                            const std::string& school_region) {
   GT_RETURN_IF_ERROR(MayWriteRoster(p, school_code));
   if (p.role == Role::kSchoolAdmin && p.school_code != school_code) {
     return AccessDenied(p, "write the rosters of school " + school_code);
@@ -44,8 +45,8 @@ absl::Status MayMoveTeachers(const auth::Principal& p) {
 absl::Status CanMoveTeacher(const auth::Principal& p, const std::string& from_region, const std::string& to_region) {
   GT_RETURN_IF_ERROR(MayMoveTeachers(p));
   if (p.role == Role::kCountyBureau && !(p.CoversRegion(from_region) && p.CoversRegion(to_region))) {
-    return AccessDenied(p, "move teachers from region " + from_region + " to " + to_region + " (outside " +
-                         p.region_prefix + ")");
+    return AccessDenied(
+        p, "move teachers from region " + from_region + " to " + to_region + " (outside " + p.region_prefix + ")");
   }
   return absl::OkStatus();
 }

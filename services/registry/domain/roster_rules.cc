@@ -20,9 +20,8 @@ constexpr std::string_view kTeachers = "teachers/";
 
 // Characters (UTF-8 code points), not bytes: names are Chinese.
 size_t Chars(std::string_view s) {
-  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
-  }));
+  return static_cast<size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
 }
 
 absl::StatusOr<SchoolChildKey> ParseChild(std::string_view name, std::string_view collection, const std::string& field,
@@ -42,12 +41,10 @@ absl::StatusOr<SchoolChildKey> ParseChild(std::string_view name, std::string_vie
   return InvalidField(field, absl::StrCat("must be schools/{school_code}/", Absl(collection), "/{id}"), zh);
 }
 
-
 bool StaffNumberOk(std::string_view s) {
   if (s.empty() || s.size() > 32) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); });
 }
 
 bool IsTeacherRef(std::string_view name) {
@@ -62,7 +59,8 @@ void SubjectViolations(const Teacher& t, const std::string& prefix, std::vector<
   for (int i = 0; i < t.subjects_size(); ++i) {
     const auto& s = t.subjects(i);
     const std::string path = absl::StrCat(prefix, ".subjects[", i, "]");
-    if (s.code() == gongtong::common::v1::SUBJECT_CODE_UNSPECIFIED || !gongtong::common::v1::SubjectCode_IsValid(s.code())) {
+    if (s.code() == gongtong::common::v1::SUBJECT_CODE_UNSPECIFIED ||
+        !gongtong::common::v1::SubjectCode_IsValid(s.code())) {
       v->push_back({path + ".code", "must be a known subject", "学科无效"});
     } else if (s.code() == gongtong::common::v1::SUBJECT_CODE_OTHER && s.custom_name().empty()) {
       v->push_back({path + ".custom_name", "is required for SUBJECT_CODE_OTHER", "其他学科须填写名称"});
@@ -86,7 +84,8 @@ void HonourViolations(const Teacher& t, const std::string& prefix, std::vector<V
     if (h.kind() == v1::HONOUR_KIND_OTHER && h.title().empty()) {
       v->push_back({path + ".title", "is required for HONOUR_KIND_OTHER", "其他荣誉须填写名称"});
     }
-    if (Chars(h.title()) > 100) v->push_back({path + ".title", "must be at most 100 characters", "荣誉名称不超过100个字符"});
+    if (Chars(h.title()) > 100)
+      v->push_back({path + ".title", "must be at most 100 characters", "荣誉名称不超过100个字符"});
   }
 }
 
@@ -184,7 +183,8 @@ std::vector<Violation> SchoolClassViolations(const SchoolClass& c, const std::st
   auto add = [&](const char* field, std::string description, std::string zh) {
     v.push_back({prefix + "." + field, std::move(description), std::move(zh)});
   };
-  if (StageOfGrade(c.grade()) == gongtong::common::v1::SCHOOL_STAGE_UNSPECIFIED) add("grade", "is required", "须选择年级");
+  if (StageOfGrade(c.grade()) == gongtong::common::v1::SCHOOL_STAGE_UNSPECIFIED)
+    add("grade", "is required", "须选择年级");
   if (c.class_number() < 1 || c.class_number() > 99) add("class_number", "must be 1..99", "班号须在1至99之间");
   if (Chars(c.display_name()) > 40) add("display_name", "must be at most 40 characters", "班级名称不超过40个字符");
   if (c.pupil_count() < 0 || c.pupil_count() > 200) add("pupil_count", "must be 0..200", "学生人数须在0至200之间");
@@ -194,7 +194,8 @@ std::vector<Violation> SchoolClassViolations(const SchoolClass& c, const std::st
   if (!c.home_classroom().empty()) {
     auto room = ParseClassroomName(c.home_classroom(), prefix + ".home_classroom");
     if (!room.ok()) {
-      add("home_classroom", "must be schools/{school_code}/classrooms/{id}", "教室资源名称格式应为 schools/{学校标识码}/classrooms/{id}");
+      add("home_classroom", "must be schools/{school_code}/classrooms/{id}",
+          "教室资源名称格式应为 schools/{学校标识码}/classrooms/{id}");
     } else if (room->school_code != school_code) {
       add("home_classroom", "must be a classroom of the class's own school", "班级教室须属于本校");
     }
@@ -214,7 +215,8 @@ std::vector<Violation> ClassroomViolations(const Classroom& room, const std::str
   if (!known) add("kind", "is required", "须选择教室类型");
   if (room.capacity() < 1 || room.capacity() > 500) add("capacity", "must be 1..500", "座位数须在1至500之间");
   if (known && room.kind() == v1::CLASSROOM_KIND_ORDINARY && room.max_outgoing_streams() != 0) {
-    add("max_outgoing_streams", "must be 0 for an ordinary classroom (it cannot send)", "普通教室不能发送直播，最大并发路数须为0");
+    add("max_outgoing_streams", "must be 0 for an ordinary classroom (it cannot send)",
+        "普通教室不能发送直播，最大并发路数须为0");
   } else if (known && (room.max_outgoing_streams() < 0 || room.max_outgoing_streams() > 32)) {
     add("max_outgoing_streams", "must be 1..32 for a sending classroom", "录播教室最大并发路数须在1至32之间");
   }
@@ -227,21 +229,26 @@ std::vector<Violation> TeacherViolations(const Teacher& t, bool creating, const 
   auto add = [&](const char* field, std::string description, std::string zh) {
     v.push_back({prefix + "." + field, std::move(description), std::move(zh)});
   };
-  if (!StaffNumberOk(t.staff_number())) add("staff_number", "must be 1 to 32 characters [0-9A-Za-z]", "教师编号须为1至32位字母或数字");
-  if (t.display_name().empty() || Chars(t.display_name()) > 40) add("display_name", "must be 1 to 40 characters", "姓名须为1至40个字符");
+  if (!StaffNumberOk(t.staff_number()))
+    add("staff_number", "must be 1 to 32 characters [0-9A-Za-z]", "教师编号须为1至32位字母或数字");
+  if (t.display_name().empty() || Chars(t.display_name()) > 40)
+    add("display_name", "must be 1 to 40 characters", "姓名须为1至40个字符");
   if (creating && !ParseSchoolName(t.school(), prefix + ".school").ok()) {
     add("school", "must be schools/{10-digit school code}", "学校资源名称格式应为 schools/{10位学校标识码}");
   }
   SubjectViolations(t, prefix, &v);
-  if (t.title() == v1::TEACHER_TITLE_UNSPECIFIED || !v1::TeacherTitle_IsValid(t.title())) add("title", "is required", "须选择职称");
+  if (t.title() == v1::TEACHER_TITLE_UNSPECIFIED || !v1::TeacherTitle_IsValid(t.title()))
+    add("title", "is required", "须选择职称");
   HonourViolations(t, prefix, &v);
   if (Chars(t.position()) > 40) add("position", "must be at most 40 characters", "职务不超过40个字符");
   PartyViolations(t, prefix, &v);
-  if (!v1::EmploymentStatus_IsValid(t.employment_status())) add("employment_status", "is not a known status", "在职状态无效");
+  if (!v1::EmploymentStatus_IsValid(t.employment_status()))
+    add("employment_status", "is not a known status", "在职状态无效");
   std::set<int> stages;
   for (int i = 0; i < t.stages_size(); ++i) {
     const std::string path = absl::StrCat(prefix, ".stages[", i, "]");
-    if (t.stages(i) == gongtong::common::v1::SCHOOL_STAGE_UNSPECIFIED || !gongtong::common::v1::SchoolStage_IsValid(t.stages(i))) {
+    if (t.stages(i) == gongtong::common::v1::SCHOOL_STAGE_UNSPECIFIED ||
+        !gongtong::common::v1::SchoolStage_IsValid(t.stages(i))) {
       v.push_back({path, "must be a known stage", "学段无效"});
     } else if (!stages.insert(t.stages(i)).second) {
       v.push_back({path, "is named twice", "学段重复"});
@@ -252,6 +259,17 @@ std::vector<Violation> TeacherViolations(const Teacher& t, bool creating, const 
 
 void NormalizeSchoolClass(SchoolClass& c) {
   if (c.display_name().empty()) c.set_display_name(DefaultClassDisplayName(c.grade(), c.class_number()));
+}
+
+void NormalizeUpdatedClass(const SchoolClass& before, SchoolClass& after, bool display_name_in_mask) {
+  if (!display_name_in_mask &&
+      before.display_name() == DefaultClassDisplayName(before.grade(), before.class_number())) {
+    after.clear_display_name();
+  }
+  if (StageOfGrade(after.grade()) != gongtong::common::v1::SCHOOL_STAGE_UNSPECIFIED && after.class_number() >= 1 &&
+      after.class_number() <= 99) {
+    NormalizeSchoolClass(after);
+  }
 }
 
 void NormalizeClassroom(Classroom& room) {
@@ -267,7 +285,7 @@ void NormalizeTeacher(Teacher& t) {
 absl::Status GradeFitsSchool(const SchoolClass& c, const std::vector<SchoolStage>& stages, const std::string& prefix) {
   if (std::find(stages.begin(), stages.end(), StageOfGrade(c.grade())) != stages.end()) return absl::OkStatus();
   return PreconditionOn("GRADE_NOT_OF_SCHOOL", prefix + ".grade", "is not within the school's stages",
-                      "该年级不属于本校学段");
+                        "该年级不属于本校学段");
 }
 
 absl::Status HomeroomOfSchool(const SchoolClass& c, const RosterRef& teacher, const std::string& school_code,
@@ -275,11 +293,11 @@ absl::Status HomeroomOfSchool(const SchoolClass& c, const RosterRef& teacher, co
   if (c.homeroom_teacher().empty()) return absl::OkStatus();
   if (!teacher.exists || teacher.deleted) {
     return PreconditionOn("HOMEROOM_TEACHER_MISSING", prefix + ".homeroom_teacher", "no live teacher has this name",
-                        "班主任不存在或已删除");
+                          "班主任不存在或已删除");
   }
   if (teacher.school_code != school_code) {
     return PreconditionOn("HOMEROOM_TEACHER_OTHER_SCHOOL", prefix + ".homeroom_teacher",
-                        "belongs to another school (schools/" + teacher.school_code + ")", "班主任须为本校教师");
+                          "belongs to another school (schools/" + teacher.school_code + ")", "班主任须为本校教师");
   }
   return absl::OkStatus();
 }
@@ -287,14 +305,15 @@ absl::Status HomeroomOfSchool(const SchoolClass& c, const RosterRef& teacher, co
 absl::Status HomeClassroomLive(const SchoolClass& c, const RosterRef& room, const std::string& prefix) {
   if (c.home_classroom().empty() || (room.exists && !room.deleted)) return absl::OkStatus();
   return PreconditionOn("HOME_CLASSROOM_MISSING", prefix + ".home_classroom", "no live classroom has this name",
-                      "班级教室不存在或已删除");
+                        "班级教室不存在或已删除");
 }
 
-absl::Status TeacherStagesFitSchool(const Teacher& t, const std::vector<SchoolStage>& stages, const std::string& prefix) {
+absl::Status TeacherStagesFitSchool(const Teacher& t, const std::vector<SchoolStage>& stages,
+                                    const std::string& prefix) {
   for (int i = 0; i < t.stages_size(); ++i) {
     if (std::find(stages.begin(), stages.end(), t.stages(i)) == stages.end()) {
       return PreconditionOn("STAGE_NOT_OF_SCHOOL", absl::StrCat(prefix, ".stages[", i, "]"),
-                          "is not a stage of the teacher's school", "任教学段不属于本校学段");
+                            "is not a stage of the teacher's school", "任教学段不属于本校学段");
     }
   }
   return absl::OkStatus();
@@ -306,7 +325,8 @@ absl::Status CheckMove(const Teacher& t, const v1::MoveTeacherRequest& req) {
   std::vector<Violation> v;
   auto target = ParseSchoolName(req.target_school(), "target_school");
   if (!target.ok()) {
-    v.push_back({"target_school", "must be schools/{10-digit school code}", "目标学校资源名称格式应为 schools/{10位学校标识码}"});
+    v.push_back({"target_school", "must be schools/{10-digit school code}",
+                 "目标学校资源名称格式应为 schools/{10位学校标识码}"});
   } else if (req.target_school() == t.school()) {
     v.push_back({"target_school", "is the teacher's current school", "目标学校与当前学校相同"});
   }
@@ -314,7 +334,8 @@ absl::Status CheckMove(const Teacher& t, const v1::MoveTeacherRequest& req) {
     v.push_back({"effective_date", "must be a full date", "须填写完整的调动生效日期"});
   } else if (t.school_stints_size() > 0 && t.school_stints().rbegin()->has_start_date() &&
              DayNumber(ToCivil(req.effective_date())) <= DayNumber(ToCivil(t.school_stints().rbegin()->start_date()))) {
-    v.push_back({"effective_date", "must be after the current stint's start date", "生效日期须晚于在当前学校的起始日期"});
+    v.push_back(
+        {"effective_date", "must be after the current stint's start date", "生效日期须晚于在当前学校的起始日期"});
   }
   if (req.reason() == v1::MOVE_REASON_UNSPECIFIED || req.reason() == v1::MOVE_REASON_INITIAL ||
       !v1::MoveReason_IsValid(req.reason())) {

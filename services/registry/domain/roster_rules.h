@@ -87,6 +87,10 @@ std::vector<Violation> TeacherViolations(const Teacher& t, bool creating, const 
 // room's stream count.
 void NormalizeSchoolClass(SchoolClass& c);
 void NormalizeClassroom(Classroom& room);
+// After an update of `before`: a display name that was generated follows a
+// new grade or number unless the update sets the name; an empty one is
+// generated (when grade and number are valid).
+void NormalizeUpdatedClass(const SchoolClass& before, SchoolClass& after, bool display_name_in_mask);
 // An unset employment status reads as ACTIVE.
 void NormalizeTeacher(Teacher& t);
 
@@ -100,8 +104,7 @@ struct RosterRef {
 };
 
 // The class's grade is within `stages` (the school's).
-absl::Status GradeFitsSchool(const SchoolClass& c, const std::vector<SchoolStage>& stages,
-                             const std::string& prefix);
+absl::Status GradeFitsSchool(const SchoolClass& c, const std::vector<SchoolStage>& stages, const std::string& prefix);
 // The homeroom teacher (when named) is live and of `school_code`.
 absl::Status HomeroomOfSchool(const SchoolClass& c, const RosterRef& teacher, const std::string& school_code,
                               const std::string& prefix);

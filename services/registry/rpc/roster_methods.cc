@@ -4,6 +4,8 @@
 // Writes check the role first (before any validation), then validate the
 // request, then decide inside the store's transaction with the facts
 // (school region and stages, referenced teacher and classroom).
+#include <algorithm>
+
 #include "common/status/error.h"
 #include "registry/domain/roster_access.h"
 #include "registry/domain/roster_rules.h"
@@ -22,8 +24,8 @@ const std::vector<std::string>& UpdatableClassPaths() {
 }
 
 const std::vector<std::string>& UpdatableClassroomPaths() {
-  static const auto* kPaths = new std::vector<std::string>{"display_name", "kind",     "capacity",
-                                                           "ai_analysis",  "max_outgoing_streams", "location"};
+  static const auto* kPaths = new std::vector<std::string>{"display_name",         "kind",    "capacity", "ai_analysis",
+                                                           "max_outgoing_streams", "location"};
   return *kPaths;
 }
 
@@ -50,6 +52,29 @@ absl::Status CheckClassroom(const auth::Principal& p, const Classroom& room, con
   return SchoolLive(f.school, "classroom.name");
 }
 
+// The checks of a DeleteSchoolClass / DeleteClassroom and of the undeletes
+// (`live` checks the restored resource against the facts).
+template <typename M, typename Facts>
+RosterCheck<M, Facts> DeleteCheck(const auth::Principal& p, const std::string& code, const char* reason,
+                                  const char* zh) {
+  return [=](const M& before, const M&, bool was_deleted, const Facts& facts) -> absl::Status {
+    GT_RETURN_IF_ERROR(CanWriteRoster(p, code, facts.school.region));
+    if (was_deleted) return AlreadyDeleted(reason, before.name(), zh);
+    return absl::OkStatus();
+  };
+}
+
+template <typename M, typename Facts>
+RosterCheck<M, Facts> UndeleteCheck(const auth::Principal& p, const std::string& code, const char* reason,
+                                    const char* zh,
+                                    absl::Status (*live)(const auth::Principal&, const M&, const Facts&)) {
+  return [=](const M& before, const M& after, bool was_deleted, const Facts& facts) -> absl::Status {
+    GT_RETURN_IF_ERROR(CanWriteRoster(p, code, facts.school.region));
+    if (!was_deleted) return NotDeleted(reason, before.name(), zh);
+    return live(p, after, facts);
+  };
+}
+
 RosterListRequest ListArgs(const std::string& parent, int32_t page_size, const std::string& token,
                            const std::string& filter, const std::string& order_by, bool show_deleted) {
   return RosterListRequest{parent, page_size, token, filter, order_by, show_deleted};
@@ -59,10 +84,10 @@ RosterListRequest ListArgs(const std::string& parent, int32_t page_size, const s
 
 const std::set<std::string>& RosterMethodNames() {
   static const auto* kNames = new std::set<std::string>{
-      "GetSchoolClass", "ListSchoolClasses", "CreateSchoolClass", "UpdateSchoolClass", "DeleteSchoolClass",
-      "UndeleteSchoolClass", "GetClassroom", "ListClassrooms", "CreateClassroom", "UpdateClassroom",
-      "DeleteClassroom", "UndeleteClassroom", "GetTeacher", "ListTeachers", "CreateTeacher", "UpdateTeacher",
-      "DeleteTeacher", "UndeleteTeacher", "MoveTeacher"};
+      "GetSchoolClass",      "ListSchoolClasses", "CreateSchoolClass", "UpdateSchoolClass", "DeleteSchoolClass",
+      "UndeleteSchoolClass", "GetClassroom",      "ListClassrooms",    "CreateClassroom",   "UpdateClassroom",
+      "DeleteClassroom",     "UndeleteClassroom", "GetTeacher",        "ListTeachers",      "CreateTeacher",
+      "UpdateTeacher",       "DeleteTeacher",     "UndeleteTeacher",   "MoveTeacher"};
   return *kNames;
 }
 
@@ -132,8 +157,8 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::CreateSchoolClass(grpc::CallbackS
     auto check = [&](const SchoolClass&, const SchoolClass& after, bool, const ClassFacts& facts) {
       return CheckClass(call.principal, after, facts);
     };
-    GT_ASSIGN_OR_RETURN(*resp, stores_.roster->CreateClass(code, id, c, check,
-                                                           Writing(call, "CreateSchoolClass", req->request_id(), *req)));
+    GT_ASSIGN_OR_RETURN(*resp, stores_.roster->CreateClass(
+                                   code, id, c, check, Writing(call, "CreateSchoolClass", req->request_id(), *req)));
     return absl::OkStatus();
   });
 }
@@ -146,7 +171,8 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateSchoolClass(grpc::CallbackS
     GT_ASSIGN_OR_RETURN(SchoolChildKey key, ParseSchoolClassName(req->school_class().name(), "school_class.name"));
     GT_RETURN_IF_ERROR(MayWriteRoster(call.principal, key.school_code));
     std::vector<std::string> requested(req->update_mask().paths().begin(), req->update_mask().paths().end());
-    GT_ASSIGN_OR_RETURN(std::vector<std::string> paths, api::CheckUpdateMask(requested, UpdatableClassPaths(), {"school"}));
+    GT_ASSIGN_OR_RETURN(std::vector<std::string> paths,
+                        api::CheckUpdateMask(requested, UpdatableClassPaths(), {"school"}));
     const SchoolClass& patch = req->school_class();
     auto mutate = [&](SchoolClass& c, bool&) -> absl::Status {
       for (const auto& p : paths) {
@@ -162,17 +188,20 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateSchoolClass(grpc::CallbackS
     auto check = [&](const SchoolClass& before, const SchoolClass& after, bool was_deleted, const ClassFacts& facts) {
       GT_RETURN_IF_ERROR(CanWriteRoster(call.principal, key.school_code, facts.school.region));
       if (was_deleted) return Deleted("SCHOOL_CLASS_DELETED", before.name(), "该班级已删除，请先恢复");
-      GT_RETURN_IF_ERROR(ToStatus(SchoolClassViolations(after, key.school_code, "school_class"), "SCHOOL_CLASS_INVALID"));
+      GT_RETURN_IF_ERROR(
+          ToStatus(SchoolClassViolations(after, key.school_code, "school_class"), "SCHOOL_CLASS_INVALID"));
       return CheckClass(call.principal, after, facts);
     };
+    const bool renamed = std::find(paths.begin(), paths.end(), "display_name") != paths.end();
     auto normalized = [&](SchoolClass& c, bool& deleted) -> absl::Status {
+      const SchoolClass before = c;
       GT_RETURN_IF_ERROR(mutate(c, deleted));
-      if (c.class_number() >= 1 && c.class_number() <= 99) NormalizeSchoolClass(c);
+      NormalizeUpdatedClass(before, c, renamed);
       return absl::OkStatus();
     };
-    GT_ASSIGN_OR_RETURN(*resp, stores_.roster->MutateClass(key.school_code, key.id, patch.etag(),
-                                                           rv1::CHANGE_KIND_UPDATED, paths, normalized, check,
-                                                           Writing(call, "UpdateSchoolClass", req->request_id(), *req)));
+    GT_ASSIGN_OR_RETURN(*resp, stores_.roster->MutateClass(
+                                   key.school_code, key.id, patch.etag(), rv1::CHANGE_KIND_UPDATED, paths, normalized,
+                                   check, Writing(call, "UpdateSchoolClass", req->request_id(), *req)));
     return absl::OkStatus();
   });
 }
@@ -184,18 +213,12 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::DeleteSchoolClass(grpc::CallbackS
     GT_RETURN_IF_ERROR(RosterWired(stores_.roster));
     GT_ASSIGN_OR_RETURN(SchoolChildKey key, ParseSchoolClassName(req->name(), "name"));
     GT_RETURN_IF_ERROR(MayWriteRoster(call.principal, key.school_code));
-    auto mutate = [](SchoolClass&, bool& deleted) -> absl::Status {
-      deleted = true;
-      return absl::OkStatus();
-    };
-    auto check = [&](const SchoolClass& before, const SchoolClass&, bool was_deleted, const ClassFacts& facts) {
-      GT_RETURN_IF_ERROR(CanWriteRoster(call.principal, key.school_code, facts.school.region));
-      if (was_deleted) return AlreadyDeleted("SCHOOL_CLASS_NOT_FOUND", before.name(), "该班级已删除");
-      return absl::OkStatus();
-    };
-    GT_ASSIGN_OR_RETURN(*resp, stores_.roster->MutateClass(key.school_code, key.id, req->etag(),
-                                                           rv1::CHANGE_KIND_DELETED, {}, mutate, check,
-                                                           Writing(call, "DeleteSchoolClass", req->request_id(), *req)));
+    auto check =
+        DeleteCheck<SchoolClass, ClassFacts>(call.principal, key.school_code, "SCHOOL_CLASS_NOT_FOUND", "该班级已删除");
+    GT_ASSIGN_OR_RETURN(*resp,
+                        stores_.roster->MutateClass(key.school_code, key.id, req->etag(), rv1::CHANGE_KIND_DELETED, {},
+                                                    SetDeleted<SchoolClass>(true), check,
+                                                    Writing(call, "DeleteSchoolClass", req->request_id(), *req)));
     return absl::OkStatus();
   });
 }
@@ -207,18 +230,12 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UndeleteSchoolClass(grpc::Callbac
     GT_RETURN_IF_ERROR(RosterWired(stores_.roster));
     GT_ASSIGN_OR_RETURN(SchoolChildKey key, ParseSchoolClassName(req->name(), "name"));
     GT_RETURN_IF_ERROR(MayWriteRoster(call.principal, key.school_code));
-    auto mutate = [](SchoolClass&, bool& deleted) -> absl::Status {
-      deleted = false;
-      return absl::OkStatus();
-    };
-    auto check = [&](const SchoolClass& before, const SchoolClass& after, bool was_deleted, const ClassFacts& facts) {
-      GT_RETURN_IF_ERROR(CanWriteRoster(call.principal, key.school_code, facts.school.region));
-      if (!was_deleted) return NotDeleted("SCHOOL_CLASS_NOT_DELETED", before.name(), "该班级未被删除");
-      return CheckClass(call.principal, after, facts);
-    };
-    GT_ASSIGN_OR_RETURN(*resp, stores_.roster->MutateClass(key.school_code, key.id, req->etag(),
-                                                           rv1::CHANGE_KIND_UNDELETED, {}, mutate, check,
-                                                           Writing(call, "UndeleteSchoolClass", req->request_id(), *req)));
+    auto check = UndeleteCheck<SchoolClass, ClassFacts>(call.principal, key.school_code, "SCHOOL_CLASS_NOT_DELETED",
+                                                        "该班级未被删除", &CheckClass);
+    GT_ASSIGN_OR_RETURN(
+        *resp, stores_.roster->MutateClass(key.school_code, key.id, req->etag(), rv1::CHANGE_KIND_UNDELETED, {},
+                                           SetDeleted<SchoolClass>(false), check,
+                                           Writing(call, "UndeleteSchoolClass", req->request_id(), *req)));
     return absl::OkStatus();
   });
 }
@@ -314,9 +331,9 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateClassroom(grpc::CallbackSer
       GT_RETURN_IF_ERROR(ToStatus(ClassroomViolations(after, "classroom"), "CLASSROOM_INVALID"));
       return CheckClassroom(call.principal, after, facts);
     };
-    GT_ASSIGN_OR_RETURN(*resp, stores_.roster->MutateClassroom(key.school_code, key.id, patch.etag(),
-                                                               rv1::CHANGE_KIND_UPDATED, paths, mutate, check,
-                                                               Writing(call, "UpdateClassroom", req->request_id(), *req)));
+    GT_ASSIGN_OR_RETURN(*resp, stores_.roster->MutateClassroom(
+                                   key.school_code, key.id, patch.etag(), rv1::CHANGE_KIND_UPDATED, paths, mutate,
+                                   check, Writing(call, "UpdateClassroom", req->request_id(), *req)));
     return absl::OkStatus();
   });
 }
@@ -328,18 +345,12 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::DeleteClassroom(grpc::CallbackSer
     GT_RETURN_IF_ERROR(RosterWired(stores_.roster));
     GT_ASSIGN_OR_RETURN(SchoolChildKey key, ParseClassroomName(req->name(), "name"));
     GT_RETURN_IF_ERROR(MayWriteRoster(call.principal, key.school_code));
-    auto mutate = [](Classroom&, bool& deleted) -> absl::Status {
-      deleted = true;
-      return absl::OkStatus();
-    };
-    auto check = [&](const Classroom& before, const Classroom&, bool was_deleted, const ClassroomFacts& facts) {
-      GT_RETURN_IF_ERROR(CanWriteRoster(call.principal, key.school_code, facts.school.region));
-      if (was_deleted) return AlreadyDeleted("CLASSROOM_NOT_FOUND", before.name(), "该教室已删除");
-      return absl::OkStatus();
-    };
-    GT_ASSIGN_OR_RETURN(*resp, stores_.roster->MutateClassroom(key.school_code, key.id, req->etag(),
-                                                               rv1::CHANGE_KIND_DELETED, {}, mutate, check,
-                                                               Writing(call, "DeleteClassroom", req->request_id(), *req)));
+    auto check =
+        DeleteCheck<Classroom, ClassroomFacts>(call.principal, key.school_code, "CLASSROOM_NOT_FOUND", "该教室已删除");
+    GT_ASSIGN_OR_RETURN(
+        *resp, stores_.roster->MutateClassroom(key.school_code, key.id, req->etag(), rv1::CHANGE_KIND_DELETED, {},
+                                               SetDeleted<Classroom>(true), check,
+                                               Writing(call, "DeleteClassroom", req->request_id(), *req)));
     return absl::OkStatus();
   });
 }
@@ -351,18 +362,12 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UndeleteClassroom(grpc::CallbackS
     GT_RETURN_IF_ERROR(RosterWired(stores_.roster));
     GT_ASSIGN_OR_RETURN(SchoolChildKey key, ParseClassroomName(req->name(), "name"));
     GT_RETURN_IF_ERROR(MayWriteRoster(call.principal, key.school_code));
-    auto mutate = [](Classroom&, bool& deleted) -> absl::Status {
-      deleted = false;
-      return absl::OkStatus();
-    };
-    auto check = [&](const Classroom& before, const Classroom& after, bool was_deleted, const ClassroomFacts& facts) {
-      GT_RETURN_IF_ERROR(CanWriteRoster(call.principal, key.school_code, facts.school.region));
-      if (!was_deleted) return NotDeleted("CLASSROOM_NOT_DELETED", before.name(), "该教室未被删除");
-      return CheckClassroom(call.principal, after, facts);
-    };
-    GT_ASSIGN_OR_RETURN(*resp, stores_.roster->MutateClassroom(
-                                   key.school_code, key.id, req->etag(), rv1::CHANGE_KIND_UNDELETED, {}, mutate,
-                                   check, Writing(call, "UndeleteClassroom", req->request_id(), *req)));
+    auto check = UndeleteCheck<Classroom, ClassroomFacts>(call.principal, key.school_code, "CLASSROOM_NOT_DELETED",
+                                                          "该教室未被删除", &CheckClassroom);
+    GT_ASSIGN_OR_RETURN(
+        *resp, stores_.roster->MutateClassroom(key.school_code, key.id, req->etag(), rv1::CHANGE_KIND_UNDELETED, {},
+                                               SetDeleted<Classroom>(false), check,
+                                               Writing(call, "UndeleteClassroom", req->request_id(), *req)));
     return absl::OkStatus();
   });
 }

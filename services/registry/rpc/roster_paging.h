@@ -24,6 +24,15 @@ inline absl::Status RosterWired(const RosterStore* store) {
       .Zh("此实例未提供班级、教室和教师服务");
 }
 
+// The mutation of a delete (true) or undelete (false).
+template <typename M>
+RosterMutation<M> SetDeleted(bool value) {
+  return [value](M&, bool& deleted) -> absl::Status {
+    deleted = value;
+    return absl::OkStatus();
+  };
+}
+
 struct RosterListRequest {
   std::string parent;  // "" for teachers
   int32_t page_size = 0;
@@ -40,17 +49,17 @@ struct RosterListShape {
 // Fills `q` from the request (q.school_code set by the caller), runs `list`
 // and hands back the page with its next token and total.
 template <typename M>
-absl::StatusOr<RosterPage<M>> ListRoster(const CallContext& call, const RosterListRequest& req,
-                                         const RosterListShape& shape, RosterListQuery q,
-                                         const std::function<absl::StatusOr<RosterPage<M>>(const RosterListQuery&)>& list,
-                                         std::string* next_page_token, int32_t* total_size) {
+absl::StatusOr<RosterPage<M>> ListRoster(
+    const CallContext& call, const RosterListRequest& req, const RosterListShape& shape, RosterListQuery q,
+    const std::function<absl::StatusOr<RosterPage<M>>(const RosterListQuery&)>& list, std::string* next_page_token,
+    int32_t* total_size) {
   q.region_scope = RosterReadScope(call.principal);
   GT_ASSIGN_OR_RETURN(q.limit, api::EffectivePageSize(req.page_size));
   GT_ASSIGN_OR_RETURN(q.filter, api::ParseFilter(req.filter, *shape.filter_fields));
   GT_ASSIGN_OR_RETURN(q.order, api::ParseOrderBy(req.order_by, *shape.order_fields, shape.default_order));
   q.show_deleted = req.show_deleted;
-  const uint64_t fingerprint = api::RequestFingerprint(
-      {req.parent, req.filter, req.order_by, req.show_deleted ? "1" : "0", q.region_scope});
+  const uint64_t fingerprint =
+      api::RequestFingerprint({req.parent, req.filter, req.order_by, req.show_deleted ? "1" : "0", q.region_scope});
   int64_t total = -1;
   if (!req.page_token.empty()) {
     GT_ASSIGN_OR_RETURN(api::PageCursor cursor, api::DecodePageToken(req.page_token, fingerprint, NowUnix()));

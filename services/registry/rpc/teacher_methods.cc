@@ -15,9 +15,8 @@ namespace gongtong::registry {
 namespace {
 
 const std::vector<std::string>& UpdatableTeacherPaths() {
-  static const auto* kPaths = new std::vector<std::string>{"display_name", "subjects",         "title",
-                                                           "honours",      "position",         "party_membership",
-                                                           "employment_status", "stages"};
+  static const auto* kPaths = new std::vector<std::string>{
+      "display_name", "subjects", "title", "honours", "position", "party_membership", "employment_status", "stages"};
   return *kPaths;
 }
 
@@ -38,13 +37,6 @@ absl::Status NotWhileHomeroom(const TeacherFacts& f, const char* action_zh) {
   if (f.homeroom_of.empty()) return absl::OkStatus();
   return PreconditionOn("TEACHER_IS_HOMEROOM", "name", "is the homeroom teacher of " + f.homeroom_of.front(),
                         std::string("该教师是班主任（") + f.homeroom_of.front() + "），请先更换班主任再" + action_zh);
-}
-
-RosterMutation<Teacher> SetDeleted(bool value) {
-  return [value](Teacher&, bool& deleted) -> absl::Status {
-    deleted = value;
-    return absl::OkStatus();
-  };
 }
 
 }  // namespace
@@ -112,8 +104,8 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::CreateTeacher(grpc::CallbackServe
       GT_RETURN_IF_ERROR(CanWriteRoster(call.principal, code, facts.school.region));
       return TeacherFitsSchool(after, facts);
     };
-    GT_ASSIGN_OR_RETURN(*resp, stores_.roster->CreateTeacher(id, t, check,
-                                                             Writing(call, "CreateTeacher", req->request_id(), *req)));
+    GT_ASSIGN_OR_RETURN(
+        *resp, stores_.roster->CreateTeacher(id, t, check, Writing(call, "CreateTeacher", req->request_id(), *req)));
     return absl::OkStatus();
   });
 }
@@ -125,9 +117,9 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateTeacher(grpc::CallbackServe
     GT_RETURN_IF_ERROR(MayWriteRoster(call.principal, ""));
     GT_ASSIGN_OR_RETURN(std::string id, ParseTeacherName(req->teacher().name(), "teacher.name"));
     std::vector<std::string> requested(req->update_mask().paths().begin(), req->update_mask().paths().end());
-    GT_ASSIGN_OR_RETURN(std::vector<std::string> paths,
-                        api::CheckUpdateMask(requested, UpdatableTeacherPaths(),
-                                             {"staff_number", "school", "school_stints"}));
+    GT_ASSIGN_OR_RETURN(
+        std::vector<std::string> paths,
+        api::CheckUpdateMask(requested, UpdatableTeacherPaths(), {"staff_number", "school", "school_stints"}));
     const Teacher& patch = req->teacher();
     auto mutate = [&](Teacher& t, bool&) -> absl::Status {
       for (const auto& p : paths) {
@@ -150,9 +142,9 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateTeacher(grpc::CallbackServe
       GT_RETURN_IF_ERROR(ToStatus(TeacherViolations(after, /*creating=*/false, "teacher"), "TEACHER_INVALID"));
       return TeacherFitsSchool(after, facts);
     };
-    GT_ASSIGN_OR_RETURN(*resp, stores_.roster->MutateTeacher(id, patch.etag(), rv1::CHANGE_KIND_UPDATED, paths, mutate,
-                                                             check,
-                                                             Writing(call, "UpdateTeacher", req->request_id(), *req)));
+    GT_ASSIGN_OR_RETURN(*resp,
+                        stores_.roster->MutateTeacher(id, patch.etag(), rv1::CHANGE_KIND_UPDATED, paths, mutate, check,
+                                                      Writing(call, "UpdateTeacher", req->request_id(), *req)));
     return absl::OkStatus();
   });
 }
@@ -163,14 +155,15 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::DeleteTeacher(grpc::CallbackServe
     GT_RETURN_IF_ERROR(RosterWired(stores_.roster));
     GT_RETURN_IF_ERROR(MayWriteRoster(call.principal, ""));
     GT_ASSIGN_OR_RETURN(std::string id, ParseTeacherName(req->name(), "name"));
-    auto check = [&](const Teacher& before, const Teacher&, bool was_deleted, const TeacherFacts& facts) -> absl::Status {
+    auto check = [&](const Teacher& before, const Teacher&, bool was_deleted,
+                     const TeacherFacts& facts) -> absl::Status {
       GT_RETURN_IF_ERROR(CanWriteRoster(call.principal, CodeOf(before), facts.previous_school.region));
       if (was_deleted) return AlreadyDeleted("TEACHER_NOT_FOUND", before.name(), "该教师已删除");
       return NotWhileHomeroom(facts, "删除");
     };
-    GT_ASSIGN_OR_RETURN(*resp, stores_.roster->MutateTeacher(id, req->etag(), rv1::CHANGE_KIND_DELETED, {},
-                                                             SetDeleted(true), check,
-                                                             Writing(call, "DeleteTeacher", req->request_id(), *req)));
+    GT_ASSIGN_OR_RETURN(
+        *resp, stores_.roster->MutateTeacher(id, req->etag(), rv1::CHANGE_KIND_DELETED, {}, SetDeleted<Teacher>(true),
+                                             check, Writing(call, "DeleteTeacher", req->request_id(), *req)));
     return absl::OkStatus();
   });
 }
@@ -188,9 +181,9 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UndeleteTeacher(grpc::CallbackSer
       if (!was_deleted) return NotDeleted("TEACHER_NOT_DELETED", before.name(), "该教师未被删除");
       return TeacherFitsSchool(after, facts);
     };
-    GT_ASSIGN_OR_RETURN(*resp, stores_.roster->MutateTeacher(id, req->etag(), rv1::CHANGE_KIND_UNDELETED, {},
-                                                             SetDeleted(false), check,
-                                                             Writing(call, "UndeleteTeacher", req->request_id(), *req)));
+    GT_ASSIGN_OR_RETURN(*resp, stores_.roster->MutateTeacher(
+                                   id, req->etag(), rv1::CHANGE_KIND_UNDELETED, {}, SetDeleted<Teacher>(false), check,
+                                   Writing(call, "UndeleteTeacher", req->request_id(), *req)));
     return absl::OkStatus();
   });
 }
@@ -215,9 +208,9 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::MoveTeacher(grpc::CallbackServerC
       GT_RETURN_IF_ERROR(CanMoveTeacher(call.principal, facts.previous_school.region, facts.school.region));
       return NotWhileHomeroom(facts, "调动");
     };
-    GT_ASSIGN_OR_RETURN(*resp, stores_.roster->MutateTeacher(id, req->etag(), rv1::CHANGE_KIND_UPDATED,
-                                                             {"school", "school_stints"}, mutate, check,
-                                                             Writing(call, "MoveTeacher", req->request_id(), *req)));
+    GT_ASSIGN_OR_RETURN(
+        *resp, stores_.roster->MutateTeacher(id, req->etag(), rv1::CHANGE_KIND_UPDATED, {"school", "school_stints"},
+                                             mutate, check, Writing(call, "MoveTeacher", req->request_id(), *req)));
     return absl::OkStatus();
   });
 }

@@ -14,9 +14,11 @@ namespace v1 = gongtong::registry::v1;
 namespace cv1 = gongtong::common::v1;
 
 const std::vector<api::FilterField>& SchoolClassFilterFields() {
-  static const auto* kFields = new std::vector<api::FilterField>{
-      {"grade", {"=", "<", ">"}}, {"class_number", {"="}}, {"stage", {"="}},
-      {"homeroom_teacher", {"="}}, {"region_code", {":"}}};
+  static const auto* kFields = new std::vector<api::FilterField>{{"grade", {"=", "<", ">"}},
+                                                                 {"class_number", {"="}},
+                                                                 {"stage", {"="}},
+                                                                 {"homeroom_teacher", {"="}},
+                                                                 {"region_code", {":"}}};
   return *kFields;
 }
 
@@ -37,11 +39,16 @@ const std::vector<std::string>& ClassroomOrderFields() {
 }
 
 const std::vector<api::FilterField>& TeacherFilterFields() {
-  static const auto* kFields = new std::vector<api::FilterField>{
-      {"school", {"="}},         {"region_code", {":"}},       {"subject", {"="}},
-      {"title", {"=", ">="}},    {"honour", {"="}},            {"party_status", {"="}},
-      {"party_organization", {"="}}, {"employment_status", {"="}}, {"display_name", {":"}},
-      {"staff_number", {"="}}};
+  static const auto* kFields = new std::vector<api::FilterField>{{"school", {"="}},
+                                                                 {"region_code", {":"}},
+                                                                 {"subject", {"="}},
+                                                                 {"title", {"=", ">="}},
+                                                                 {"honour", {"="}},
+                                                                 {"party_status", {"="}},
+                                                                 {"party_organization", {"="}},
+                                                                 {"employment_status", {"="}},
+                                                                 {"display_name", {":"}},
+                                                                 {"staff_number", {"="}}};
   return *kFields;
 }
 

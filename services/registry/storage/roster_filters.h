@@ -29,9 +29,9 @@ std::vector<SortColumn> TeacherSort(const std::vector<api::OrderField>& order);
 // A page of `t` per `q`: parent school, deletion, region scope, filter.
 template <typename M>
 absl::StatusOr<RosterPage<M>> ListResource(pg::Pool& pool, const TableSpec& t,
-                                           const std::function<M(const pqxx::row&)>& from_row,
-                                           const RosterListQuery& q, FilterSql filter,
-                                           const std::vector<SortColumn>& sort, pg::Deadline deadline) {
+                                           const std::function<M(const pqxx::row&)>& from_row, const RosterListQuery& q,
+                                           FilterSql filter, const std::vector<SortColumn>& sort,
+                                           pg::Deadline deadline) {
   SqlBuilder b;
   if (!q.school_code.empty()) b.where.push_back("x.school_code = " + b.Param(q.school_code));
   if (!q.show_deleted) b.where.push_back("x.deleted_at IS NULL");
@@ -44,8 +44,9 @@ absl::StatusOr<RosterPage<M>> ListResource(pg::Pool& pool, const TableSpec& t,
   GT_ASSIGN_OR_RETURN(spec.descending, Descending(q.order));
   RosterPage<M> page;
   GT_ASSIGN_OR_RETURN(ListedPage listed,
-                      List(pool, t, std::move(b), sort, spec,
-                           [&](const pqxx::row& row) { page.items.push_back(from_row(row)); }, deadline));
+                      List(
+                          pool, t, std::move(b), sort, spec,
+                          [&](const pqxx::row& row) { page.items.push_back(from_row(row)); }, deadline));
   page.last_key = std::move(listed.last_key);
   page.more = listed.more;
   page.total = listed.total;

@@ -26,7 +26,6 @@ std::string ChildBody(M m) {
   return StoredBody(std::move(m));
 }
 
-
 RosterRef LockTeacherRef(pqxx::transaction_base& tx, const std::string& teacher_name) {
   RosterRef ref;
   if (teacher_name.empty()) return ref;
@@ -51,9 +50,12 @@ const Resource<SchoolClass, ClassFacts>& Classes() {
     auto* r = new Resource<SchoolClass, ClassFacts>;
     r->table = &kClasses;
     r->what_zh = "班级";
+    r->not_found_reason = "SCHOOL_CLASS_NOT_FOUND";
     r->id_field = "school_class_id";
     r->school_field = "parent";
-    r->name_of = [](const std::vector<std::string>& k) { return SchoolClassName(k[0], k[1]); };
+    r->name_of = [](const std::vector<std::string>& k) {
+      return SchoolClassName(k[0], k[1]);
+    };
     r->from_row = [](const pqxx::row& row) {
       SchoolClass c;
       roster::Decode(kClasses, row, &c);
@@ -62,15 +64,20 @@ const Resource<SchoolClass, ClassFacts>& Classes() {
       c.set_school(SchoolName(code));
       return c;
     };
-    r->school_of = [](const SchoolClass& c) { return CodeOf(c.school()); };
-    r->columns = [](const SchoolClass& c) {
-      return std::vector<Column>{{"grade", std::to_string(c.grade()), "::smallint"},
-                                 {"class_number", std::to_string(c.class_number()), "::integer"},
-                                 {"display_name", c.display_name(), ""},
-                                 {"homeroom_teacher_id", c.homeroom_teacher().empty() ? "" : IdOf(c.homeroom_teacher()), ""},
-                                 {"home_classroom_id", c.home_classroom().empty() ? "" : IdOf(c.home_classroom()), ""}};
+    r->school_of = [](const SchoolClass& c) {
+      return CodeOf(c.school());
     };
-    r->body = [](const SchoolClass& c) { return ChildBody(c); };
+    r->columns = [](const SchoolClass& c) {
+      return std::vector<Column>{
+          {"grade", std::to_string(c.grade()), "::smallint"},
+          {"class_number", std::to_string(c.class_number()), "::integer"},
+          {"display_name", c.display_name(), ""},
+          {"homeroom_teacher_id", c.homeroom_teacher().empty() ? "" : IdOf(c.homeroom_teacher()), ""},
+          {"home_classroom_id", c.home_classroom().empty() ? "" : IdOf(c.home_classroom()), ""}};
+    };
+    r->body = [](const SchoolClass& c) {
+      return ChildBody(c);
+    };
     r->facts = [](pqxx::transaction_base& tx, const SchoolClass&, const SchoolClass& after, const SchoolState& school,
                   const SchoolState&) {
       return ClassFacts{school, LockTeacherRef(tx, after.homeroom_teacher()),
@@ -110,9 +117,12 @@ const Resource<Classroom, ClassroomFacts>& Classrooms() {
     auto* r = new Resource<Classroom, ClassroomFacts>;
     r->table = &kClassrooms;
     r->what_zh = "教室";
+    r->not_found_reason = "CLASSROOM_NOT_FOUND";
     r->id_field = "classroom_id";
     r->school_field = "parent";
-    r->name_of = [](const std::vector<std::string>& k) { return ClassroomName(k[0], k[1]); };
+    r->name_of = [](const std::vector<std::string>& k) {
+      return ClassroomName(k[0], k[1]);
+    };
     r->from_row = [](const pqxx::row& row) {
       Classroom c;
       roster::Decode(kClassrooms, row, &c);
@@ -121,23 +131,27 @@ const Resource<Classroom, ClassroomFacts>& Classrooms() {
       c.set_school(SchoolName(code));
       return c;
     };
-    r->school_of = [](const Classroom& c) { return CodeOf(c.school()); };
+    r->school_of = [](const Classroom& c) {
+      return CodeOf(c.school());
+    };
     r->columns = [](const Classroom& c) {
       return std::vector<Column>{{"display_name", c.display_name(), ""},
                                  {"kind", std::to_string(c.kind()), "::smallint"},
                                  {"capacity", std::to_string(c.capacity()), "::integer"},
                                  {"ai_analysis", c.ai_analysis() ? "true" : "false", "::boolean"}};
     };
-    r->body = [](const Classroom& c) { return ChildBody(c); };
+    r->body = [](const Classroom& c) {
+      return ChildBody(c);
+    };
     r->facts = [](pqxx::transaction_base& tx, const Classroom&, const Classroom& after, const SchoolState& school,
                   const SchoolState&) {
       ClassroomFacts facts{school, {}};
       if (!after.name().empty()) {
         const std::string code = CodeOf(after.school());
-        for (const auto& row : tx.exec_params(
-                 "SELECT class_id FROM school_classes WHERE school_code = $1 AND home_classroom_id = $2 "
-                 "AND deleted_at IS NULL ORDER BY class_id",
-                 code, IdOf(after.name()))) {
+        for (const auto& row :
+             tx.exec_params("SELECT class_id FROM school_classes WHERE school_code = $1 AND home_classroom_id = $2 "
+                            "AND deleted_at IS NULL ORDER BY class_id",
+                            code, IdOf(after.name()))) {
           facts.home_of.push_back(SchoolClassName(code, row[0].as<std::string>()));
         }
       }

@@ -63,7 +63,7 @@ struct RosterListQuery {
   std::vector<std::string> after;       // sort-key values of the last item seen
   int limit = 50;
   bool show_deleted = false;
-  std::string region_scope;             // only schools whose region has this prefix
+  std::string region_scope;  // only schools whose region has this prefix
   bool count_total = false;
 };
 
@@ -94,9 +94,8 @@ class RosterStore {
   // NOT_FOUND when the school does not exist, FAILED_PRECONDITION when it
   // is deleted; ALREADY_EXISTS when the id is taken (also by a deleted
   // class) or a live class has the same grade and number.
-  absl::StatusOr<SchoolClass> CreateClass(const std::string& school_code, const std::string& id,
-                                          const SchoolClass& c, const RosterCheck<SchoolClass, ClassFacts>& check,
-                                          const WriteContext& ctx);
+  absl::StatusOr<SchoolClass> CreateClass(const std::string& school_code, const std::string& id, const SchoolClass& c,
+                                          const RosterCheck<SchoolClass, ClassFacts>& check, const WriteContext& ctx);
   // Applies `mutate` under a row lock, then `check`; `expected_etag` (when
   // not empty) must match (ABORTED otherwise). A live result that takes a
   // live class's grade and number is ALREADY_EXISTS (FAILED_PRECONDITION
@@ -112,12 +111,10 @@ class RosterStore {
                                                        pg::Deadline deadline);
   absl::StatusOr<RosterPage<Classroom>> ListClassrooms(const RosterListQuery& q, pg::Deadline deadline);
   absl::StatusOr<Classroom> CreateClassroom(const std::string& school_code, const std::string& id,
-                                            const Classroom& room,
-                                            const RosterCheck<Classroom, ClassroomFacts>& check,
+                                            const Classroom& room, const RosterCheck<Classroom, ClassroomFacts>& check,
                                             const WriteContext& ctx);
   absl::StatusOr<Classroom> MutateClassroom(const std::string& school_code, const std::string& id,
-                                            const std::string& expected_etag,
-                                            gongtong::registry::v1::ChangeKind kind,
+                                            const std::string& expected_etag, gongtong::registry::v1::ChangeKind kind,
                                             const std::vector<std::string>& changed_paths,
                                             const RosterMutation<Classroom>& mutate,
                                             const RosterCheck<Classroom, ClassroomFacts>& check,

@@ -45,8 +45,8 @@ void Decode(const TableSpec& t, const pqxx::row& row, google::protobuf::Message*
   m->ParseFromString(body.str());
   const auto* d = m->GetDescriptor();
   m->GetReflection()->SetString(m, d->FindFieldByName("etag"), row[at + 1].as<std::string>());
-  auto* audit = static_cast<gongtong::common::v1::AuditInfo*>(
-      m->GetReflection()->MutableMessage(m, d->FindFieldByName("audit")));
+  auto* audit =
+      static_cast<gongtong::common::v1::AuditInfo*>(m->GetReflection()->MutableMessage(m, d->FindFieldByName("audit")));
   FillAudit(audit, row, at + 2);
 }
 
@@ -76,10 +76,10 @@ bool Insert(pqxx::transaction_base& tx, const TableSpec& t, const std::vector<st
   }
   names.push_back("body");
   values.push_back(absl::StrCat("$", params.size() + 1));
-  auto result = tx.exec_params(
-      absl::StrCat("INSERT INTO ", t.table, " (", absl::StrJoin(names, ", "), ") VALUES (", absl::StrJoin(values, ", "),
-                   ") ON CONFLICT DO NOTHING"),
-      pqxx::prepare::make_dynamic_params(params), pqxx::binarystring(body.data(), body.size()));
+  auto result =
+      tx.exec_params(absl::StrCat("INSERT INTO ", t.table, " (", absl::StrJoin(names, ", "), ") VALUES (",
+                                  absl::StrJoin(values, ", "), ") ON CONFLICT DO NOTHING"),
+                     pqxx::prepare::make_dynamic_params(params), pqxx::binarystring(body.data(), body.size()));
   return result.affected_rows() == 1;
 }
 
@@ -94,7 +94,8 @@ void Update(pqxx::transaction_base& tx, const TableSpec& t, const std::vector<st
   absl::StrAppend(&sets.emplace_back(), "body = $", body_at);
   sets.push_back("version = x.version + 1");
   sets.push_back("updated_at = now()");
-  sets.push_back(absl::StrCat("deleted_at = CASE WHEN $", body_at + 1, " THEN coalesce(x.deleted_at, now()) ELSE NULL END"));
+  sets.push_back(
+      absl::StrCat("deleted_at = CASE WHEN $", body_at + 1, " THEN coalesce(x.deleted_at, now()) ELSE NULL END"));
   tx.exec_params(absl::StrCat("UPDATE ", t.table, " x SET ", absl::StrJoin(sets, ", "), " WHERE ", KeyMatch(t, 1)),
                  pqxx::prepare::make_dynamic_params(params), pqxx::binarystring(body.data(), body.size()), deleted);
 }
@@ -160,15 +161,16 @@ absl::StatusOr<ListedPage> List(pg::Pool& pool, const TableSpec& t, SqlBuilder b
   ListedPage page;
   const int extra = ExtraAt(t);
   GT_ASSIGN_OR_RETURN(FetchedPage fetched,
-                      FetchPage(pool, sql, b.params, spec.limit, count_sql, count_params,
-                                [&](const pqxx::row& row) {
-                                  take(row);
-                                  page.last_key.clear();
-                                  for (size_t i = 0; i < sort.size(); ++i) {
-                                    page.last_key.push_back(row[extra + static_cast<int>(i)].as<std::string>());
-                                  }
-                                },
-                                deadline));
+                      FetchPage(
+                          pool, sql, b.params, spec.limit, count_sql, count_params,
+                          [&](const pqxx::row& row) {
+                            take(row);
+                            page.last_key.clear();
+                            for (size_t i = 0; i < sort.size(); ++i) {
+                              page.last_key.push_back(row[extra + static_cast<int>(i)].as<std::string>());
+                            }
+                          },
+                          deadline));
   page.more = fetched.more;
   page.total = fetched.total;
   return page;

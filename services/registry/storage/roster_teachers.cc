@@ -23,7 +23,6 @@ using roster::TableSpec;
 
 const TableSpec kTeachers{"teachers", {"teacher_id"}};
 
-
 template <typename Repeated, typename F>
 std::string SmallintArray(const Repeated& items, F value) {
   std::vector<std::string> out;
@@ -51,16 +50,21 @@ const Resource<Teacher, TeacherFacts>& Teachers() {
     auto* r = new Resource<Teacher, TeacherFacts>;
     r->table = &kTeachers;
     r->what_zh = "教师";
+    r->not_found_reason = "TEACHER_NOT_FOUND";
     r->id_field = "teacher_id";
     r->school_field = "teacher.school";
-    r->name_of = [](const std::vector<std::string>& k) { return TeacherName(k[0]); };
+    r->name_of = [](const std::vector<std::string>& k) {
+      return TeacherName(k[0]);
+    };
     r->from_row = [](const pqxx::row& row) {
       Teacher t;
       roster::Decode(kTeachers, row, &t);
       t.set_name(TeacherName(row[0].as<std::string>()));
       return t;
     };
-    r->school_of = [](const Teacher& t) { return CodeOf(t.school()); };
+    r->school_of = [](const Teacher& t) {
+      return CodeOf(t.school());
+    };
     r->columns = [](const Teacher& t) {
       return std::vector<Column>{
           {"staff_number", t.staff_number(), ""},
@@ -73,15 +77,17 @@ const Resource<Teacher, TeacherFacts>& Teachers() {
           {"party_organization", t.party_membership().organization(), ""},
           {"employment_status", std::to_string(t.employment_status()), "::smallint"}};
     };
-    r->body = [](const Teacher& t) { return StoredBody(t); };
+    r->body = [](const Teacher& t) {
+      return StoredBody(t);
+    };
     r->facts = [](pqxx::transaction_base& tx, const Teacher& before, const Teacher& after,
                   const SchoolState& before_school, const SchoolState& after_school) {
       TeacherFacts facts{after_school, before.name().empty() ? after_school : before_school, {}};
       if (!after.name().empty()) {
-        for (const auto& row : tx.exec_params(
-                 "SELECT school_code, class_id FROM school_classes WHERE homeroom_teacher_id = $1 "
-                 "AND deleted_at IS NULL ORDER BY school_code, class_id",
-                 after.name().substr(std::string("teachers/").size()))) {
+        for (const auto& row :
+             tx.exec_params("SELECT school_code, class_id FROM school_classes WHERE homeroom_teacher_id = $1 "
+                            "AND deleted_at IS NULL ORDER BY school_code, class_id",
+                            after.name().substr(std::string("teachers/").size()))) {
           facts.homeroom_of.push_back(SchoolClassName(row[0].as<std::string>(), row[1].as<std::string>()));
         }
       }

@@ -24,9 +24,10 @@ using gongtong::registry::v1::ChangeKind;
 template <typename M, typename Facts>
 struct Resource {
   const TableSpec* table = nullptr;
-  std::string what_zh;  // e.g. "班级"
-  std::string id_field;  // the create request's id field, e.g. "school_class_id"
-  std::string school_field;  // the request field naming the school, e.g. "parent"
+  std::string what_zh;           // e.g. "班级"
+  std::string not_found_reason;  // e.g. "SCHOOL_CLASS_NOT_FOUND"
+  std::string id_field;          // the create request's id field, e.g. "school_class_id"
+  std::string school_field;      // the request field naming the school, e.g. "parent"
   std::function<M(const pqxx::row&)> from_row;
   std::function<std::string(const std::vector<std::string>& keys)> name_of;
   std::function<std::string(const M&)> school_of;
@@ -50,16 +51,18 @@ template <typename M>
 absl::StatusOr<M> Idempotent(pg::Pool& pool, const WriteContext& ctx,
                              const std::function<absl::StatusOr<M>(pqxx::transaction_base&)>& work) {
   M out;
-  absl::Status s = pool.Transact([&](pqxx::transaction_base& tx) -> absl::Status {
-    GT_ASSIGN_OR_RETURN(auto replay, Replay<M>(tx, ctx));
-    if (replay) {
-      out = *replay;
-      return absl::OkStatus();
-    }
-    GT_ASSIGN_OR_RETURN(out, work(tx));
-    pg::RecordResponse(tx, ctx.method, ctx.request_id, out.SerializeAsString());
-    return absl::OkStatus();
-  }, ctx.deadline);
+  absl::Status s = pool.Transact(
+      [&](pqxx::transaction_base& tx) -> absl::Status {
+        GT_ASSIGN_OR_RETURN(auto replay, Replay<M>(tx, ctx));
+        if (replay) {
+          out = *replay;
+          return absl::OkStatus();
+        }
+        GT_ASSIGN_OR_RETURN(out, work(tx));
+        pg::RecordResponse(tx, ctx.method, ctx.request_id, out.SerializeAsString());
+        return absl::OkStatus();
+      },
+      ctx.deadline);
   if (!s.ok()) return s;
   return out;
 }
@@ -77,13 +80,15 @@ template <typename M, typename Facts>
 absl::StatusOr<RosterRecord<M>> GetRow(pg::Pool& pool, const Resource<M, Facts>& r,
                                        const std::vector<std::string>& keys, pg::Deadline deadline) {
   RosterRecord<M> out;
-  absl::Status s = pool.Transact([&](pqxx::transaction_base& tx) -> absl::Status {
-    auto rows = ByKey(tx, *r.table, keys, false);
-    if (rows.empty()) return NotFound("NOT_FOUND", r.name_of(keys), r.what_zh);
-    out.resource = r.from_row(rows[0]);
-    out.school_region = rows[0][RegionAt(*r.table)].template as<std::string>();
-    return absl::OkStatus();
-  }, deadline);
+  absl::Status s = pool.Transact(
+      [&](pqxx::transaction_base& tx) -> absl::Status {
+        auto rows = ByKey(tx, *r.table, keys, false);
+        if (rows.empty()) return NotFound(r.not_found_reason.c_str(), r.name_of(keys), r.what_zh);
+        out.resource = r.from_row(rows[0]);
+        out.school_region = rows[0][RegionAt(*r.table)].template as<std::string>();
+        return absl::OkStatus();
+      },
+      deadline);
   if (!s.ok()) return s;
   return out;
 }
@@ -125,7 +130,7 @@ absl::StatusOr<M> MutateRow(pg::Pool& pool, const Resource<M, Facts>& r, const s
                             const WriteContext& ctx) {
   return Idempotent<M>(pool, ctx, [&](pqxx::transaction_base& tx) -> absl::StatusOr<M> {
     auto rows = ByKey(tx, *r.table, keys, true);
-    if (rows.empty()) return NotFound("NOT_FOUND", r.name_of(keys), r.what_zh);
+    if (rows.empty()) return NotFound(r.not_found_reason.c_str(), r.name_of(keys), r.what_zh);
     M m = r.from_row(rows[0]);
     const M before = m;
     bool deleted = m.audit().has_delete_time();
