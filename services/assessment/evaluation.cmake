@@ -17,10 +17,12 @@ target_include_directories(assessment_eval_domain PUBLIC ${PROJECT_SOURCE_DIR}/s
 target_link_libraries(assessment_eval_domain PUBLIC gongtong_common)
 
 # PostgreSQL adapters (migrations 0002_evaluation, 0003_party_points).
+find_package(OpenSSL REQUIRED)
 add_library(assessment_eval_storage STATIC
+  storage/evaluation_store.cc
   storage/party_store.cc)
-target_link_libraries(assessment_eval_storage PUBLIC assessment_eval_domain)
+target_link_libraries(assessment_eval_storage PUBLIC assessment_eval_domain OpenSSL::Crypto)
 
 # Handlers beyond rpc/evaluation_methods.cc and rpc/party_methods.cc.
-target_sources(assessment_rpc PRIVATE rpc/party_call.cc)
+target_sources(assessment_rpc PRIVATE rpc/party_call.cc rpc/evaluation_call.cc rpc/evaluation_run_methods.cc)
 target_link_libraries(assessment_rpc PUBLIC assessment_eval_storage)

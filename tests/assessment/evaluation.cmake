@@ -13,3 +13,9 @@ if(TARGET assessment_test_support)
     SOURCES party_test.cc
     LIBS assessment_test_support LABELS integration)
 endif()
+
+if(TARGET assessment_test_support)
+  gongtong_test(assessment_evaluation_test
+    SOURCES evaluation_test.cc
+    LIBS assessment_test_support LABELS integration)
+endif()

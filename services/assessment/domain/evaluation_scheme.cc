@@ -385,6 +385,55 @@ bool IsLate(const google::type::Date& filed, const google::type::Date& deadline)
   return key(filed) > key(deadline);
 }
 
+absl::StatusOr<Decimal> ScoreTotal(
+    const av1::SchemeComponent& c,
+    const google::protobuf::RepeatedPtrField<gongtong::assessment::v1::IndicatorScore>& scores,
+    const std::string& field, bool complete) {
+  std::map<std::string, Decimal> max_of;  // person-scored indicators
+  if (c.indicators_size() == 0) max_of[""] = Figure(c.max_score());
+  for (const auto& ind : c.indicators()) {
+    if (ind.metric() == av1::COMPUTED_METRIC_UNSPECIFIED) max_of[ind.indicator_id()] = Figure(ind.max_score());
+  }
+  std::set<std::string> seen;
+  Decimal total;
+  for (int i = 0; i < scores.size(); ++i) {
+    const auto& s = scores.Get(i);
+    const std::string f = field + "[" + std::to_string(i) + "]";
+    const auto it = max_of.find(s.indicator_id());
+    if (it == max_of.end()) {
+      return ErrorBuilder(absl::StatusCode::kInvalidArgument, "SCORE_INVALID")
+          .Message("\"" + s.indicator_id() + "\" is not a person-scored indicator of " + c.component_id())
+          .Zh("指标“" + s.indicator_id() + "”不属于该项目或由系统计算")
+          .Field(f + ".indicator_id", "unknown indicator");
+    }
+    if (!seen.insert(s.indicator_id()).second) {
+      return ErrorBuilder(absl::StatusCode::kInvalidArgument, "SCORE_INVALID")
+          .Message("indicator \"" + s.indicator_id() + "\" scored twice")
+          .Zh("指标“" + s.indicator_id() + "”重复评分")
+          .Field(f + ".indicator_id", "scored twice");
+    }
+    Decimal v;
+    if (!Decimal::TryParse(s.score().value(), &v) || v.Sign() < 0 || v > it->second) {
+      return ErrorBuilder(absl::StatusCode::kInvalidArgument, "SCORE_INVALID")
+          .Message("score must be a decimal 0.." + it->second.ToString())
+          .Zh("得分须为0到" + it->second.ToString() + "之间的数")
+          .Field(f + ".score", "must be 0.." + it->second.ToString());
+    }
+    total += v;
+  }
+  if (complete) {
+    for (const auto& [id, max] : max_of) {
+      if (seen.count(id) == 0) {
+        return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "SCORES_INCOMPLETE")
+            .Message("indicator \"" + id + "\" of " + c.component_id() + " is not scored")
+            .Zh("指标“" + id + "”尚未评分，不能提交")
+            .Field(field, "indicator " + id + " not scored");
+      }
+    }
+  }
+  return total;
+}
+
 const av1::EvaluationScheme* SelectScheme(const std::vector<av1::EvaluationScheme>& stored,
                                           std::string_view region_code, int school_year) {
   const av1::EvaluationScheme* best = nullptr;

@@ -32,6 +32,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "assessment/domain/decimal.h"
+#include "gongtong/assessment/v1/evaluation_input.pb.h"
 #include "gongtong/assessment/v1/scheme.pb.h"
 #include "google/type/date.pb.h"
 
@@ -99,6 +100,18 @@ google::type::Date DeadlineIn(const google::type::Date& month_day, int school_ye
 // Filed on local date `filed` (Asia/Shanghai) against `deadline`: late when
 // strictly after it; a filing on the deadline day is on time.
 bool IsLate(const google::type::Date& filed, const google::type::Date& deadline);
+
+// The scores of a self-assessment or review score against its component
+// (evaluation_input.proto IndicatorScore): each indicator_id is one of the
+// component's person-scored indicators ("" for a component without
+// indicators), at most once, and each score a canonical decimal 0..its max
+// (INVALID_ARGUMENT "SCORE_INVALID" naming `field`[i]). Returns the exact sum.
+// With `complete`, every person-scored indicator must be scored
+// (FAILED_PRECONDITION "SCORES_INCOMPLETE" naming the first missing one).
+absl::StatusOr<Decimal> ScoreTotal(
+    const av1::SchemeComponent& c,
+    const google::protobuf::RepeatedPtrField<gongtong::assessment::v1::IndicatorScore>& scores,
+    const std::string& field, bool complete);
 
 // SelectScheme's candidates: any schemes stored (any state); the default is
 // added by the function.

@@ -1,12 +1,218 @@
+// AssessmentService: evaluation schemes and inputs (R-EVAL-1 … R-EVAL-3).
+// Each method listed in EvaluationMethodNames() is implemented here or in
+// evaluation_run_methods.cc.
 #include "assessment/rpc/evaluation_methods.h"
 
-namespace gongtong::assessment {
+#include <ctime>
 
-const std::set<std::string>& EvaluationMethodNames() {
-  static const std::set<std::string> kNames = {};
-  return kNames;
+#include "assessment/domain/evaluation_access.h"
+#include "assessment/rpc/evaluation_call.h"
+#include "assessment/rpc/party_call.h"
+#include "common/status/error.h"
+
+namespace gongtong::assessment {
+namespace {
+
+// 2–6 digits of GB/T 2260 ("" only for the built-in default).
+absl::Status CheckRegion(const std::string& region, const std::string& field) {
+  bool ok = region.size() >= 2 && region.size() <= 6;
+  for (char c : region) ok = ok && c >= '0' && c <= '9';
+  if (ok) return absl::OkStatus();
+  return InvalidField(field, "must be 2-6 digits of an administrative region code", "行政区划代码须为2到6位数字");
 }
 
-EvaluationMethods::EvaluationMethods(const AssessmentDeps& deps) : SupportMethods(deps) {}
+absl::Status CheckSchoolYear(int year, const std::string& field) {
+  if (year >= 2000 && year <= 2100) return absl::OkStatus();
+  return InvalidField(field, "required, 2000..2100", "学年必填，须在2000到2100之间");
+}
+
+}  // namespace
+
+const std::set<std::string>& EvaluationMethodNames() {
+  static const auto* kNames = new std::set<std::string>{
+      "GetEvaluationScheme", "CreateEvaluationScheme", "PublishEvaluationScheme", "CreateDeclaration",
+      "FileDeclaration",     "CreateSelfAssessment",   "SubmitSelfAssessment",    "CreateReviewScore",
+      "CreateEvaluationRun", "GetEvaluationRun",       "GetCommunityResult",      "GetSchoolResult",
+      "ExportEvaluationResults"};
+  return *kNames;
+}
+
+google::type::Date TodayInChina() {
+  const std::time_t t = std::time(nullptr) + 8 * 3600;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  google::type::Date d;
+  d.set_year(tm.tm_year + 1900);
+  d.set_month(tm.tm_mon + 1);
+  d.set_day(tm.tm_mday);
+  return d;
+}
+
+EvaluationMethods::EvaluationMethods(const AssessmentDeps& deps)
+    : SupportMethods(deps), eval_store_(deps.pool, TodayInChina) {}
+
+// ---- schemes ------------------------------------------------------------------
+
+grpc::ServerUnaryReactor* EvaluationMethods::GetEvaluationScheme(grpc::CallbackServerContext* ctx,
+                                                                 const av1::GetEvaluationSchemeRequest* req,
+                                                                 av1::EvaluationScheme* resp) {
+  return deps_.edge->Unary(ctx, "GetEvaluationScheme", [=](const CallContext& call) -> absl::Status {
+    GT_ASSIGN_OR_RETURN(std::string id, ParseEvalName(req->name(), "evaluationSchemes", "name"));
+    GT_ASSIGN_OR_RETURN(SchemeRow row, eval_store_.GetScheme(id, call.deadline));
+    *resp = std::move(row.scheme);  // every role reads schemes
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* EvaluationMethods::CreateEvaluationScheme(grpc::CallbackServerContext* ctx,
+                                                                    const av1::CreateEvaluationSchemeRequest* req,
+                                                                    av1::EvaluationScheme* resp) {
+  return deps_.edge->Unary(ctx, "CreateEvaluationScheme", [=](const CallContext& call) -> absl::Status {
+    const auto& s = req->evaluation_scheme();
+    GT_RETURN_IF_ERROR(MayWriteScheme(call.principal, s.region_code()));
+    GT_RETURN_IF_ERROR(CheckRegion(s.region_code(), "evaluation_scheme.region_code"));
+    GT_RETURN_IF_ERROR(ValidateScheme(s, "evaluation_scheme"));
+    GT_ASSIGN_OR_RETURN(std::string id,
+                        PartyIdOrGenerated(req->evaluation_scheme_id(), "evaluation_scheme_id", "scheme"));
+    av1::EvaluationScheme input = s;
+    input.clear_name();
+    input.clear_version();
+    input.clear_state();
+    input.clear_etag();
+    input.clear_audit();
+    GT_ASSIGN_OR_RETURN(*resp, eval_store_.CreateScheme(
+                                   id, input, pg::Writing(call, "CreateEvaluationScheme", req->request_id(), *req)));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* EvaluationMethods::PublishEvaluationScheme(grpc::CallbackServerContext* ctx,
+                                                                     const av1::PublishEvaluationSchemeRequest* req,
+                                                                     av1::EvaluationScheme* resp) {
+  return deps_.edge->Unary(ctx, "PublishEvaluationScheme", [=](const CallContext& call) -> absl::Status {
+    GT_ASSIGN_OR_RETURN(std::string id, ParseEvalName(req->name(), "evaluationSchemes", "name"));
+    const auto check = [&call](const av1::EvaluationScheme& s) {
+      return MayWriteScheme(call.principal, s.region_code());
+    };
+    GT_ASSIGN_OR_RETURN(*resp, eval_store_.PublishScheme(
+                                   id, req->etag(), check,
+                                   pg::Writing(call, "PublishEvaluationScheme", req->request_id(), *req)));
+    return absl::OkStatus();
+  });
+}
+
+// ---- inputs -------------------------------------------------------------------
+
+grpc::ServerUnaryReactor* EvaluationMethods::CreateDeclaration(grpc::CallbackServerContext* ctx,
+                                                               const av1::CreateDeclarationRequest* req,
+                                                               av1::Declaration* resp) {
+  return deps_.edge->Unary(ctx, "CreateDeclaration", [=](const CallContext& call) -> absl::Status {
+    const auto& d = req->declaration();
+    if (d.kind() == av1::DECLARATION_KIND_UNSPECIFIED || !av1::DeclarationKind_IsValid(d.kind())) {
+      return InvalidField("declaration.kind", "required", "申报类别必填");
+    }
+    GT_ASSIGN_OR_RETURN(std::string school, ParseSchoolRef(d.school(), "declaration.school"));
+    GT_ASSIGN_OR_RETURN(std::string community_id, ParseEvalName(d.community(), "communities", "declaration.community"));
+    GT_RETURN_IF_ERROR(CheckSchoolYear(d.school_year(), "declaration.school_year"));
+    if (d.title().empty()) return InvalidField("declaration.title", "required", "申报名称必填");
+    GT_ASSIGN_OR_RETURN(CommunityFact c, eval_store_.GetCommunity(community_id, "declaration.community", call.deadline));
+    // A project is agreed by the pair: the core's admin may file it too.
+    GT_RETURN_IF_ERROR(MayFileForSchool(call.principal, school,
+                                        d.kind() == av1::DECLARATION_KIND_PROJECT ? c.core_school_code : ""));
+    GT_ASSIGN_OR_RETURN(std::string id, PartyIdOrGenerated(req->declaration_id(), "declaration_id", "decl"));
+    av1::Declaration input = d;
+    input.clear_name();
+    input.clear_state();
+    input.clear_filing();
+    input.clear_etag();
+    input.clear_audit();
+    GT_ASSIGN_OR_RETURN(*resp, eval_store_.CreateDeclaration(
+                                   id, input, pg::Writing(call, "CreateDeclaration", req->request_id(), *req)));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* EvaluationMethods::FileDeclaration(grpc::CallbackServerContext* ctx,
+                                                             const av1::FileDeclarationRequest* req,
+                                                             av1::Declaration* resp) {
+  return deps_.edge->Unary(ctx, "FileDeclaration", [=](const CallContext& call) -> absl::Status {
+    GT_ASSIGN_OR_RETURN(std::string id, ParseEvalName(req->name(), "declarations", "name"));
+    const auto check = [&call](const av1::Declaration& d) {
+      return MayFileForSchool(call.principal, d.school().substr(8), "");
+    };
+    GT_ASSIGN_OR_RETURN(*resp, eval_store_.FileDeclaration(
+                                   id, req->etag(), check, pg::Writing(call, "FileDeclaration", req->request_id(), *req)));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* EvaluationMethods::CreateSelfAssessment(grpc::CallbackServerContext* ctx,
+                                                                  const av1::CreateSelfAssessmentRequest* req,
+                                                                  av1::SelfAssessment* resp) {
+  return deps_.edge->Unary(ctx, "CreateSelfAssessment", [=](const CallContext& call) -> absl::Status {
+    const auto& sa = req->self_assessment();
+    GT_ASSIGN_OR_RETURN(std::string school, ParseSchoolRef(sa.school(), "self_assessment.school"));
+    GT_RETURN_IF_ERROR(MayFileForSchool(call.principal, school, ""));
+    GT_RETURN_IF_ERROR(ParseEvalName(sa.scheme(), "evaluationSchemes", "self_assessment.scheme").status());
+    GT_RETURN_IF_ERROR(ParseEvalName(sa.community(), "communities", "self_assessment.community").status());
+    GT_RETURN_IF_ERROR(CheckSchoolYear(sa.school_year(), "self_assessment.school_year"));
+    GT_ASSIGN_OR_RETURN(std::string id, PartyIdOrGenerated(req->self_assessment_id(), "self_assessment_id", "sa"));
+    av1::SelfAssessment input = sa;
+    input.clear_name();
+    input.clear_total();
+    input.clear_state();
+    input.clear_filing();
+    input.clear_etag();
+    input.clear_audit();
+    GT_ASSIGN_OR_RETURN(*resp, eval_store_.CreateSelfAssessment(
+                                   id, input, pg::Writing(call, "CreateSelfAssessment", req->request_id(), *req)));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* EvaluationMethods::SubmitSelfAssessment(grpc::CallbackServerContext* ctx,
+                                                                  const av1::SubmitSelfAssessmentRequest* req,
+                                                                  av1::SelfAssessment* resp) {
+  return deps_.edge->Unary(ctx, "SubmitSelfAssessment", [=](const CallContext& call) -> absl::Status {
+    GT_ASSIGN_OR_RETURN(std::string id, ParseEvalName(req->name(), "selfAssessments", "name"));
+    const auto check = [&call](const av1::SelfAssessment& sa) {
+      return MayFileForSchool(call.principal, sa.school().substr(8), "");
+    };
+    GT_ASSIGN_OR_RETURN(*resp, eval_store_.SubmitSelfAssessment(
+                                   id, req->etag(), check,
+                                   pg::Writing(call, "SubmitSelfAssessment", req->request_id(), *req)));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* EvaluationMethods::CreateReviewScore(grpc::CallbackServerContext* ctx,
+                                                               const av1::CreateReviewScoreRequest* req,
+                                                               av1::ReviewScore* resp) {
+  return deps_.edge->Unary(ctx, "CreateReviewScore", [=](const CallContext& call) -> absl::Status {
+    const auto& rs = req->review_score();
+    const auth::Principal& p = call.principal;
+    if (p.role != auth::Role::kCountyBureau && p.role != auth::Role::kProvinceAdmin) {
+      return MayWriteReview(p, "");
+    }
+    GT_RETURN_IF_ERROR(ParseSchoolRef(rs.school(), "review_score.school").status());
+    GT_ASSIGN_OR_RETURN(std::string community_id, ParseEvalName(rs.community(), "communities", "review_score.community"));
+    GT_RETURN_IF_ERROR(ParseEvalName(rs.scheme(), "evaluationSchemes", "review_score.scheme").status());
+    GT_RETURN_IF_ERROR(CheckSchoolYear(rs.school_year(), "review_score.school_year"));
+    if (rs.method() == av1::REVIEW_METHOD_UNSPECIFIED) {
+      return InvalidField("review_score.method", "required", "评审方式必填");
+    }
+    GT_ASSIGN_OR_RETURN(CommunityFact c, eval_store_.GetCommunity(community_id, "review_score.community", call.deadline));
+    GT_RETURN_IF_ERROR(MayWriteReview(p, c.region_code));
+    GT_ASSIGN_OR_RETURN(std::string id, PartyIdOrGenerated(req->review_score_id(), "review_score_id", "rs"));
+    av1::ReviewScore input = rs;
+    input.clear_name();
+    input.clear_total();
+    input.clear_etag();
+    input.clear_audit();
+    GT_ASSIGN_OR_RETURN(*resp, eval_store_.CreateReviewScore(
+                                   id, input, pg::Writing(call, "CreateReviewScore", req->request_id(), *req)));
+    return absl::OkStatus();
+  });
+}
 
 }  // namespace gongtong::assessment

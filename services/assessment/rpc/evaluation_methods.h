@@ -2,19 +2,71 @@
 // Community evaluation (考核评价, DOMAIN §6, R-EVAL-*): schemes,
 // declarations, self-assessments, review scores, indicators, runs, results
 // and the CSV export. Second layer of the chain (see support_methods.h).
+// Built: schemes (get, create, publish) and inputs (create/file declaration,
+// create/submit self-assessment, create review score) in
+// evaluation_methods.cc; runs and results (create/get run, community and
+// school result, CSV export) in evaluation_run_methods.cc. The other methods
+// of the family still answer UNIMPLEMENTED.
 
 #include <set>
 #include <string>
 
 #include "assessment/rpc/support_methods.h"
+#include "assessment/storage/evaluation_store.h"
 
 namespace gongtong::assessment {
 
 const std::set<std::string>& EvaluationMethodNames();
 
+// Today in China (UTC+8), for self-assessment deadlines.
+google::type::Date TodayInChina();
+
 class EvaluationMethods : public SupportMethods {
  public:
   explicit EvaluationMethods(const AssessmentDeps& deps);
+
+  // Schemes.
+  grpc::ServerUnaryReactor* GetEvaluationScheme(grpc::CallbackServerContext* ctx,
+                                                const av1::GetEvaluationSchemeRequest* req,
+                                                av1::EvaluationScheme* resp) override;
+  grpc::ServerUnaryReactor* CreateEvaluationScheme(grpc::CallbackServerContext* ctx,
+                                                   const av1::CreateEvaluationSchemeRequest* req,
+                                                   av1::EvaluationScheme* resp) override;
+  grpc::ServerUnaryReactor* PublishEvaluationScheme(grpc::CallbackServerContext* ctx,
+                                                    const av1::PublishEvaluationSchemeRequest* req,
+                                                    av1::EvaluationScheme* resp) override;
+  // Inputs (R-EVAL-3).
+  grpc::ServerUnaryReactor* CreateDeclaration(grpc::CallbackServerContext* ctx,
+                                              const av1::CreateDeclarationRequest* req,
+                                              av1::Declaration* resp) override;
+  grpc::ServerUnaryReactor* FileDeclaration(grpc::CallbackServerContext* ctx, const av1::FileDeclarationRequest* req,
+                                            av1::Declaration* resp) override;
+  grpc::ServerUnaryReactor* CreateSelfAssessment(grpc::CallbackServerContext* ctx,
+                                                 const av1::CreateSelfAssessmentRequest* req,
+                                                 av1::SelfAssessment* resp) override;
+  grpc::ServerUnaryReactor* SubmitSelfAssessment(grpc::CallbackServerContext* ctx,
+                                                 const av1::SubmitSelfAssessmentRequest* req,
+                                                 av1::SelfAssessment* resp) override;
+  grpc::ServerUnaryReactor* CreateReviewScore(grpc::CallbackServerContext* ctx,
+                                              const av1::CreateReviewScoreRequest* req,
+                                              av1::ReviewScore* resp) override;
+  // Runs and results (evaluation_run_methods.cc).
+  grpc::ServerUnaryReactor* CreateEvaluationRun(grpc::CallbackServerContext* ctx,
+                                                const av1::CreateEvaluationRunRequest* req,
+                                                av1::EvaluationRun* resp) override;
+  grpc::ServerUnaryReactor* GetEvaluationRun(grpc::CallbackServerContext* ctx, const av1::GetEvaluationRunRequest* req,
+                                             av1::EvaluationRun* resp) override;
+  grpc::ServerUnaryReactor* GetCommunityResult(grpc::CallbackServerContext* ctx,
+                                               const av1::GetCommunityResultRequest* req,
+                                               av1::CommunityResult* resp) override;
+  grpc::ServerUnaryReactor* GetSchoolResult(grpc::CallbackServerContext* ctx, const av1::GetSchoolResultRequest* req,
+                                            av1::SchoolResult* resp) override;
+  grpc::ServerUnaryReactor* ExportEvaluationResults(grpc::CallbackServerContext* ctx,
+                                                    const av1::ExportEvaluationResultsRequest* req,
+                                                    av1::ExportEvaluationResultsResponse* resp) override;
+
+ protected:
+  EvaluationStore eval_store_;
 };
 
 }  // namespace gongtong::assessment

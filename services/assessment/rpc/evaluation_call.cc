@@ -1,0 +1,45 @@
+#include "assessment/rpc/evaluation_call.h"
+
+#include "assessment/domain/party_rules.h"
+#include "common/status/error.h"
+
+namespace gongtong::assessment {
+namespace {
+
+bool IsId(const std::string& id) { return !TeacherIdOf("teachers/" + id).empty(); }
+
+}  // namespace
+
+absl::StatusOr<std::string> ParseEvalName(const std::string& name, const std::string& collection,
+                                          const std::string& field) {
+  const std::string prefix = collection + "/";
+  if (name.rfind(prefix, 0) == 0 && IsId(name.substr(prefix.size()))) return name.substr(prefix.size());
+  return InvalidField(field, "must be \"" + collection + "/{id}\"", "资源名称格式无效：应为“" + collection + "/{编号}”",
+                      "NAME_INVALID");
+}
+
+absl::StatusOr<std::pair<std::string, std::string>> ParseResultName(const std::string& name,
+                                                                    const std::string& collection,
+                                                                    const std::string& field) {
+  const std::string marker = "/" + collection + "/";
+  const size_t at = name.find(marker);
+  if (at != std::string::npos) {
+    auto run = ParseEvalName(name.substr(0, at), "evaluationRuns", field);
+    const std::string key = name.substr(at + marker.size());
+    if (run.ok() && !key.empty() && key.find('/') == std::string::npos) return std::make_pair(*run, key);
+  }
+  return InvalidField(field, "must be \"evaluationRuns/{run}/" + collection + "/{key}\"", "结果名称格式无效",
+                      "NAME_INVALID");
+}
+
+absl::StatusOr<std::string> ParseSchoolRef(const std::string& name, const std::string& field) {
+  const std::string prefix = "schools/";
+  const std::string code = name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : "";
+  bool ok = code.size() == 10;
+  for (char c : code) ok = ok && c >= '0' && c <= '9';
+  if (ok) return code;
+  return InvalidField(field, "must be \"schools/{10-digit school code}\"", "学校须写作“schools/{10位学校标识码}”",
+                      "NAME_INVALID");
+}
+
+}  // namespace gongtong::assessment

@@ -1,0 +1,113 @@
+#pragma once
+// PostgreSQL adapter for community evaluation (R-EVAL-1 … R-EVAL-4; migration
+// 0002_evaluation). Every write runs in one transaction with its idempotency
+// claim and, where the API announces it, its outbox event; a failed check
+// leaves nothing behind. The rules live in assessment/domain (schemes,
+// computation, CSV); this layer loads the facts, applies them and stores.
+// Etags are the row version.
+//
+// Community facts (eval_community_facts) are what the registry says about
+// communities; UpsertCommunity is how they arrive (the consumer of the
+// registry's CommunityChanged events, or a test standing in for it).
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "assessment/domain/evaluation_compute.h"
+#include "assessment/domain/evaluation_scheme.h"
+#include "common/pg/pool.h"
+#include "common/pg/write_context.h"
+#include "gongtong/assessment/v1/evaluation_input.pb.h"
+#include "gongtong/assessment/v1/evaluation_result.pb.h"
+
+namespace gongtong::assessment {
+
+struct CommunityFact {
+  std::string community_id;
+  gongtong::registry::v1::CommunityType type = gongtong::registry::v1::COMMUNITY_TYPE_UNSPECIFIED;
+  std::string region_code;
+  std::string core_school_code;
+  std::vector<std::string> member_school_codes;
+  bool deleted = false;
+
+  bool Has(const std::string& school_code) const;
+  bool IsCore(const std::string& school_code) const { return school_code == core_school_code; }
+};
+
+// A scheme with where it applies (the built-in default included).
+struct SchemeRow {
+  av1::EvaluationScheme scheme;  // name, version, state, etag filled
+  std::string id;
+  bool built_in = false;
+};
+
+// Local (Asia/Shanghai) date of "now" for deadlines; injected for tests.
+using TodayFn = std::function<google::type::Date()>;
+
+class EvaluationStore {
+ public:
+  explicit EvaluationStore(pg::Pool* pool, TodayFn today);
+
+  absl::Status UpsertCommunity(const CommunityFact& c, pg::Deadline deadline);
+  // FAILED_PRECONDITION "COMMUNITY_UNKNOWN" naming `field` when unknown or deleted.
+  absl::StatusOr<CommunityFact> GetCommunity(const std::string& community_id, const std::string& field,
+                                             pg::Deadline deadline);
+
+  // ---- schemes ----
+  absl::StatusOr<SchemeRow> GetScheme(const std::string& scheme_id, pg::Deadline deadline);
+  // DRAFT, next version for its region and year.
+  absl::StatusOr<av1::EvaluationScheme> CreateScheme(const std::string& scheme_id,
+                                                     const av1::EvaluationScheme& input,
+                                                     const pg::WriteContext& w);
+  // DRAFT → PUBLISHED; the region and year's published one → SUPERSEDED.
+  // `check` sees the stored scheme first (access by its region).
+  absl::StatusOr<av1::EvaluationScheme> PublishScheme(
+      const std::string& scheme_id, const std::string& etag,
+      const std::function<absl::Status(const av1::EvaluationScheme&)>& check, const pg::WriteContext& w);
+
+  // ---- inputs ----
+  absl::StatusOr<av1::Declaration> CreateDeclaration(const std::string& id, const av1::Declaration& input,
+                                                     const pg::WriteContext& w);
+  absl::StatusOr<av1::Declaration> FileDeclaration(
+      const std::string& id, const std::string& etag,
+      const std::function<absl::Status(const av1::Declaration&)>& check, const pg::WriteContext& w);
+  // The component must exist in the (published) scheme: INVALID_ARGUMENT
+  // "COMPONENT_NOT_IN_SCHEME" naming self_assessment.component_id.
+  absl::StatusOr<av1::SelfAssessment> CreateSelfAssessment(const std::string& id,
+                                                           const av1::SelfAssessment& input,
+                                                           const pg::WriteContext& w);
+  // Filed now; late when after the component's deadline (R-EVAL-3: accepted,
+  // flagged); every person-scored indicator must be scored.
+  absl::StatusOr<av1::SelfAssessment> SubmitSelfAssessment(
+      const std::string& id, const std::string& etag,
+      const std::function<absl::Status(const av1::SelfAssessment&)>& check, const pg::WriteContext& w);
+  absl::StatusOr<av1::ReviewScore> CreateReviewScore(const std::string& id, const av1::ReviewScore& input,
+                                                     const pg::WriteContext& w);
+
+  // ---- runs and results ----
+  // Computes every community of the region with a rule in the scheme from
+  // the stored inputs, ranks them and stores the run with its results.
+  absl::StatusOr<av1::EvaluationRun> CreateRun(const std::string& run_id, const av1::EvaluationRun& input,
+                                               const pg::WriteContext& w);
+  absl::StatusOr<av1::EvaluationRun> GetRun(const std::string& run_id, pg::Deadline deadline);
+  absl::StatusOr<av1::CommunityResult> GetCommunityResult(const std::string& run_id,
+                                                          const std::string& community_id, pg::Deadline deadline);
+  absl::StatusOr<av1::SchoolResult> GetSchoolResult(const std::string& run_id, const std::string& school_code,
+                                                    pg::Deadline deadline);
+  // Every community result (by rank, incomplete last) and school result.
+  struct RunResults {
+    av1::EvaluationRun run;
+    av1::EvaluationScheme scheme;
+    std::vector<av1::CommunityResult> communities;
+    std::map<std::string, av1::SchoolResult> schools;  // by name
+  };
+  absl::StatusOr<RunResults> LoadResults(const std::string& run_id, pg::Deadline deadline);
+
+ private:
+  pg::Pool* pool_;
+  TodayFn today_;
+};
+
+}  // namespace gongtong::assessment

@@ -1,0 +1,296 @@
+// Community evaluation (issue 5 "Community evaluation", R-EVAL-1 … R-EVAL-4)
+// against real PostgreSQL and Redis: a county scheme whose weights do not sum
+// to 100 % refused, publishing, declarations, self-assessments (a component
+// the scheme does not have refused; late ones flagged), review scores, a run
+// over three communities of all three types with exact, explained results,
+// missing inputs shown as missing, ranking, the CSV export, and access.
+// Community facts are seeded through EvaluationStore::UpsertCommunity, the
+// path the registry's CommunityChanged events take.
+#include <gtest/gtest.h>
+
+#include "assessment/rpc/evaluation_methods.h"
+#include "assessment/storage/evaluation_store.h"
+#include "assessment_test_server.h"
+
+namespace gongtong::assessment::testing {
+namespace {
+
+using gongtong::registry::v1::COMMUNITY_TYPE_CO_BUILT;
+using gongtong::registry::v1::COMMUNITY_TYPE_COLLABORATIVE;
+using gongtong::registry::v1::COMMUNITY_TYPE_FUSED;
+
+constexpr char kRegion[] = "331083";  // 玉环市
+constexpr char kDefault[] = "evaluationSchemes/yuhuan-default";
+const Caller kCounty{auth::Role::kCountyBureau, kRegion, "", ""};
+const Caller kOtherCounty{auth::Role::kCountyBureau, "331024", "", ""};
+
+// Community i: core 33310830i1, member 33310830i2.
+std::string Core(int i) { return "33310830" + std::to_string(i) + "1"; }
+std::string Member(int i) { return "33310830" + std::to_string(i) + "2"; }
+Caller Admin(const std::string& school) { return Caller{auth::Role::kSchoolAdmin, "", school, ""}; }
+
+class EvaluationTest : public ::testing::Test {
+ protected:
+  EvaluationTest() : server_("evaluation"), store_(&server_.pool(), TodayInChina) {
+    Community(1, COMMUNITY_TYPE_CO_BUILT);
+    Community(2, COMMUNITY_TYPE_FUSED);
+    Community(3, COMMUNITY_TYPE_COLLABORATIVE);
+  }
+
+  void Community(int i, gongtong::registry::v1::CommunityType type) {
+    CommunityFact c{"yh-" + std::to_string(i), type, kRegion, Core(i), {Member(i)}, false};
+    ASSERT_TRUE(store_.UpsertCommunity(c, pg::NoDeadline()).ok());
+  }
+
+  grpc::Status Declare(int i, const std::string& school, av1::DeclarationKind kind) {
+    av1::CreateDeclarationRequest req;
+    auto* d = req.mutable_declaration();
+    d->set_kind(kind);
+    d->set_community("communities/yh-" + std::to_string(i));
+    d->set_school("schools/" + school);
+    d->set_school_year(2024);
+    d->set_title(kind == av1::DECLARATION_KIND_FEATURE ? "书法特色" : "整本书阅读教学帮扶项目");
+    av1::Declaration created;
+    grpc::Status s = Call(&Stub::CreateDeclaration, server_.stub(), req, &created, Admin(school));
+    if (!s.ok()) return s;
+    av1::FileDeclarationRequest file;
+    file.set_name(created.name());
+    av1::Declaration filed;
+    return Call(&Stub::FileDeclaration, server_.stub(), file, &filed, Admin(school));
+  }
+
+  grpc::Status Review(int i, const std::string& school, const std::string& component, const std::string& score,
+                      const Caller& caller = kCounty) {
+    av1::CreateReviewScoreRequest req;
+    auto* r = req.mutable_review_score();
+    r->set_scheme(kDefault);
+    r->set_component_id(component);
+    r->set_school("schools/" + school);
+    r->set_community("communities/yh-" + std::to_string(i));
+    r->set_school_year(2024);
+    r->set_method(av1::REVIEW_METHOD_ON_SITE);
+    r->add_scores()->mutable_score()->set_value(score);
+    av1::ReviewScore out;
+    return Call(&Stub::CreateReviewScore, server_.stub(), req, &out, caller);
+  }
+
+  grpc::Status SelfAssess(int i, const std::string& school, const std::string& component, const std::string& score,
+                          av1::SelfAssessment* out) {
+    av1::CreateSelfAssessmentRequest req;
+    auto* sa = req.mutable_self_assessment();
+    sa->set_scheme(kDefault);
+    sa->set_component_id(component);
+    sa->set_school("schools/" + school);
+    sa->set_community("communities/yh-" + std::to_string(i));
+    sa->set_school_year(2024);
+    sa->add_scores()->mutable_score()->set_value(score);
+    return Call(&Stub::CreateSelfAssessment, server_.stub(), req, out, Admin(school));
+  }
+
+  // The scores of DOMAIN's worked example: core 87.35 / 90 / project 36,
+  // member 80 / 85 / year end 30.
+  void ScoreCommunity(int i, const char* member_year_end, bool member_spring = true) {
+    ASSERT_TRUE(Review(i, Core(i), "regular_autumn", "87.35").ok());
+    ASSERT_TRUE(Review(i, Core(i), "regular_spring", "90").ok());
+    ASSERT_TRUE(Review(i, Core(i), "project", "36").ok());
+    ASSERT_TRUE(Review(i, Member(i), "regular_autumn", "80").ok());
+    if (member_spring) {
+      ASSERT_TRUE(Review(i, Member(i), "regular_spring", "85").ok());
+    }
+    ASSERT_TRUE(Review(i, Member(i), member_year_end, "30").ok());
+  }
+
+  AssessmentServer server_;
+  EvaluationStore store_;
+};
+
+TEST_F(EvaluationTest, ASchemeWhoseWeightsDoNotSumTo100IsRefused) {
+  av1::GetEvaluationSchemeRequest get;
+  get.set_name(kDefault);
+  av1::EvaluationScheme yuhuan;
+  ASSERT_TRUE(Call(&Stub::GetEvaluationScheme, server_.stub(), get, &yuhuan, Admin(Core(1))).ok());
+  EXPECT_EQ(yuhuan.components_size(), 4);
+  av1::CreateEvaluationSchemeRequest req;
+  *req.mutable_evaluation_scheme() = yuhuan;
+  req.mutable_evaluation_scheme()->set_region_code(kRegion);
+  req.mutable_evaluation_scheme()->set_school_year(2024);
+  req.mutable_evaluation_scheme()->mutable_components(0)->mutable_share()->set_value("35");
+  av1::EvaluationScheme out;
+  grpc::Status s = Call(&Stub::CreateEvaluationScheme, server_.stub(), req, &out, kCounty);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Reason(s), "SCHEME_INVALID");
+  EXPECT_TRUE(HasField(s, "evaluation_scheme.components"));
+  EXPECT_EQ(server_.Count("SELECT count(*) FROM eval_schemes"), 0);
+  // Fixed: created as a DRAFT version 1, published by the county; another
+  // county may not.
+  req.mutable_evaluation_scheme()->mutable_components(0)->mutable_share()->set_value("30");
+  req.set_evaluation_scheme_id("yh-2024");
+  EXPECT_EQ(Call(&Stub::CreateEvaluationScheme, server_.stub(), req, &out, kOtherCounty).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Call(&Stub::CreateEvaluationScheme, server_.stub(), req, &out, kCounty).ok());
+  EXPECT_EQ(out.state(), av1::SCHEME_STATE_DRAFT);
+  EXPECT_EQ(out.version(), 1);
+  av1::PublishEvaluationSchemeRequest pub;
+  pub.set_name("evaluationSchemes/yh-2024");
+  EXPECT_EQ(Call(&Stub::PublishEvaluationScheme, server_.stub(), pub, &out, kOtherCounty).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Call(&Stub::PublishEvaluationScheme, server_.stub(), pub, &out, kCounty).ok());
+  EXPECT_EQ(out.state(), av1::SCHEME_STATE_PUBLISHED);
+  EXPECT_EQ(Call(&Stub::PublishEvaluationScheme, server_.stub(), pub, &out, kCounty).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(EvaluationTest, BadInputsAreRefusedWithTheirField) {
+  av1::SelfAssessment sa;
+  grpc::Status s = SelfAssess(1, Core(1), "sports_day", "80", &sa);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Reason(s), "COMPONENT_NOT_IN_SCHEME");
+  EXPECT_TRUE(HasField(s, "self_assessment.component_id"));
+  s = SelfAssess(1, Core(1), "regular_autumn", "100.5", &sa);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(HasField(s, "self_assessment.scores[0].score"));
+  s = SelfAssess(1, Member(2), "regular_autumn", "80", &sa);  // not in yh-1
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(HasField(s, "self_assessment.school"));
+  EXPECT_EQ(server_.Count("SELECT count(*) FROM eval_self_assessments"), 0);
+  // Nobody files for another unit; schools do not review themselves.
+  av1::CreateSelfAssessmentRequest req;
+  req.mutable_self_assessment()->set_school("schools/" + Member(1));
+  EXPECT_EQ(Call(&Stub::CreateSelfAssessment, server_.stub(), req, &sa, Admin(Core(1))).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Review(1, Core(1), "regular_autumn", "80", Admin(Core(1))).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Review(1, Core(1), "regular_autumn", "80", kOtherCounty).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // A core school cannot declare a feature; a collaborative member neither.
+  EXPECT_EQ(Declare(1, Core(1), av1::DECLARATION_KIND_FEATURE).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Declare(3, Member(3), av1::DECLARATION_KIND_FEATURE).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(server_.Count("SELECT count(*) FROM eval_review_scores"), 0);
+}
+
+TEST_F(EvaluationTest, SelfAssessmentsAreFiledWithTheirDeadline) {
+  av1::SelfAssessment sa;
+  ASSERT_TRUE(SelfAssess(1, Member(1), "regular_autumn", "82", &sa).ok());
+  EXPECT_EQ(sa.total().value(), "82");
+  av1::SubmitSelfAssessmentRequest submit;
+  submit.set_name(sa.name());
+  av1::SelfAssessment filed;
+  EXPECT_EQ(Call(&Stub::SubmitSelfAssessment, server_.stub(), submit, &filed, Admin(Core(1))).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Call(&Stub::SubmitSelfAssessment, server_.stub(), submit, &filed, Admin(Member(1))).ok());
+  EXPECT_EQ(filed.state(), av1::FILING_STATE_FILED);
+  // R-EVAL-3: the 2024 school year's autumn deadline is 10 Nov 2024; today
+  // (2025 or later) is after it, so the filing is accepted and flagged late.
+  EXPECT_EQ(filed.filing().deadline().year(), 2024);
+  EXPECT_EQ(filed.filing().deadline().month(), 11);
+  EXPECT_EQ(filed.filing().deadline().day(), 10);
+  EXPECT_TRUE(filed.filing().late());
+  EXPECT_EQ(Call(&Stub::SubmitSelfAssessment, server_.stub(), submit, &filed, Admin(Member(1))).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(EvaluationTest, ARunScoresTheCountyExactlyAndExplainsIt) {
+  // yh-1 co-built: the member's feature (3:7); yh-2 fused: the pair's project
+  // (7:3); yh-3 collaborative: project 1:1, but the member's spring review is
+  // missing.
+  ASSERT_TRUE(Declare(1, Core(1), av1::DECLARATION_KIND_PROJECT).ok());
+  ASSERT_TRUE(Declare(1, Member(1), av1::DECLARATION_KIND_FEATURE).ok());
+  ASSERT_TRUE(Declare(2, Core(2), av1::DECLARATION_KIND_PROJECT).ok());
+  ASSERT_TRUE(Declare(3, Core(3), av1::DECLARATION_KIND_PROJECT).ok());
+  ScoreCommunity(1, "feature");
+  ScoreCommunity(2, "project");
+  ScoreCommunity(3, "project", /*member_spring=*/false);
+  av1::SelfAssessment sa;
+  ASSERT_TRUE(SelfAssess(1, Member(1), "regular_autumn", "82", &sa).ok());
+  av1::SubmitSelfAssessmentRequest submit;
+  submit.set_name(sa.name());
+  ASSERT_TRUE(Call(&Stub::SubmitSelfAssessment, server_.stub(), submit, &sa, Admin(Member(1))).ok());
+
+  av1::CreateEvaluationRunRequest req;
+  req.mutable_evaluation_run()->set_region_code(kRegion);
+  req.mutable_evaluation_run()->set_school_year(2024);
+  req.set_evaluation_run_id("yh-2024-a");
+  av1::EvaluationRun run;
+  EXPECT_EQ(Call(&Stub::CreateEvaluationRun, server_.stub(), req, &run, Admin(Core(1))).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Call(&Stub::CreateEvaluationRun, server_.stub(), req, &run, kOtherCounty).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Call(&Stub::CreateEvaluationRun, server_.stub(), req, &run, kCounty).ok());
+  EXPECT_EQ(run.scheme(), kDefault);
+  EXPECT_EQ(run.community_count(), 3);
+  EXPECT_EQ(run.school_count(), 6);
+  EXPECT_EQ(run.incomplete_count(), 1);
+  EXPECT_EQ(run.inputs_digest().size(), 64u);
+
+  struct Row {
+    const char* rule;
+    int community;
+    const char* total;  // "" = incomplete
+    int rank;
+  };
+  const Row rows[] = {
+      {"R-EVAL-2 co-built, feature 3:7: 25.1025 + 26.25 + 31.8", 1, "83.15", 2},
+      {"R-EVAL-2 fused, project 7:3: 25.1025 + 26.25 + 34.2", 2, "85.55", 1},
+      {"R-EVAL-3 collaborative with a missing review: no total, rank 0", 3, "", 0},
+  };
+  for (const auto& r : rows) {
+    av1::GetCommunityResultRequest get;
+    get.set_name("evaluationRuns/yh-2024-a/communityResults/yh-" + std::to_string(r.community));
+    av1::CommunityResult result;
+    ASSERT_TRUE(Call(&Stub::GetCommunityResult, server_.stub(), get, &result, kCounty).ok()) << r.rule;
+    EXPECT_EQ(result.total().value(), r.total) << r.rule;
+    EXPECT_EQ(result.rank(), r.rank) << r.rule;
+    EXPECT_EQ(result.complete(), *r.total != '\0') << r.rule;
+    EXPECT_GE(result.explanation().steps_size(), *r.total ? 6 : 3) << r.rule;  // slots, total, points, rank
+  }
+  // The school result shows 30 % of 87.35 = 26.205 → 26.21 with its source,
+  // and the member's late self-assessment flagged.
+  av1::GetSchoolResultRequest get;
+  get.set_name("evaluationRuns/yh-2024-a/schoolResults/" + Core(1));
+  av1::SchoolResult core;
+  ASSERT_TRUE(Call(&Stub::GetSchoolResult, server_.stub(), get, &core, kCounty).ok());
+  EXPECT_EQ(core.explanation().steps(0).exact_result().value(), "26.205");
+  EXPECT_EQ(core.explanation().steps(0).result().value(), "26.21");
+  EXPECT_EQ(core.explanation().steps(0).operands(0).source().rfind("reviewScores/", 0), 0u);
+  EXPECT_EQ(core.total().value(), "89.21");
+  get.set_name("evaluationRuns/yh-2024-a/schoolResults/" + Member(1));
+  av1::SchoolResult member;
+  ASSERT_TRUE(Call(&Stub::GetSchoolResult, server_.stub(), get, &member, kCounty).ok());
+  EXPECT_EQ(member.components(0).status(), av1::COMPONENT_STATUS_SCORED_LATE);
+  // Schools see their own results only once the run is finalised.
+  EXPECT_EQ(Call(&Stub::GetSchoolResult, server_.stub(), get, &member, Admin(Member(1))).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // A rerun over the same inputs gives the same digest and figures.
+  req.set_evaluation_run_id("yh-2024-b");
+  av1::EvaluationRun again;
+  ASSERT_TRUE(Call(&Stub::CreateEvaluationRun, server_.stub(), req, &again, kCounty).ok());
+  EXPECT_EQ(again.inputs_digest(), run.inputs_digest());
+}
+
+TEST_F(EvaluationTest, TheExportIsCsvWithABom) {
+  ASSERT_TRUE(Declare(1, Core(1), av1::DECLARATION_KIND_PROJECT).ok());
+  ScoreCommunity(1, "project", /*member_spring=*/false);
+  av1::CreateEvaluationRunRequest req;
+  req.mutable_evaluation_run()->set_region_code(kRegion);
+  req.mutable_evaluation_run()->set_school_year(2024);
+  req.set_evaluation_run_id("yh-2024-x");
+  av1::EvaluationRun run;
+  ASSERT_TRUE(Call(&Stub::CreateEvaluationRun, server_.stub(), req, &run, kCounty).ok());
+  av1::ExportEvaluationResultsRequest exp;
+  exp.set_name("evaluationRuns/yh-2024-x");
+  exp.set_level(av1::EXPORT_LEVEL_SCHOOL);
+  av1::ExportEvaluationResultsResponse csv;
+  EXPECT_EQ(Call(&Stub::ExportEvaluationResults, server_.stub(), exp, &csv, Admin(Core(1))).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Call(&Stub::ExportEvaluationResults, server_.stub(), exp, &csv, kCounty).ok());
+  EXPECT_EQ(csv.content().rfind("\xEF\xBB\xBF排名,共同体", 0), 0u);
+  EXPECT_EQ(csv.content_type(), "text/csv; charset=utf-8");
+  EXPECT_NE(csv.content().find(",缺,"), std::string::npos);  // the missing spring review, never 0
+  EXPECT_NE(csv.content().find("\r\n"), std::string::npos);
+  // Three communities (yh-2 and yh-3 have no inputs at all), two schools each.
+  EXPECT_EQ(csv.row_count(), 9);
+}
+
+}  // namespace
+}  // namespace gongtong::assessment::testing
