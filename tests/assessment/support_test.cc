@@ -356,6 +356,99 @@ TEST_F(SupportTest, WithdrawalFreesAPlaceDeleteOnlyWithoutRecords) {
             1);
 }
 
+TEST_F(SupportTest, UpdatedRecordRevalidatedAndVoidsBothTerms) {
+  ASSERT_TRUE(SetQuota(kSending, 0).ok());
+  ASSERT_TRUE(Assign("a1", "t-li").ok());
+  av1::ActivityRecord rec;
+  ASSERT_TRUE(Record("a1", Activity(av1::ACTIVITY_RECORD_KIND_RESEARCH, 2024, 10, 9, 0, 1), &rec).ok());
+  ASSERT_TRUE(Step(av1::SIGNATURE_STEP_RECEIVING_SCHOOL, "a1", "autumn", kReceivingAdmin).ok());
+  av1::UpdateActivityRecordRequest up;
+  up.mutable_activity_record()->set_name(rec.name());
+  up.mutable_activity_record()->set_lessons(2);
+  up.mutable_update_mask()->add_paths("lessons");
+  av1::ActivityRecord out;
+  auto s = Call(&Stub::UpdateActivityRecord, server_.stub(), up, &out, kTeacherLi);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);  // research in lessons, still
+  EXPECT_TRUE(HasField(s, "activity_record.lessons"));
+  EXPECT_EQ(Summary("a1", "autumn").state(), av1::SUMMARY_STATE_RECEIVING_CONFIRMED);  // nothing applied
+  up.mutable_update_mask()->Clear();
+  up.mutable_update_mask()->add_paths("kind");
+  EXPECT_EQ(Call(&Stub::UpdateActivityRecord, server_.stub(), up, &out, kTeacherLi).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  // Moved into the spring term with two half days: 6 hours there, autumn voided.
+  up.mutable_update_mask()->Clear();
+  up.mutable_update_mask()->add_paths("date");
+  up.mutable_update_mask()->add_paths("half_days");
+  *up.mutable_activity_record()->mutable_date() = Activity(av1::ACTIVITY_RECORD_KIND_RESEARCH, 2025, 3, 3, 0, 2).date();
+  up.mutable_activity_record()->set_half_days(2);
+  ASSERT_TRUE(Call(&Stub::UpdateActivityRecord, server_.stub(), up, &out, kTeacherLi).ok());
+  EXPECT_EQ(out.class_hours().value(), "6");
+  EXPECT_EQ(out.term().term(), gongtong::common::v1::TERM_KIND_SPRING);
+  auto autumn = Summary("a1", "autumn");
+  EXPECT_EQ(autumn.state(), av1::SUMMARY_STATE_DRAFT);
+  EXPECT_EQ(autumn.lines_size(), 0);
+  EXPECT_EQ(Summary("a1", "spring").totals().class_hours().value(), "6");
+}
+
+TEST_F(SupportTest, ListingsShowOnlyTheCallersScopeAndPage) {
+  ASSERT_TRUE(SetQuota(kSending, 3).ok());
+  ASSERT_TRUE(Assign("a1", "t-li").ok());
+  ASSERT_TRUE(Assign("a2", "t-wang").ok());
+  for (int d = 1; d <= 5; ++d) {
+    ASSERT_TRUE(Record("a1", Activity(av1::ACTIVITY_RECORD_KIND_TAUGHT, 2024, 10, 10 - d, 1, 0)).ok());
+  }
+  ASSERT_TRUE(Step(av1::SIGNATURE_STEP_RECEIVING_SCHOOL, "a1", "autumn", kReceivingAdmin).ok());
+
+  av1::ListSupportAssignmentsRequest la;
+  av1::ListSupportAssignmentsResponse ra;
+  ASSERT_TRUE(Call(&Stub::ListSupportAssignments, server_.stub(), la, &ra, kCounty).ok());
+  EXPECT_EQ(ra.total_size(), 2);
+  ASSERT_TRUE(Call(&Stub::ListSupportAssignments, server_.stub(), la, &ra, kTeacherLi).ok());
+  ASSERT_EQ(ra.support_assignments_size(), 1);  // herself only
+  EXPECT_EQ(ra.support_assignments(0).name(), "supportAssignments/a1");
+  ASSERT_TRUE(Call(&Stub::ListSupportAssignments, server_.stub(), la, &ra, kOtherCounty).ok());
+  EXPECT_EQ(ra.support_assignments_size(), 0);
+  la.set_filter("teacher = teachers/t-wang");
+  ASSERT_TRUE(Call(&Stub::ListSupportAssignments, server_.stub(), la, &ra, kCounty).ok());
+  EXPECT_EQ(ra.total_size(), 1);
+  la.set_filter("colour = red");
+  EXPECT_EQ(Call(&Stub::ListSupportAssignments, server_.stub(), la, &ra, kCounty).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  // Records in teaching order, two pages of three and two.
+  av1::ListActivityRecordsRequest lr;
+  lr.set_parent("supportAssignments/a1");
+  lr.set_page_size(3);
+  av1::ListActivityRecordsResponse rr;
+  ASSERT_TRUE(Call(&Stub::ListActivityRecords, server_.stub(), lr, &rr, kTeacherLi).ok());
+  ASSERT_EQ(rr.activity_records_size(), 3);
+  EXPECT_EQ(rr.total_size(), 5);
+  EXPECT_EQ(rr.activity_records(0).teaching_order(), 1);
+  EXPECT_EQ(rr.activity_records(0).date().day(), 5);
+  ASSERT_FALSE(rr.next_page_token().empty());
+  lr.set_page_token(rr.next_page_token());
+  ASSERT_TRUE(Call(&Stub::ListActivityRecords, server_.stub(), lr, &rr, kTeacherLi).ok());
+  ASSERT_EQ(rr.activity_records_size(), 2);
+  EXPECT_EQ(rr.activity_records(1).teaching_order(), 5);
+  EXPECT_TRUE(rr.next_page_token().empty());
+  lr.clear_page_token();
+  EXPECT_EQ(Call(&Stub::ListActivityRecords, server_.stub(), lr, &rr, kTeacherWang).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // The township head's queue: summaries confirmed and waiting for her signature.
+  av1::ListTermSummariesRequest ls;
+  ls.set_parent("supportAssignments/-");
+  ls.set_filter("state = SUMMARY_STATE_RECEIVING_CONFIRMED");
+  av1::ListTermSummariesResponse rs;
+  ASSERT_TRUE(Call(&Stub::ListTermSummaries, server_.stub(), ls, &rs, kTownship).ok());
+  ASSERT_EQ(rs.term_summaries_size(), 1);
+  EXPECT_EQ(rs.term_summaries(0).name(), "supportAssignments/a1/termSummaries/autumn");
+  EXPECT_EQ(rs.term_summaries(0).totals().lessons_taught(), 5);
+  const Caller other_township{auth::Role::kTownshipHead, "331081101", "", ""};
+  ASSERT_TRUE(Call(&Stub::ListTermSummaries, server_.stub(), ls, &rs, other_township).ok());
+  EXPECT_EQ(rs.term_summaries_size(), 0);
+}
+
 // ---- delivered sessions from the booking stream ------------------------------
 
 std::string DeliveredEnvelope(const std::string& event_id, const std::string& session, const std::string& teacher,

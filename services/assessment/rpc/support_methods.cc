@@ -13,8 +13,8 @@ namespace gongtong::assessment {
 const std::set<std::string>& SupportMethodNames() {
   static const auto* kNames = new std::set<std::string>{
       "GetSupportRules",      "UpdateSupportRules",   "GetSupportQuota",    "UpdateSupportQuota",
-      "GetSupportAssignment", "CreateSupportAssignment", "UpdateSupportAssignment", "DeleteSupportAssignment", "UndeleteSupportAssignment", "GetActivityRecord", "CreateActivityRecord",
-      "DeleteActivityRecord", "GetTermSummary",       "UpdateTermSummary",  "ConfirmTermSummary",
+      "GetSupportAssignment", "CreateSupportAssignment", "UpdateSupportAssignment", "DeleteSupportAssignment", "UndeleteSupportAssignment", "GetActivityRecord", "CreateActivityRecord", "UpdateActivityRecord",
+      "DeleteActivityRecord", "GetTermSummary", "ListSupportAssignments", "ListActivityRecords", "ListTermSummaries",       "UpdateTermSummary",  "ConfirmTermSummary",
       "SignTermSummary",      "ReceiveTermSummary",   "CertifySupportExperience", "GetCertification"};
   return *kNames;
 }

@@ -57,12 +57,24 @@ class SupportMethods : public av1::AssessmentService::CallbackService {
   grpc::ServerUnaryReactor* UndeleteSupportAssignment(grpc::CallbackServerContext* ctx,
                                                       const av1::UndeleteSupportAssignmentRequest* req,
                                                       av1::SupportAssignment* resp) override;
+  grpc::ServerUnaryReactor* ListSupportAssignments(grpc::CallbackServerContext* ctx,
+                                                   const av1::ListSupportAssignmentsRequest* req,
+                                                   av1::ListSupportAssignmentsResponse* resp) override;
+  grpc::ServerUnaryReactor* ListActivityRecords(grpc::CallbackServerContext* ctx,
+                                                const av1::ListActivityRecordsRequest* req,
+                                                av1::ListActivityRecordsResponse* resp) override;
+  grpc::ServerUnaryReactor* ListTermSummaries(grpc::CallbackServerContext* ctx,
+                                              const av1::ListTermSummariesRequest* req,
+                                              av1::ListTermSummariesResponse* resp) override;
   // Activity records (R-SUP-3).
   grpc::ServerUnaryReactor* GetActivityRecord(grpc::CallbackServerContext* ctx,
                                               const av1::GetActivityRecordRequest* req,
                                               av1::ActivityRecord* resp) override;
   grpc::ServerUnaryReactor* CreateActivityRecord(grpc::CallbackServerContext* ctx,
                                                  const av1::CreateActivityRecordRequest* req,
+                                                 av1::ActivityRecord* resp) override;
+  grpc::ServerUnaryReactor* UpdateActivityRecord(grpc::CallbackServerContext* ctx,
+                                                 const av1::UpdateActivityRecordRequest* req,
                                                  av1::ActivityRecord* resp) override;
   grpc::ServerUnaryReactor* DeleteActivityRecord(grpc::CallbackServerContext* ctx,
                                                  const av1::DeleteActivityRecordRequest* req,

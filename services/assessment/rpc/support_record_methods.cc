@@ -43,6 +43,24 @@ grpc::ServerUnaryReactor* SupportMethods::CreateActivityRecord(grpc::CallbackSer
   });
 }
 
+grpc::ServerUnaryReactor* SupportMethods::UpdateActivityRecord(grpc::CallbackServerContext* ctx,
+                                                               const av1::UpdateActivityRecordRequest* req,
+                                                               av1::ActivityRecord* resp) {
+  return deps_.edge->Unary(ctx, "UpdateActivityRecord", [=](const CallContext& call) -> absl::Status {
+    GT_ASSIGN_OR_RETURN(auto key, ParseRecordName(req->activity_record().name(), "activity_record.name"));
+    GT_ASSIGN_OR_RETURN(AssignmentRow a, ReadableAssignment(call, key.first));
+    GT_RETURN_IF_ERROR(MayRecord(call.principal, a));
+    GT_ASSIGN_OR_RETURN(auto paths,
+                        api::CheckUpdateMask({req->update_mask().paths().begin(), req->update_mask().paths().end()},
+                                             {"date", "start_time", "receiving_school", "lessons", "half_days",
+                                              "subject", "topic", "evidence"},
+                                             {"kind", "source"}));
+    GT_ASSIGN_OR_RETURN(*resp, support_.UpdateRecord(a.id, key.second, req->activity_record(), paths,
+                                                     Writing(call, "UpdateActivityRecord", req->request_id(), *req)));
+    return absl::OkStatus();
+  });
+}
+
 grpc::ServerUnaryReactor* SupportMethods::DeleteActivityRecord(grpc::CallbackServerContext* ctx,
                                                                const av1::DeleteActivityRecordRequest* req,
                                                                av1::ActivityRecord* resp) {

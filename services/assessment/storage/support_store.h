@@ -16,6 +16,7 @@
 #include "assessment/domain/support_access.h"
 #include "assessment/domain/support_signoff.h"
 #include "assessment/domain/support_summary.h"
+#include "common/api/list_request.h"
 #include "common/auth/principal.h"
 #include "common/pg/pool.h"
 #include "gongtong/assessment/v1/support.pb.h"
@@ -51,6 +52,32 @@ struct EffectiveRules {
   int min_year_lessons = 60, min_term_lessons = 30, quota_extra = 2;
   bool require_county_receipt = false;
 };
+
+// A page request of a support listing; the RPC layer has parsed and checked
+// filter and order_by against the *FilterFields()/*OrderFields() below.
+struct SupportListQuery {
+  std::string parent_id;                // an assignment id; "" = every one in scope
+  std::vector<api::FilterTerm> filter;
+  std::vector<api::OrderField> order;
+  int limit = 50;
+  int64_t offset = 0;                   // position after the previous page
+  bool show_deleted = false;
+  bool count_total = false;
+};
+
+template <typename M>
+struct SupportPage {
+  std::vector<M> items;
+  bool more = false;
+  int64_t total = -1;  // when count_total
+};
+
+const std::vector<api::FilterField>& AssignmentFilterFields();
+const std::vector<std::string>& AssignmentOrderFields();
+const std::vector<api::FilterField>& RecordFilterFields();
+const std::vector<std::string>& RecordOrderFields();
+const std::vector<api::FilterField>& SummaryFilterFields();
+const std::vector<std::string>& SummaryOrderFields();
 
 // The stream this service publishes to.
 inline constexpr char kAssessmentStream[] = "gongtong:assessment:events";
@@ -105,6 +132,15 @@ class SupportStore {
   static absl::StatusOr<AssignmentRow> AssignmentTx(pqxx::transaction_base& tx, const std::string& id,
                                                     bool for_update);
 
+  // ---- listings (support_list_store.cc): only what `who` may read.
+  absl::StatusOr<SupportPage<av1::SupportAssignment>> ListAssignments(const SupportListQuery& q,
+                                                                      const auth::Principal& who,
+                                                                      pg::Deadline deadline);
+  absl::StatusOr<SupportPage<av1::ActivityRecord>> ListRecords(const SupportListQuery& q, const auth::Principal& who,
+                                                               pg::Deadline deadline);
+  absl::StatusOr<SupportPage<av1::TermSummary>> ListSummaries(const SupportListQuery& q, const auth::Principal& who,
+                                                              pg::Deadline deadline);
+
   // ---- activity records (support_record_store.cc)
   // Validates against the assignment and the rules (R-SUP-2, R-SUP-3),
   // inserts, and voids the term summary's signatures (FAILED_PRECONDITION
@@ -120,6 +156,13 @@ class SupportStore {
       const gongtong::common::v1::Actor& actor, const std::string& correlation_id, bool with_teaching_order = true);
   absl::StatusOr<av1::ActivityRecord> GetRecord(const std::string& assignment_id, const std::string& record_id,
                                                 pg::Deadline deadline);
+  // Replaces the fields in `paths` (date, start_time, receiving_school,
+  // lessons, half_days, subject, topic, evidence), revalidated as on create;
+  // voids the signatures of the term it leaves and the term it enters.
+  // Event-sourced records change only by the county or the province.
+  absl::StatusOr<av1::ActivityRecord> UpdateRecord(const std::string& assignment_id, const std::string& record_id,
+                                                   const av1::ActivityRecord& patch,
+                                                   const std::vector<std::string>& paths, const SupportWrite& w);
   // Soft delete; voids the term's signatures.
   absl::StatusOr<av1::ActivityRecord> DeleteRecord(const std::string& assignment_id, const std::string& record_id,
                                                    const std::string& etag, const SupportWrite& w);

@@ -1,0 +1,119 @@
+// SupportMethods: listings of assignments, activity records and term
+// summaries (the township head's queue is ListTermSummaries with
+// parent "supportAssignments/-" and filter state=SUMMARY_STATE_RECEIVING_CONFIRMED).
+#include <ctime>
+
+#include "assessment/rpc/support_call.h"
+#include "assessment/rpc/support_methods.h"
+#include "common/api/list_request.h"
+#include "common/status/error.h"
+
+namespace gongtong::assessment {
+
+namespace {
+
+int64_t NowUnix() { return static_cast<int64_t>(std::time(nullptr)); }
+
+// The parsed request of a listing and the position its token carries.
+struct Listing {
+  SupportListQuery query;
+  uint64_t fingerprint = 0;
+  int64_t total = -1;
+};
+
+absl::StatusOr<Listing> StartListing(const CallContext& call, const std::string& parent, int32_t page_size,
+                                     const std::string& token, const std::string& filter,
+                                     const std::string& order_by, bool show_deleted,
+                                     const std::vector<api::FilterField>& fields,
+                                     const std::vector<std::string>& order_fields,
+                                     const std::vector<api::OrderField>& default_order) {
+  Listing l;
+  GT_ASSIGN_OR_RETURN(l.query.limit, api::EffectivePageSize(page_size));
+  GT_ASSIGN_OR_RETURN(l.query.filter, api::ParseFilter(filter, fields));
+  GT_ASSIGN_OR_RETURN(l.query.order, api::ParseOrderBy(order_by, order_fields, default_order));
+  l.query.show_deleted = show_deleted;
+  l.fingerprint = api::RequestFingerprint({parent, filter, order_by, show_deleted ? "1" : "0",
+                                           call.principal.subject, auth::RoleName(call.principal.role).data()});
+  if (!token.empty()) {
+    GT_ASSIGN_OR_RETURN(api::PageCursor cursor, api::DecodePageToken(token, l.fingerprint, NowUnix()));
+    if (cursor.after.size() != 1) return InvalidField("page_token", "malformed", "分页令牌无效");
+    l.query.offset = std::stoll(cursor.after[0]);
+    l.total = cursor.total_size;
+  } else {
+    l.query.count_total = true;
+  }
+  return l;
+}
+
+// "supportAssignments/{id}" → id; "supportAssignments/-" → "" (all in scope).
+absl::StatusOr<std::string> ParentId(const std::string& parent) {
+  if (parent == "supportAssignments/-") return std::string();
+  return ParseAssignmentName(parent, "parent");
+}
+
+template <typename M, typename Items>
+void Finish(const Listing& l, SupportPage<M>& page, Items* items, std::string* next_token, int32_t* total_size) {
+  int64_t total = page.total >= 0 ? page.total : l.total;
+  for (auto& m : page.items) *items->Add() = std::move(m);
+  *total_size = static_cast<int32_t>(total);
+  if (page.more) {
+    *next_token = api::EncodePageToken(
+        {{std::to_string(l.query.offset + l.query.limit)}, total, NowUnix(), l.fingerprint});
+  }
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* SupportMethods::ListSupportAssignments(grpc::CallbackServerContext* ctx,
+                                                                 const av1::ListSupportAssignmentsRequest* req,
+                                                                 av1::ListSupportAssignmentsResponse* resp) {
+  return deps_.edge->Unary(ctx, "ListSupportAssignments", [=](const CallContext& call) -> absl::Status {
+    GT_ASSIGN_OR_RETURN(Listing l, StartListing(call, "", req->page_size(), req->page_token(), req->filter(),
+                                                req->order_by(), req->show_deleted(), AssignmentFilterFields(),
+                                                AssignmentOrderFields(), {{"school_year", false}}));
+    GT_ASSIGN_OR_RETURN(auto page, support_.ListAssignments(l.query, call.principal, call.deadline));
+    int32_t total = 0;
+    Finish(l, page, resp->mutable_support_assignments(), resp->mutable_next_page_token(), &total);
+    resp->set_total_size(total);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* SupportMethods::ListActivityRecords(grpc::CallbackServerContext* ctx,
+                                                              const av1::ListActivityRecordsRequest* req,
+                                                              av1::ListActivityRecordsResponse* resp) {
+  return deps_.edge->Unary(ctx, "ListActivityRecords", [=](const CallContext& call) -> absl::Status {
+    GT_ASSIGN_OR_RETURN(std::string parent, ParentId(req->parent()));
+    if (!parent.empty()) GT_RETURN_IF_ERROR(ReadableAssignment(call, parent).status());
+    GT_ASSIGN_OR_RETURN(Listing l, StartListing(call, req->parent(), req->page_size(), req->page_token(),
+                                                req->filter(), req->order_by(), req->show_deleted(),
+                                                RecordFilterFields(), RecordOrderFields(),
+                                                {{"teaching_order", false}}));
+    l.query.parent_id = parent;
+    GT_ASSIGN_OR_RETURN(auto page, support_.ListRecords(l.query, call.principal, call.deadline));
+    int32_t total = 0;
+    Finish(l, page, resp->mutable_activity_records(), resp->mutable_next_page_token(), &total);
+    resp->set_total_size(total);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* SupportMethods::ListTermSummaries(grpc::CallbackServerContext* ctx,
+                                                            const av1::ListTermSummariesRequest* req,
+                                                            av1::ListTermSummariesResponse* resp) {
+  return deps_.edge->Unary(ctx, "ListTermSummaries", [=](const CallContext& call) -> absl::Status {
+    GT_ASSIGN_OR_RETURN(std::string parent, ParentId(req->parent()));
+    if (!parent.empty()) GT_RETURN_IF_ERROR(ReadableAssignment(call, parent).status());
+    GT_ASSIGN_OR_RETURN(Listing l, StartListing(call, req->parent(), req->page_size(), req->page_token(),
+                                                req->filter(), req->order_by(), false, SummaryFilterFields(),
+                                                SummaryOrderFields(), {{"school_year", false}}));
+    l.query.parent_id = parent;
+    GT_ASSIGN_OR_RETURN(auto page, support_.ListSummaries(l.query, call.principal, call.deadline));
+    int32_t total = 0;
+    Finish(l, page, resp->mutable_term_summaries(), resp->mutable_next_page_token(), &total);
+    resp->set_total_size(total);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace gongtong::assessment
