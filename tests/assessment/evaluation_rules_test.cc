@@ -408,6 +408,51 @@ TEST(InputTest, AComponentTheSchemeDoesNotHaveIsRefused) {
   EXPECT_NE(std::string(bad.status().message()).find("regular_autumn"), std::string::npos);
 }
 
+TEST(InputTest, ScoresAreCheckedAgainstTheComponent) {
+  // A component with a person-scored indicator (80) and a computed one (20).
+  av1::SchemeComponent c = *FindComponent(DefaultScheme(), "regular_autumn");
+  auto* routine = c.add_indicators();
+  routine->set_indicator_id("routine");
+  routine->mutable_max_score()->set_value("80");
+  auto* sync = c.add_indicators();
+  sync->set_indicator_id("sync");
+  sync->mutable_max_score()->set_value("20");
+  sync->set_metric(av1::COMPUTED_METRIC_SYNC_SESSIONS_DELIVERED);
+  struct Row {
+    const char* name;
+    std::vector<std::pair<const char*, const char*>> scores;
+    bool complete;
+    absl::StatusCode code;
+    const char* total_or_field;
+  };
+  const Row rows[] = {
+      {"scored", {{"routine", "72.5"}}, true, absl::StatusCode::kOk, "72.5"},
+      {"boundary: exactly the max", {{"routine", "80"}}, true, absl::StatusCode::kOk, "80"},
+      {"boundary: zero", {{"routine", "0"}}, true, absl::StatusCode::kOk, "0"},
+      {"above the max", {{"routine", "80.01"}}, false, absl::StatusCode::kInvalidArgument, "s[0].score"},
+      {"negative", {{"routine", "-1"}}, false, absl::StatusCode::kInvalidArgument, "s[0].score"},
+      {"not a decimal", {{"routine", "7O"}}, false, absl::StatusCode::kInvalidArgument, "s[0].score"},
+      {"a computed indicator is not typed in", {{"sync", "20"}}, false, absl::StatusCode::kInvalidArgument, "s[0].indicator_id"},
+      {"an unknown indicator", {{"sports", "5"}}, false, absl::StatusCode::kInvalidArgument, "s[0].indicator_id"},
+      {"scored twice", {{"routine", "5"}, {"routine", "6"}}, false, absl::StatusCode::kInvalidArgument, "s[1].indicator_id"},
+      {"draft may be partial", {}, false, absl::StatusCode::kOk, "0"},
+      {"submission must be complete", {}, true, absl::StatusCode::kFailedPrecondition, "s"},
+  };
+  for (const auto& r : rows) {
+    google::protobuf::RepeatedPtrField<av1::IndicatorScore> scores;
+    for (const auto& [id, v] : r.scores) {
+      auto* s = scores.Add();
+      s->set_indicator_id(id);
+      s->mutable_score()->set_value(v);
+    }
+    auto total = ScoreTotal(c, scores, "s", r.complete);
+    EXPECT_EQ(total.status().code(), r.code) << r.name << ": " << total.status();
+    if (total.ok()) {
+      EXPECT_EQ(total->ToString(), r.total_or_field) << r.name;
+    }
+  }
+}
+
 // ---- computation ---------------------------------------------------------------
 
 constexpr char kRun[] = "evaluationRuns/r1";
