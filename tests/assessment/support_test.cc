@@ -444,6 +444,35 @@ TEST_F(SupportTest, ListingsShowOnlyTheCallersScopeAndPage) {
   ASSERT_EQ(rs.term_summaries_size(), 1);
   EXPECT_EQ(rs.term_summaries(0).name(), "supportAssignments/a1/termSummaries/autumn");
   EXPECT_EQ(rs.term_summaries(0).totals().lessons_taught(), 5);
+  // Quotas and certifications in scope.
+  av1::ListSupportQuotasRequest lq;
+  lq.set_parent("schools/-");
+  lq.set_filter("exhausted = true");
+  av1::ListSupportQuotasResponse rq;
+  ASSERT_TRUE(Call(&Stub::ListSupportQuotas, server_.stub(), lq, &rq, kCounty).ok());
+  EXPECT_EQ(rq.support_quotas_size(), 0);  // cap 5, 2 used
+  lq.set_filter("school_year = 2024");
+  ASSERT_TRUE(Call(&Stub::ListSupportQuotas, server_.stub(), lq, &rq, kCounty).ok());
+  ASSERT_EQ(rq.support_quotas_size(), 1);
+  EXPECT_EQ(rq.support_quotas(0).cap(), 5);
+  EXPECT_EQ(rq.support_quotas(0).used(), 2);
+  ASSERT_TRUE(Call(&Stub::ListSupportQuotas, server_.stub(), lq, &rq, kOtherCounty).ok());
+  EXPECT_EQ(rq.support_quotas_size(), 0);
+  av1::CertifySupportExperienceRequest cert;
+  cert.set_name("supportAssignments/a2");
+  av1::Certification decided;
+  ASSERT_TRUE(Call(&Stub::CertifySupportExperience, server_.stub(), cert, &decided, kCounty).ok());
+  EXPECT_FALSE(decided.granted());
+  av1::ListCertificationsRequest lc;
+  lc.set_parent("supportAssignments/-");
+  lc.set_filter("granted = false");
+  av1::ListCertificationsResponse rc;
+  ASSERT_TRUE(Call(&Stub::ListCertifications, server_.stub(), lc, &rc, kCounty).ok());
+  ASSERT_EQ(rc.certifications_size(), 1);
+  EXPECT_EQ(rc.certifications(0).teacher(), "teachers/t-wang");
+  ASSERT_TRUE(Call(&Stub::ListCertifications, server_.stub(), lc, &rc, kTeacherLi).ok());
+  EXPECT_EQ(rc.certifications_size(), 0);  // not hers
+
   const Caller other_township{auth::Role::kTownshipHead, "331081101", "", ""};
   ASSERT_TRUE(Call(&Stub::ListTermSummaries, server_.stub(), ls, &rs, other_township).ok());
   EXPECT_EQ(rs.term_summaries_size(), 0);

@@ -116,4 +116,46 @@ grpc::ServerUnaryReactor* SupportMethods::ListTermSummaries(grpc::CallbackServer
   });
 }
 
+grpc::ServerUnaryReactor* SupportMethods::ListSupportQuotas(grpc::CallbackServerContext* ctx,
+                                                            const av1::ListSupportQuotasRequest* req,
+                                                            av1::ListSupportQuotasResponse* resp) {
+  return deps_.edge->Unary(ctx, "ListSupportQuotas", [=](const CallContext& call) -> absl::Status {
+    std::string school;
+    if (req->parent() != "schools/-") {
+      const std::string prefix = "schools/";
+      school = req->parent().rfind(prefix, 0) == 0 ? req->parent().substr(prefix.size()) : "";
+      if (school.size() != 10 || school.find_first_not_of("0123456789") != std::string::npos) {
+        return InvalidField("parent", "must be \"schools/{10-digit code}\" or \"schools/-\"", "上级资源名格式无效");
+      }
+    }
+    GT_ASSIGN_OR_RETURN(Listing l, StartListing(call, req->parent(), req->page_size(), req->page_token(),
+                                                req->filter(), req->order_by(), false, QuotaFilterFields(),
+                                                QuotaOrderFields(), {{"school", false}}));
+    l.query.parent_id = school;
+    GT_ASSIGN_OR_RETURN(auto page, support_.ListQuotas(l.query, call.principal, call.deadline));
+    int32_t total = 0;
+    Finish(l, page, resp->mutable_support_quotas(), resp->mutable_next_page_token(), &total);
+    resp->set_total_size(total);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* SupportMethods::ListCertifications(grpc::CallbackServerContext* ctx,
+                                                             const av1::ListCertificationsRequest* req,
+                                                             av1::ListCertificationsResponse* resp) {
+  return deps_.edge->Unary(ctx, "ListCertifications", [=](const CallContext& call) -> absl::Status {
+    GT_ASSIGN_OR_RETURN(std::string parent, ParentId(req->parent()));
+    if (!parent.empty()) GT_RETURN_IF_ERROR(ReadableAssignment(call, parent).status());
+    GT_ASSIGN_OR_RETURN(Listing l, StartListing(call, req->parent(), req->page_size(), req->page_token(),
+                                                req->filter(), req->order_by(), false, CertificationFilterFields(),
+                                                CertificationOrderFields(), {{"school_year", false}}));
+    l.query.parent_id = parent;
+    GT_ASSIGN_OR_RETURN(auto page, support_.ListCertifications(l.query, call.principal, call.deadline));
+    int32_t total = 0;
+    Finish(l, page, resp->mutable_certifications(), resp->mutable_next_page_token(), &total);
+    resp->set_total_size(total);
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace gongtong::assessment

@@ -14,7 +14,7 @@ const std::set<std::string>& SupportMethodNames() {
   static const auto* kNames = new std::set<std::string>{
       "GetSupportRules",      "UpdateSupportRules",   "GetSupportQuota",    "UpdateSupportQuota",
       "GetSupportAssignment", "CreateSupportAssignment", "UpdateSupportAssignment", "DeleteSupportAssignment", "UndeleteSupportAssignment", "GetActivityRecord", "CreateActivityRecord", "UpdateActivityRecord",
-      "DeleteActivityRecord", "GetTermSummary", "ListSupportAssignments", "ListActivityRecords", "ListTermSummaries",       "UpdateTermSummary",  "ConfirmTermSummary",
+      "DeleteActivityRecord", "GetTermSummary", "ListSupportAssignments", "ListActivityRecords", "ListTermSummaries", "ListSupportQuotas", "ListCertifications",       "UpdateTermSummary",  "ConfirmTermSummary",
       "SignTermSummary",      "ReceiveTermSummary",   "CertifySupportExperience", "GetCertification"};
   return *kNames;
 }

@@ -66,6 +66,12 @@ class SupportMethods : public av1::AssessmentService::CallbackService {
   grpc::ServerUnaryReactor* ListTermSummaries(grpc::CallbackServerContext* ctx,
                                               const av1::ListTermSummariesRequest* req,
                                               av1::ListTermSummariesResponse* resp) override;
+  grpc::ServerUnaryReactor* ListSupportQuotas(grpc::CallbackServerContext* ctx,
+                                              const av1::ListSupportQuotasRequest* req,
+                                              av1::ListSupportQuotasResponse* resp) override;
+  grpc::ServerUnaryReactor* ListCertifications(grpc::CallbackServerContext* ctx,
+                                               const av1::ListCertificationsRequest* req,
+                                               av1::ListCertificationsResponse* resp) override;
   // Activity records (R-SUP-3).
   grpc::ServerUnaryReactor* GetActivityRecord(grpc::CallbackServerContext* ctx,
                                               const av1::GetActivityRecordRequest* req,

@@ -121,6 +121,24 @@ const std::vector<std::string>& RecordOrderFields() {
   static const auto* kFields = new std::vector<std::string>{"teaching_order", "date"};
   return *kFields;
 }
+const std::vector<api::FilterField>& QuotaFilterFields() {
+  static const auto* kFields = new std::vector<api::FilterField>{
+      {"school_year", {"="}}, {"region_code", {":"}}, {"exhausted", {"="}}};
+  return *kFields;
+}
+const std::vector<std::string>& QuotaOrderFields() {
+  static const auto* kFields = new std::vector<std::string>{"school", "used"};
+  return *kFields;
+}
+const std::vector<api::FilterField>& CertificationFilterFields() {
+  static const auto* kFields = new std::vector<api::FilterField>{
+      {"granted", {"="}}, {"school_year", {"="}}, {"teacher", {"="}}, {"region_code", {":"}}};
+  return *kFields;
+}
+const std::vector<std::string>& CertificationOrderFields() {
+  static const auto* kFields = new std::vector<std::string>{"school_year", "teacher"};
+  return *kFields;
+}
 const std::vector<api::FilterField>& SummaryFilterFields() {
   static const auto* kFields = new std::vector<api::FilterField>{
       {"state", {"=", "!="}}, {"term", {"="}}, {"school_year", {"="}}, {"region_code", {":"}}};
@@ -295,6 +313,121 @@ absl::StatusOr<SupportPage<av1::TermSummary>> SupportStore::ListSummaries(const 
           GT_ASSIGN_OR_RETURN(EffectiveRules rules, RulesTx(tx, row[2].as<std::string>(), row[3].as<int>()));
           GT_ASSIGN_OR_RETURN(SummaryRow s, LoadSummaryTx(tx, aid, term, false));
           page.items.push_back(Render(aid, s, TermLinesTx(tx, aid, term), rules));
+        }
+        Trim(&page, q.limit);
+        return absl::OkStatus();
+      },
+      deadline));
+  return page;
+}
+
+absl::StatusOr<SupportPage<av1::SupportQuota>> SupportStore::ListQuotas(const SupportListQuery& q,
+                                                                        const auth::Principal& who,
+                                                                        pg::Deadline deadline) {
+  SupportPage<av1::SupportQuota> page;
+  GT_RETURN_IF_ERROR(pool_->Transact(
+      [&](pqxx::work& tx) -> absl::Status {
+        const std::string used =
+            "(SELECT count(*) FROM support_assignments a WHERE a.sending_school = q.school_code AND "
+            "a.school_year = q.school_year AND a.deleted_at IS NULL AND NOT a.withdrawn)";
+        std::vector<std::string> where;
+        switch (who.role) {
+          case auth::Role::kProvinceAdmin:
+          case auth::Role::kService:
+            break;
+          case auth::Role::kCountyBureau:
+            where.push_back("q.region_code <> '' AND q.region_code LIKE " + tx.quote(who.region_prefix + "%"));
+            break;
+          case auth::Role::kSchoolAdmin:
+          case auth::Role::kTeacher:
+            where.push_back("q.school_code = " + tx.quote(who.school_code));
+            break;
+          case auth::Role::kTownshipHead:
+            where.push_back("q.region_code <> '' AND " + tx.quote(who.region_prefix) + " LIKE q.region_code || '%'");
+            break;
+        }
+        if (!q.parent_id.empty()) where.push_back("q.school_code = " + tx.quote(q.parent_id));
+        for (const auto& t : q.filter) {
+          if (t.field == "school_year") {
+            GT_ASSIGN_OR_RETURN(int year, Year(t));
+            where.push_back("q.school_year = " + std::to_string(year));
+          } else if (t.field == "region_code") {
+            where.push_back("q.region_code LIKE " + tx.quote(t.value + "%"));
+          } else if (t.field == "exhausted") {
+            // Exhausted against the default extra of 2 is not enough when a
+            // region changed quota_extra: compared per row below instead.
+            if (t.value != "true" && t.value != "false") return BadValue(t);
+          }
+        }
+        bool only_exhausted = false, only_open = false;
+        for (const auto& t : q.filter) {
+          if (t.field == "exhausted") (t.value == "true" ? only_exhausted : only_open) = true;
+        }
+        const std::string order =
+            OrderSql(q.order, {{"school", "q.school_code, q.school_year"}, {"used", used}}, "q.school_code, q.school_year");
+        // The exhausted filter needs each row's cap (its region's rules), so
+        // it is applied after reading: such listings read every match.
+        SupportListQuery all = q;
+        if (only_exhausted || only_open) {
+          all.offset = 0;
+          all.limit = 1000000;
+        }
+        std::vector<av1::SupportQuota> rows;
+        for (const auto& row : Page(tx, "q.school_code, q.school_year, q.body, q.version, q.region_code, " + used,
+                                    "support_quotas q", where, order, all, &page.total)) {
+          auto quota = ParseBody<av1::SupportQuota>(row[2]);
+          const int year = row[1].as<int>();
+          GT_ASSIGN_OR_RETURN(EffectiveRules rules, RulesTx(tx, row[4].as<std::string>(), year));
+          quota.set_name("schools/" + row[0].as<std::string>() + "/supportQuotas/" + std::to_string(year));
+          quota.set_cap(quota.prior_year_associate_senior_places() + rules.quota_extra);
+          quota.set_used(row[5].as<int>());
+          quota.set_etag(row[3].as<std::string>());
+          const bool exhausted = quota.used() >= quota.cap();
+          if ((only_exhausted && !exhausted) || (only_open && exhausted)) continue;
+          rows.push_back(std::move(quota));
+        }
+        if (only_exhausted || only_open) {
+          if (q.count_total) page.total = static_cast<int64_t>(rows.size());
+          const size_t from = std::min(rows.size(), static_cast<size_t>(q.offset));
+          rows.erase(rows.begin(), rows.begin() + from);
+        }
+        page.items = std::move(rows);
+        Trim(&page, q.limit);
+        return absl::OkStatus();
+      },
+      deadline));
+  return page;
+}
+
+absl::StatusOr<SupportPage<av1::Certification>> SupportStore::ListCertifications(const SupportListQuery& q,
+                                                                                 const auth::Principal& who,
+                                                                                 pg::Deadline deadline) {
+  SupportPage<av1::Certification> page;
+  GT_RETURN_IF_ERROR(pool_->Transact(
+      [&](pqxx::work& tx) -> absl::Status {
+        std::vector<std::string> where = {ScopeSql(tx, who), "a.deleted_at IS NULL"};
+        if (!q.parent_id.empty()) where.push_back("c.assignment_id = " + tx.quote(q.parent_id));
+        for (const auto& t : q.filter) {
+          bool handled = false;
+          GT_RETURN_IF_ERROR(CommonTerm(tx, t, &where, &handled));
+          if (handled) continue;
+          if (t.field == "granted") {
+            if (t.value != "true" && t.value != "false") return BadValue(t);
+            where.push_back(std::string(t.value == "true" ? "" : "NOT ") + "c.granted");
+          } else if (t.field == "teacher") {
+            auto id = ParseTeacher(t.value, "filter");
+            if (!id.ok()) return BadValue(t);
+            where.push_back("a.teacher_id = " + tx.quote(*id));
+          }
+        }
+        const std::string order =
+            OrderSql(q.order, {{"school_year", "a.school_year"}, {"teacher", "a.teacher_id"}}, "c.assignment_id");
+        for (const auto& row : Page(tx, "c.body, c.version",
+                                    "support_certifications c JOIN support_assignments a USING (assignment_id)",
+                                    where, order, q, &page.total)) {
+          auto c = ParseBody<av1::Certification>(row[0]);
+          c.set_etag(row[1].as<std::string>());
+          page.items.push_back(std::move(c));
         }
         Trim(&page, q.limit);
         return absl::OkStatus();

@@ -76,6 +76,10 @@ const std::vector<api::FilterField>& AssignmentFilterFields();
 const std::vector<std::string>& AssignmentOrderFields();
 const std::vector<api::FilterField>& RecordFilterFields();
 const std::vector<std::string>& RecordOrderFields();
+const std::vector<api::FilterField>& QuotaFilterFields();
+const std::vector<std::string>& QuotaOrderFields();
+const std::vector<api::FilterField>& CertificationFilterFields();
+const std::vector<std::string>& CertificationOrderFields();
 const std::vector<api::FilterField>& SummaryFilterFields();
 const std::vector<std::string>& SummaryOrderFields();
 
@@ -138,6 +142,12 @@ class SupportStore {
                                                                       pg::Deadline deadline);
   absl::StatusOr<SupportPage<av1::ActivityRecord>> ListRecords(const SupportListQuery& q, const auth::Principal& who,
                                                                pg::Deadline deadline);
+  // Quotas of one school (`parent_id` = its code) or all in scope.
+  absl::StatusOr<SupportPage<av1::SupportQuota>> ListQuotas(const SupportListQuery& q, const auth::Principal& who,
+                                                            pg::Deadline deadline);
+  absl::StatusOr<SupportPage<av1::Certification>> ListCertifications(const SupportListQuery& q,
+                                                                     const auth::Principal& who,
+                                                                     pg::Deadline deadline);
   absl::StatusOr<SupportPage<av1::TermSummary>> ListSummaries(const SupportListQuery& q, const auth::Principal& who,
                                                               pg::Deadline deadline);
 
