@@ -9,6 +9,10 @@
 #include <gtest/gtest.h>
 
 #include "assessment/rpc/evaluation_methods.h"
+#include "assessment/rpc/evaluation_tasks.h"
+#include "common/events/event.h"
+#include "common/redis/redis_client.h"
+#include "gongtong/events/v1/booking_events.pb.h"
 #include "assessment/storage/evaluation_store.h"
 #include "assessment_test_server.h"
 
@@ -290,6 +294,60 @@ TEST_F(EvaluationTest, TheExportIsCsvWithABom) {
   EXPECT_NE(csv.content().find("\r\n"), std::string::npos);
   // Three communities (yh-2 and yh-3 have no inputs at all), two schools each.
   EXPECT_EQ(csv.row_count(), 9);
+}
+
+// A delivered session hosted by community 1's core for its member.
+std::string Delivered(const std::string& event_id, const std::string& session, int month) {
+  gongtong::events::v1::SessionDelivered delivered;
+  auto* s = delivered.mutable_session();
+  s->set_name(session);
+  s->mutable_host()->set_school("schools/" + Core(1));
+  auto* r = s->add_receivers();
+  r->set_school("schools/" + Member(1));
+  r->set_pairing("communities/yh-1/pairings/p1");
+  s->mutable_window()->mutable_date()->set_year(month >= 8 ? 2024 : 2025);
+  s->mutable_window()->mutable_date()->set_month(month);
+  s->mutable_window()->mutable_date()->set_day(5);
+  auto env = events::MakeEvent("booking", "session", session, 3, delivered, "corr-1");
+  env.set_event_id(event_id);
+  return env.SerializeAsString();
+}
+
+TEST_F(EvaluationTest, DeliveredSessionsCountOnceAcrossReplays) {
+  redis::Client redis(server_.redis_options());
+  const std::string stream = "gongtong:booking:events";
+  ASSERT_TRUE(redis.Command({"DEL", stream}).ok());
+  auto publish = [&](const std::string& id, const std::string& session, int month) {
+    ASSERT_TRUE(redis.Command({"XADD", stream, "*", "event_id", id, "event_type",
+                               "gongtong.events.v1.SessionDelivered", "envelope", Delivered(id, session, month)})
+                    .ok());
+  };
+  publish("11111111-1111-4111-8111-111111111111", "sessions/s1", 10);
+  publish("11111111-1111-4111-8111-111111111111", "sessions/s1", 10);  // redelivered
+  publish("22222222-2222-4222-8222-222222222222", "sessions/s1", 10);  // republished under another id
+  publish("33333333-3333-4333-8333-333333333333", "sessions/s2", 3);
+  publish("44444444-4444-4444-8444-444444444444", "sessions/s3", 7);   // 2024 school year still (Jul 2025)
+  auto drain = [&] {
+    auto consumer = MakeIndicatorConsumer(&server_.pool(), server_.redis_options(), "test-1");
+    for (int round = 0; round < 10; ++round) {
+      auto n = consumer->PollOnce();
+      ASSERT_TRUE(n.ok()) << n.status();
+      if (*n == 0) break;
+    }
+  };
+  const std::string count_sql =
+      "SELECT coalesce(sum(event_count), 0) FROM eval_indicator_counts WHERE metric = 1 AND school_year = 2024 AND "
+      "subject = ";
+  drain();
+  EXPECT_EQ(server_.Count(count_sql + "'communities/yh-1/pairings/p1'"), 3);
+  EXPECT_EQ(server_.Count(count_sql + "'schools/" + Member(1) + "|communities/yh-1/pairings/p1'"), 3);
+  EXPECT_EQ(server_.Count(count_sql + "'schools/" + Core(1) + "|communities/yh-1/pairings/p1'"), 3);
+  // Replay the whole stream twice: the same totals as once.
+  for (int replay = 0; replay < 2; ++replay) {
+    ASSERT_TRUE(redis.Command({"XGROUP", "DESTROY", stream, kIndicatorConsumerGroup}).ok());
+    drain();
+    EXPECT_EQ(server_.Count(count_sql + "'communities/yh-1/pairings/p1'"), 3);
+  }
 }
 
 }  // namespace

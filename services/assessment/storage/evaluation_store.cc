@@ -1,5 +1,7 @@
 #include "assessment/storage/evaluation_store.h"
 
+#include "assessment/domain/evaluation_indicators.h"
+
 #include <openssl/sha.h>
 
 #include <algorithm>
@@ -214,20 +216,35 @@ SchoolFacts LoadSchoolFacts(pqxx::transaction_base& tx, const av1::EvaluationSch
     }
     digest += "S" + row[0].as<std::string>() + ":" + row[2].as<std::string>() + (late ? "L;" : ";");
   }
-  // Computed metrics: the school's yearly figure (R-SYNC-5) and the
-  // community's per-term figure summed over the year (R-ACT-1).
-  for (const auto& row : tx.exec_params(
-           "SELECT metric, sum(event_count) FROM eval_indicator_counts WHERE school_year = $1 AND "
-           "((metric = 1 AND subject = $2) OR (metric = 2 AND subject = $3)) GROUP BY metric ORDER BY metric",
-           year, "schools/" + school, "communities/" + c.community_id)) {
-    const auto metric = static_cast<av1::ComputedMetric>(row[0].as<int>());
-    const std::string value = row[1].as<std::string>();
-    f.metrics[metric] = MetricValue{Dec(value), "indicatorValues/" + av1::ComputedMetric_Name(metric) + "/" +
-                                                    (metric == av1::COMPUTED_METRIC_SYNC_SESSIONS_DELIVERED
-                                                         ? "schools/" + school
-                                                         : "communities/" + c.community_id) +
-                                                    "/" + std::to_string(year)};
-    digest += "M" + std::to_string(row[0].as<int>()) + ":" + value + ";";
+  // Computed metrics: the mean over the school's pairings of the sessions
+  // delivered in the year (R-SYNC-5, subjects "schools/{code}|{pairing}"),
+  // and the community's joint activities summed over the year's terms
+  // (R-ACT-1).
+  {
+    std::vector<int64_t> per_pairing;
+    for (const auto& row : tx.exec_params(
+             "SELECT subject, event_count FROM eval_indicator_counts WHERE metric = 1 AND school_year = $1 AND "
+             "starts_with(subject, $2) ORDER BY subject",
+             year, "schools/" + school + "|")) {
+      per_pairing.push_back(row[1].as<int64_t>());
+      digest += "M1" + row[0].as<std::string>() + ":" + row[1].as<std::string>() + ";";
+    }
+    if (!per_pairing.empty()) {
+      f.metrics[av1::COMPUTED_METRIC_SYNC_SESSIONS_DELIVERED] =
+          MetricValue{MeanOfPairings(per_pairing), "indicatorValues/SYNC_SESSIONS_DELIVERED/schools/" + school + "/" +
+                                                       std::to_string(year) + " (mean of " +
+                                                       std::to_string(per_pairing.size()) + " pairings)"};
+    }
+    auto joint = tx.exec_params1(
+        "SELECT coalesce(sum(event_count), 0)::bigint FROM eval_indicator_counts WHERE metric = 2 AND school_year = $1 "
+        "AND subject = $2",
+        year, "communities/" + c.community_id);
+    if (joint[0].as<int64_t>() > 0) {
+      f.metrics[av1::COMPUTED_METRIC_JOINT_ACTIVITIES_HELD] =
+          MetricValue{Decimal::FromInt(joint[0].as<int64_t>()),
+                      "indicatorValues/JOINT_ACTIVITIES_HELD/communities/" + c.community_id + "/" + std::to_string(year)};
+      digest += "M2:" + joint[0].as<std::string>() + ";";
+    }
   }
   return f;
 }
