@@ -4,6 +4,9 @@
 // delivered sessions from the booking stream recorded exactly once.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "assessment/rpc/support_tasks.h"
 #include "assessment_test_server.h"
 #include "common/events/event.h"
@@ -476,6 +479,24 @@ TEST_F(SupportTest, ListingsShowOnlyTheCallersScopeAndPage) {
   const Caller other_township{auth::Role::kTownshipHead, "331081101", "", ""};
   ASSERT_TRUE(Call(&Stub::ListTermSummaries, server_.stub(), ls, &rs, other_township).ok());
   EXPECT_EQ(rs.term_summaries_size(), 0);
+}
+
+TEST_F(SupportTest, ConcurrentAssignmentsNeverPassTheCap) {
+  // R-SUP-1 under concurrency: eight creations at once against a cap of 2.
+  ASSERT_TRUE(SetQuota(kSending, 0).ok());
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0}, exhausted{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      auto s = Assign("c" + std::to_string(i), "t-" + std::to_string(i));
+      if (s.ok()) ++ok;
+      if (s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) ++exhausted;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 2);
+  EXPECT_EQ(exhausted.load(), 6);
+  EXPECT_EQ(server_.Count("SELECT count(*) FROM support_assignments"), 2);
 }
 
 // ---- delivered sessions from the booking stream ------------------------------
