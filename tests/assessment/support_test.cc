@@ -499,6 +499,28 @@ TEST_F(SupportTest, ConcurrentAssignmentsNeverPassTheCap) {
   EXPECT_EQ(server_.Count("SELECT count(*) FROM support_assignments"), 2);
 }
 
+TEST_F(SupportTest, NarrativeChangeVoidsAndChangesTheDigest) {
+  ASSERT_TRUE(SetQuota(kSending, 0).ok());
+  ASSERT_TRUE(Assign("a1", "t-li").ok());
+  ASSERT_TRUE(Record("a1", Activity(av1::ACTIVITY_RECORD_KIND_TAUGHT, 2024, 10, 9, 1, 0)).ok());
+  av1::TermSummary confirmed;
+  ASSERT_TRUE(Step(av1::SIGNATURE_STEP_RECEIVING_SCHOOL, "a1", "autumn", kReceivingAdmin, &confirmed).ok());
+  av1::UpdateTermSummaryRequest up;
+  up.mutable_term_summary()->set_name(confirmed.name());
+  up.mutable_term_summary()->set_narrative("本学期在受援学校上课、听课，参加教研活动。");
+  up.mutable_update_mask()->add_paths("narrative");
+  av1::TermSummary out;
+  EXPECT_EQ(Call(&Stub::UpdateTermSummary, server_.stub(), up, &out, kReceivingAdmin).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);  // the teacher or her school writes it
+  ASSERT_TRUE(Call(&Stub::UpdateTermSummary, server_.stub(), up, &out, kTeacherLi).ok());
+  EXPECT_EQ(out.state(), av1::SUMMARY_STATE_DRAFT);
+  EXPECT_EQ(out.signatures_size(), 0);
+  EXPECT_NE(out.content_digest(), confirmed.content_digest());
+  // The school confirms what it sees now.
+  ASSERT_TRUE(Step(av1::SIGNATURE_STEP_RECEIVING_SCHOOL, "a1", "autumn", kReceivingAdmin, &out).ok());
+  EXPECT_EQ(out.signatures(0).content_digest(), out.content_digest());
+}
+
 // ---- delivered sessions from the booking stream ------------------------------
 
 std::string DeliveredEnvelope(const std::string& event_id, const std::string& session, const std::string& teacher,
