@@ -265,6 +265,19 @@ TEST_F(EvaluationTest, ARunScoresTheCountyExactlyAndExplainsIt) {
   // Schools see their own results only once the run is finalised.
   EXPECT_EQ(Call(&Stub::GetSchoolResult, server_.stub(), get, &member, Admin(Member(1))).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+  av1::FinaliseEvaluationRunRequest fin;
+  fin.set_name(run.name());
+  av1::EvaluationRun final_run;
+  EXPECT_EQ(Call(&Stub::FinaliseEvaluationRun, server_.stub(), fin, &final_run, kOtherCounty).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Call(&Stub::FinaliseEvaluationRun, server_.stub(), fin, &final_run, kCounty).ok());
+  EXPECT_EQ(final_run.state(), av1::RUN_STATE_FINALISED);
+  EXPECT_EQ(server_.Count("SELECT count(*) FROM outbox WHERE event_type = 'gongtong.events.v1.EvaluationRunFinalised'"),
+            1);
+  EXPECT_TRUE(Call(&Stub::GetSchoolResult, server_.stub(), get, &member, Admin(Member(1))).ok());
+  get.set_name("evaluationRuns/yh-2024-a/schoolResults/" + Core(1));
+  EXPECT_EQ(Call(&Stub::GetSchoolResult, server_.stub(), get, &member, Admin(Member(1))).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   // A rerun over the same inputs gives the same digest and figures.
   req.set_evaluation_run_id("yh-2024-b");
   av1::EvaluationRun again;

@@ -30,10 +30,10 @@ absl::Status CheckSchoolYear(int year, const std::string& field) {
 
 const std::set<std::string>& EvaluationMethodNames() {
   static const auto* kNames = new std::set<std::string>{
-      "GetEvaluationScheme", "CreateEvaluationScheme", "PublishEvaluationScheme", "CreateDeclaration",
-      "FileDeclaration",     "CreateSelfAssessment",   "SubmitSelfAssessment",    "CreateReviewScore",
-      "CreateEvaluationRun", "GetEvaluationRun",       "GetCommunityResult",      "GetSchoolResult",
-      "ExportEvaluationResults"};
+      "GetEvaluationScheme",   "CreateEvaluationScheme", "PublishEvaluationScheme", "CreateDeclaration",
+      "FileDeclaration",       "CreateSelfAssessment",   "SubmitSelfAssessment",    "CreateReviewScore",
+      "CreateEvaluationRun",   "GetEvaluationRun",       "FinaliseEvaluationRun",   "GetCommunityResult",
+      "GetSchoolResult",       "ExportEvaluationResults"};
   return *kNames;
 }
 

@@ -4,8 +4,8 @@
 // and the CSV export. Second layer of the chain (see support_methods.h).
 // Built: schemes (get, create, publish) and inputs (create/file declaration,
 // create/submit self-assessment, create review score) in
-// evaluation_methods.cc; runs and results (create/get run, community and
-// school result, CSV export) in evaluation_run_methods.cc. The other methods
+// evaluation_methods.cc; runs and results (create/get/finalise run,
+// community and school result, CSV export) in evaluation_run_methods.cc. The other methods
 // of the family still answer UNIMPLEMENTED.
 
 #include <set>
@@ -54,6 +54,9 @@ class EvaluationMethods : public SupportMethods {
   grpc::ServerUnaryReactor* CreateEvaluationRun(grpc::CallbackServerContext* ctx,
                                                 const av1::CreateEvaluationRunRequest* req,
                                                 av1::EvaluationRun* resp) override;
+  grpc::ServerUnaryReactor* FinaliseEvaluationRun(grpc::CallbackServerContext* ctx,
+                                                  const av1::FinaliseEvaluationRunRequest* req,
+                                                  av1::EvaluationRun* resp) override;
   grpc::ServerUnaryReactor* GetEvaluationRun(grpc::CallbackServerContext* ctx, const av1::GetEvaluationRunRequest* req,
                                              av1::EvaluationRun* resp) override;
   grpc::ServerUnaryReactor* GetCommunityResult(grpc::CallbackServerContext* ctx,

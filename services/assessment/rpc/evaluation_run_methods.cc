@@ -39,6 +39,21 @@ grpc::ServerUnaryReactor* EvaluationMethods::CreateEvaluationRun(grpc::CallbackS
   });
 }
 
+grpc::ServerUnaryReactor* EvaluationMethods::FinaliseEvaluationRun(grpc::CallbackServerContext* ctx,
+                                                                   const av1::FinaliseEvaluationRunRequest* req,
+                                                                   av1::EvaluationRun* resp) {
+  return deps_.edge->Unary(ctx, "FinaliseEvaluationRun", [=](const CallContext& call) -> absl::Status {
+    GT_ASSIGN_OR_RETURN(std::string id, ParseEvalName(req->name(), "evaluationRuns", "name"));
+    const auto check = [&call](const av1::EvaluationRun& run) {
+      return MayRunEvaluation(call.principal, run.region_code());
+    };
+    GT_ASSIGN_OR_RETURN(*resp, eval_store_.FinaliseRun(
+                                   id, req->etag(), check,
+                                   pg::Writing(call, "FinaliseEvaluationRun", req->request_id(), *req)));
+    return absl::OkStatus();
+  });
+}
+
 grpc::ServerUnaryReactor* EvaluationMethods::GetEvaluationRun(grpc::CallbackServerContext* ctx,
                                                               const av1::GetEvaluationRunRequest* req,
                                                               av1::EvaluationRun* resp) {

@@ -11,7 +11,9 @@
 
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/events/event.h"
 #include "common/status/error.h"
+#include "gongtong/events/v1/assessment_events.pb.h"
 #include "common/strings.h"
 
 namespace gongtong::assessment {
@@ -644,6 +646,62 @@ absl::StatusOr<av1::EvaluationRun> EvaluationStore::CreateRun(const std::string&
     return absl::OkStatus();
   }, w.deadline));
   return created;
+}
+
+absl::StatusOr<av1::EvaluationRun> EvaluationStore::FinaliseRun(
+    const std::string& run_id, const std::string& etag,
+    const std::function<absl::Status(const av1::EvaluationRun&)>& check, const pg::WriteContext& w) {
+  av1::EvaluationRun finalised;
+  GT_RETURN_IF_ERROR(pool_->Transact([&](pqxx::transaction_base& tx) -> absl::Status {
+    GT_ASSIGN_OR_RETURN(auto replay, pg::Replay<av1::EvaluationRun>(tx, w));
+    if (replay) {
+      finalised = *replay;
+      return absl::OkStatus();
+    }
+    auto rows = tx.exec_params("SELECT body, state, version FROM eval_runs WHERE run_id = $1 FOR UPDATE", run_id);
+    if (rows.empty()) return NotFound("RUN_NOT_FOUND", "evaluationRuns/" + run_id, "未找到考核评价：" + run_id);
+    av1::EvaluationRun run = Parse<av1::EvaluationRun>(rows[0][0]);
+    GT_RETURN_IF_ERROR(check(run));
+    const std::string current = std::to_string(rows[0][2].as<int64_t>());
+    if (!etag.empty() && etag != current) return StaleEtag(etag, current);
+    if (rows[0][1].as<int>() != av1::RUN_STATE_COMPUTED) {
+      return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "RUN_NOT_COMPUTED")
+          .Message("evaluationRuns/" + run_id + " is already finalised or superseded")
+          .Zh("该考核评价已定稿或已被替代")
+          .Field("name", "not COMPUTED");
+    }
+    auto previous = tx.exec_params(
+        "UPDATE eval_runs SET state = 3, version = version + 1, updated_at = now() WHERE region_code = $1 AND "
+        "school_year = $2 AND state = 2 RETURNING run_id",
+        run.region_code(), run.school_year());
+    run.set_state(av1::RUN_STATE_FINALISED);
+    *run.mutable_finalise_time() = NowTimestamp();
+    run.set_etag(std::to_string(rows[0][2].as<int64_t>() + 1));
+    tx.exec_params("UPDATE eval_runs SET state = 2, body = $2, version = version + 1, updated_at = now() WHERE "
+                   "run_id = $1",
+                   run_id, Bytes(run.SerializeAsString()));
+    gongtong::events::v1::EvaluationRunFinalised event;
+    *event.mutable_evaluation_run() = run;
+    for (const auto& row : tx.exec_params(
+             "SELECT community_id, total, rank, complete FROM eval_community_results WHERE run_id = $1 ORDER BY "
+             "community_id",
+             run_id)) {
+      auto* score = event.add_community_scores();
+      score->set_community("communities/" + row[0].as<std::string>());
+      score->mutable_total()->set_value(row[1].as<std::string>());
+      score->set_rank(row[2].as<int>());
+      score->set_complete(row[3].as<bool>());
+    }
+    if (!previous.empty()) event.set_superseded_run("evaluationRuns/" + previous[0][0].as<std::string>());
+    *event.mutable_actor() = w.actor;
+    events::AppendToOutbox(tx, events::StreamFor("assessment"),
+                           events::MakeEvent("assessment", "evaluation_run", run.name(), rows[0][2].as<int64_t>() + 1,
+                                             event, w.correlation_id));
+    finalised = run;
+    pg::RecordResponse(tx, w.method, w.request_id, finalised.SerializeAsString());
+    return absl::OkStatus();
+  }, w.deadline));
+  return finalised;
 }
 
 absl::StatusOr<av1::EvaluationRun> EvaluationStore::GetRun(const std::string& run_id, pg::Deadline deadline) {

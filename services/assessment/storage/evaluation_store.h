@@ -91,6 +91,11 @@ class EvaluationStore {
   // the stored inputs, ranks them and stores the run with its results.
   absl::StatusOr<av1::EvaluationRun> CreateRun(const std::string& run_id, const av1::EvaluationRun& input,
                                                const pg::WriteContext& w);
+  // COMPUTED → FINALISED (the region and year's finalised run → SUPERSEDED),
+  // with EvaluationRunFinalised in the outbox. `check` sees the run first.
+  absl::StatusOr<av1::EvaluationRun> FinaliseRun(const std::string& run_id, const std::string& etag,
+                                                 const std::function<absl::Status(const av1::EvaluationRun&)>& check,
+                                                 const pg::WriteContext& w);
   absl::StatusOr<av1::EvaluationRun> GetRun(const std::string& run_id, pg::Deadline deadline);
   absl::StatusOr<av1::CommunityResult> GetCommunityResult(const std::string& run_id,
                                                           const std::string& community_id, pg::Deadline deadline);
