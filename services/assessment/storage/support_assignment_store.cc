@@ -43,6 +43,19 @@ absl::StatusOr<AssignmentRow> SupportStore::AssignmentTx(pqxx::transaction_base&
   return FromRow(rows[0]);
 }
 
+std::vector<AssignmentRow> SupportStore::LiveAssignmentsAtTx(pqxx::transaction_base& tx, const std::string& teacher_id,
+                                                             const std::vector<std::string>& school_codes) {
+  std::vector<AssignmentRow> out;
+  for (const auto& row : tx.exec_params(
+           absl::StrCat("SELECT ", kAssignmentColumns, " FROM support_assignments WHERE teacher_id = $1 AND "
+                        "deleted_at IS NULL AND NOT withdrawn AND receiving_schools && $2::text[] "
+                        "ORDER BY assignment_id"),
+           teacher_id, TextArray(school_codes))) {
+    out.push_back(FromRow(row));
+  }
+  return out;
+}
+
 absl::StatusOr<AssignmentRow> SupportStore::GetAssignment(const std::string& id, pg::Deadline deadline) {
   AssignmentRow out;
   GT_RETURN_IF_ERROR(pool_->Transact(

@@ -40,6 +40,8 @@ absl::Status Writable(pqxx::transaction_base& tx, const AssignmentRow& a) {
         .Message(a.assignment.name() + " is deleted or withdrawn")
         .Zh("支教任务已删除或已撤回，不能再记录活动");
   }
+  // Only a decided assignment (its `certification` set) can be certified.
+  if (a.assignment.certification().empty()) return absl::OkStatus();
   auto cert = tx.exec_params("SELECT granted FROM support_certifications WHERE assignment_id = $1", a.id);
   if (!cert.empty() && cert[0][0].as<bool>()) {
     return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "ASSIGNMENT_CERTIFIED")

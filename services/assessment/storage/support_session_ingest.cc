@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <vector>
 
-#include "absl/strings/str_join.h"
 #include "assessment/domain/support_assignment_rules.h"
 #include "assessment/storage/support_store.h"
 #include "common/status/error.h"
@@ -26,11 +25,7 @@ absl::StatusOr<int> IngestDeliveredSession(pqxx::transaction_base& tx,
   actor.set_subject("booking");
   actor.set_role(gongtong::common::v1::ROLE_SERVICE);
   int created = 0;
-  for (const auto& row : tx.exec_params(
-           "SELECT assignment_id FROM support_assignments WHERE teacher_id = $1 AND deleted_at IS NULL AND "
-           "NOT withdrawn AND receiving_schools && $2::text[] ORDER BY assignment_id",
-           *teacher, "{" + absl::StrJoin(codes, ",") + "}")) {
-    GT_ASSIGN_OR_RETURN(AssignmentRow a, SupportStore::AssignmentTx(tx, row[0].as<std::string>(), false));
+  for (const AssignmentRow& a : SupportStore::LiveAssignmentsAtTx(tx, *teacher, codes)) {
     const auto& receiving = a.scope.receiving_schools;
     auto at = std::find_if(codes.begin(), codes.end(), [&](const std::string& c) {
       return std::find(receiving.begin(), receiving.end(), c) != receiving.end();

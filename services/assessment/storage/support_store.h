@@ -135,6 +135,10 @@ class SupportStore {
   absl::StatusOr<AssignmentRow> GetAssignment(const std::string& id, pg::Deadline deadline);
   static absl::StatusOr<AssignmentRow> AssignmentTx(pqxx::transaction_base& tx, const std::string& id,
                                                     bool for_update);
+  // The live (not deleted, not withdrawn) assignments of `teacher_id` that
+  // list one of `school_codes` as a receiving school, in id order.
+  static std::vector<AssignmentRow> LiveAssignmentsAtTx(pqxx::transaction_base& tx, const std::string& teacher_id,
+                                                        const std::vector<std::string>& school_codes);
 
   // ---- listings (support_list_store.cc): only what `who` may read.
   absl::StatusOr<SupportPage<av1::SupportAssignment>> ListAssignments(const SupportListQuery& q,
