@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
+#include <set>
 
 #include <pqxx/binarystring>
 
@@ -181,72 +183,123 @@ absl::StatusOr<SchemeRow> RunScheme(pqxx::transaction_base& tx, const av1::Evalu
   return out;
 }
 
-// Loads one school's facts for a run; appends what was read to `digest`.
-SchoolFacts LoadSchoolFacts(pqxx::transaction_base& tx, const av1::EvaluationScheme& scheme,
-                            const std::string& scheme_id, const CommunityFact& c, const std::string& school,
-                            int year, std::string& digest) {
-  SchoolFacts f;
-  f.school_code = school;
+// Every input of a region's communities for a run, read with one query per
+// kind (a county's year is thousands of rows: per-school queries would cost
+// a round trip each). Keyed by "{community}/{school}"; `digest` per key holds
+// what was read, in a deterministic order.
+struct CountyInputs {
+  std::map<std::string, SchoolFacts> facts;
+  std::map<std::string, std::string> digest;
+};
+
+CountyInputs LoadCountyInputs(pqxx::transaction_base& tx, const av1::EvaluationScheme& scheme,
+                              const std::string& scheme_id, const std::string& region, int year) {
+  CountyInputs in;
+  const std::string live =
+      " JOIN eval_community_facts c USING (community_id) WHERE c.region_code = $1 AND NOT c.deleted AND "
+      "x.school_year = $2";
+  auto key = [](const pqxx::row& row) { return row[0].as<std::string>() + "/" + row[1].as<std::string>(); };
   for (const auto& row : tx.exec_params(
-           "SELECT declaration_id, kind FROM eval_declarations WHERE school_code = $1 AND community_id = $2 "
-           "AND school_year = $3 AND filed AND deleted_at IS NULL ORDER BY declaration_id",
-           school, c.community_id, year)) {
-    const int kind = row[1].as<int>();
-    f.declared.insert(kind == av1::DECLARATION_KIND_FEATURE ? av1::COMPONENT_KIND_FEATURE
-                                                            : av1::COMPONENT_KIND_PROJECT);
-    digest += "D" + row[0].as<std::string>() + ":" + std::to_string(kind) + ";";
+           "SELECT x.community_id, x.school_code, x.declaration_id, x.kind FROM eval_declarations x" + live +
+               " AND x.filed AND x.deleted_at IS NULL ORDER BY 1, 2, 3",
+           region, year)) {
+    const int kind = row[3].as<int>();
+    in.facts[key(row)].declared.insert(kind == av1::DECLARATION_KIND_FEATURE ? av1::COMPONENT_KIND_FEATURE
+                                                                             : av1::COMPONENT_KIND_PROJECT);
+    in.digest[key(row)] += "D" + row[2].as<std::string>() + ":" + std::to_string(kind) + ";";
   }
   for (const auto& row : tx.exec_params(
-           "SELECT review_score_id, component_id, total FROM eval_review_scores WHERE school_code = $1 AND "
-           "community_id = $2 AND scheme_id = $3 ORDER BY component_id",
-           school, c.community_id, scheme_id)) {
-    const auto* comp = FindComponent(scheme, row[1].as<std::string>());
+           "SELECT x.community_id, x.school_code, x.review_score_id, x.component_id, x.total FROM eval_review_scores x" +
+               live + " AND x.scheme_id = $3 ORDER BY 1, 2, 4",
+           region, year, scheme_id)) {
+    const auto* comp = FindComponent(scheme, row[3].as<std::string>());
     if (comp == nullptr || comp->score_basis() == av1::SCORE_BASIS_SELF_ASSESSMENT) continue;
-    f.scores[comp->component_id()] = ScoreInput{Dec(row[2].as<std::string>()), "reviewScores/" + row[0].as<std::string>()};
-    digest += "R" + row[0].as<std::string>() + ":" + row[2].as<std::string>() + ";";
+    in.facts[key(row)].scores[comp->component_id()] =
+        ScoreInput{Dec(row[4].as<std::string>()), "reviewScores/" + row[2].as<std::string>()};
+    in.digest[key(row)] += "R" + row[2].as<std::string>() + ":" + row[4].as<std::string>() + ";";
   }
   for (const auto& row : tx.exec_params(
-           "SELECT self_assessment_id, component_id, total, late FROM eval_self_assessments WHERE school_code = $1 "
-           "AND community_id = $2 AND scheme_id = $3 AND filed ORDER BY component_id",
-           school, c.community_id, scheme_id)) {
-    const std::string component = row[1].as<std::string>();
-    const bool late = row[3].as<bool>();
+           "SELECT x.community_id, x.school_code, x.self_assessment_id, x.component_id, x.total, x.late FROM "
+           "eval_self_assessments x" +
+               live + " AND x.scheme_id = $3 AND x.filed ORDER BY 1, 2, 4",
+           region, year, scheme_id)) {
+    const std::string component = row[3].as<std::string>();
+    const bool late = row[5].as<bool>();
+    SchoolFacts& f = in.facts[key(row)];
     f.self_assessments[component] = late ? SelfAssessmentFiling::kLate : SelfAssessmentFiling::kOnTime;
     const auto* comp = FindComponent(scheme, component);
     if (comp != nullptr && comp->score_basis() == av1::SCORE_BASIS_SELF_ASSESSMENT) {
-      f.scores[component] = ScoreInput{Dec(row[2].as<std::string>()), "selfAssessments/" + row[0].as<std::string>()};
+      f.scores[component] = ScoreInput{Dec(row[4].as<std::string>()), "selfAssessments/" + row[2].as<std::string>()};
     }
-    digest += "S" + row[0].as<std::string>() + ":" + row[2].as<std::string>() + (late ? "L;" : ";");
+    in.digest[key(row)] += "S" + row[2].as<std::string>() + ":" + row[4].as<std::string>() + (late ? "L;" : ";");
   }
-  // Computed metrics: the mean over the school's pairings of the sessions
-  // delivered in the year (R-SYNC-5, subjects "schools/{code}|{pairing}"),
-  // and the community's joint activities summed over the year's terms
-  // (R-ACT-1).
-  {
-    std::vector<int64_t> per_pairing;
-    for (const auto& row : tx.exec_params(
-             "SELECT subject, event_count FROM eval_indicator_counts WHERE metric = 1 AND school_year = $1 AND "
-             "starts_with(subject, $2) ORDER BY subject",
-             year, "schools/" + school + "|")) {
-      per_pairing.push_back(row[1].as<int64_t>());
-      digest += "M1" + row[0].as<std::string>() + ":" + row[1].as<std::string>() + ";";
+  return in;
+}
+
+// Computed metrics of the year: per school the sessions delivered of each of
+// its pairings (R-SYNC-5, subjects "schools/{code}|{pairing}"), per community
+// the joint activities over the year's terms (R-ACT-1).
+struct CountyMetrics {
+  std::map<std::string, std::vector<std::pair<std::string, int64_t>>> per_school;  // code → (pairing, count)
+  std::map<std::string, int64_t> per_community;                                     // id → count
+};
+
+CountyMetrics LoadCountyMetrics(pqxx::transaction_base& tx, const std::vector<CommunityFact>& communities, int year) {
+  CountyMetrics m;
+  std::set<std::string> schools, ids;
+  for (const auto& c : communities) {
+    ids.insert(c.community_id);
+    schools.insert(c.core_school_code);
+    schools.insert(c.member_school_codes.begin(), c.member_school_codes.end());
+  }
+  for (const auto& row : tx.exec_params(
+           "SELECT subject, event_count FROM eval_indicator_counts WHERE metric = 1 AND school_year = $1 AND "
+           "starts_with(subject, 'schools/') ORDER BY subject",
+           year)) {
+    const std::string subject = row[0].as<std::string>();
+    const size_t bar = subject.find('|');
+    if (bar == std::string::npos) continue;
+    const std::string code = subject.substr(8, bar - 8);
+    if (schools.count(code)) m.per_school[code].emplace_back(subject.substr(bar + 1), row[1].as<int64_t>());
+  }
+  for (const auto& row : tx.exec_params(
+           "SELECT subject, sum(event_count)::bigint FROM eval_indicator_counts WHERE metric = 2 AND school_year = $1 "
+           "AND starts_with(subject, 'communities/') GROUP BY subject",
+           year)) {
+    const std::string id = row[0].as<std::string>().substr(12);
+    if (ids.count(id)) m.per_community[id] = row[1].as<int64_t>();
+  }
+  return m;
+}
+
+// One school's facts for a run from the county's inputs; appends what was
+// read to `digest`.
+SchoolFacts SchoolFactsOf(const CountyInputs& in, const CountyMetrics& m, const CommunityFact& c,
+                          const std::string& school, int year, std::string& digest) {
+  const std::string key = c.community_id + "/" + school;
+  const auto it = in.facts.find(key);
+  SchoolFacts f = it == in.facts.end() ? SchoolFacts{} : it->second;
+  f.school_code = school;
+  const auto d = in.digest.find(key);
+  if (d != in.digest.end()) digest += d->second;
+  const auto pairings = m.per_school.find(school);
+  if (pairings != m.per_school.end()) {
+    std::vector<int64_t> counts;
+    for (const auto& [pairing, n] : pairings->second) {
+      counts.push_back(n);
+      digest += "M1" + school + "|" + pairing + ":" + std::to_string(n) + ";";
     }
-    if (!per_pairing.empty()) {
-      f.metrics[av1::COMPUTED_METRIC_SYNC_SESSIONS_DELIVERED] =
-          MetricValue{MeanOfPairings(per_pairing), "indicatorValues/SYNC_SESSIONS_DELIVERED/schools/" + school + "/" +
-                                                       std::to_string(year) + " (mean of " +
-                                                       std::to_string(per_pairing.size()) + " pairings)"};
-    }
-    auto joint = tx.exec_params1(
-        "SELECT coalesce(sum(event_count), 0)::bigint FROM eval_indicator_counts WHERE metric = 2 AND school_year = $1 "
-        "AND subject = $2",
-        year, "communities/" + c.community_id);
-    if (joint[0].as<int64_t>() > 0) {
-      f.metrics[av1::COMPUTED_METRIC_JOINT_ACTIVITIES_HELD] =
-          MetricValue{Decimal::FromInt(joint[0].as<int64_t>()),
-                      "indicatorValues/JOINT_ACTIVITIES_HELD/communities/" + c.community_id + "/" + std::to_string(year)};
-      digest += "M2:" + joint[0].as<std::string>() + ";";
-    }
+    f.metrics[av1::COMPUTED_METRIC_SYNC_SESSIONS_DELIVERED] =
+        MetricValue{MeanOfPairings(counts), "indicatorValues/SYNC_SESSIONS_DELIVERED/schools/" + school + "/" +
+                                                std::to_string(year) + " (mean of " +
+                                                std::to_string(counts.size()) + " pairings)"};
+  }
+  const auto joint = m.per_community.find(c.community_id);
+  if (joint != m.per_community.end() && joint->second > 0) {
+    f.metrics[av1::COMPUTED_METRIC_JOINT_ACTIVITIES_HELD] =
+        MetricValue{Decimal::FromInt(joint->second),
+                    "indicatorValues/JOINT_ACTIVITIES_HELD/communities/" + c.community_id + "/" + std::to_string(year)};
+    digest += "M2:" + std::to_string(joint->second) + ";";
   }
   return f;
 }
@@ -585,19 +638,25 @@ absl::StatusOr<av1::EvaluationRun> EvaluationStore::CreateRun(const std::string&
     GT_ASSIGN_OR_RETURN(SchemeRow scheme, RunScheme(tx, input));
     const std::string run_name = "evaluationRuns/" + run_id;
     std::string digest = "scheme:" + scheme.scheme.name() + "@" + std::to_string(scheme.scheme.version()) + ";";
-    std::vector<CommunityEvaluation> evaluations;
+    std::vector<CommunityFact> communities;
     for (const auto& row : tx.exec_params(std::string("SELECT ") + kCommunityColumns +
                                               " WHERE NOT deleted AND region_code = $1 ORDER BY community_id",
                                           input.region_code())) {
-      const CommunityFact c = CommunityFrom(row);
-      if (RuleForType(scheme.scheme, c.type) == nullptr) continue;  // not evaluated by this scheme
+      CommunityFact c = CommunityFrom(row);
+      if (RuleForType(scheme.scheme, c.type) != nullptr) communities.push_back(std::move(c));  // else not evaluated
+    }
+    const CountyInputs inputs =
+        LoadCountyInputs(tx, scheme.scheme, scheme.id, input.region_code(), input.school_year());
+    const CountyMetrics metrics = LoadCountyMetrics(tx, communities, input.school_year());
+    std::vector<CommunityEvaluation> evaluations;
+    for (const auto& c : communities) {
       CommunityFacts facts;
       facts.community_id = c.community_id;
       facts.type = c.type;
       digest += "C" + c.community_id + ";";
-      facts.core = LoadSchoolFacts(tx, scheme.scheme, scheme.id, c, c.core_school_code, input.school_year(), digest);
+      facts.core = SchoolFactsOf(inputs, metrics, c, c.core_school_code, input.school_year(), digest);
       for (const auto& m : c.member_school_codes) {
-        facts.members.push_back(LoadSchoolFacts(tx, scheme.scheme, scheme.id, c, m, input.school_year(), digest));
+        facts.members.push_back(SchoolFactsOf(inputs, metrics, c, m, input.school_year(), digest));
       }
       GT_ASSIGN_OR_RETURN(CommunityEvaluation ev, EvaluateCommunity(scheme.scheme, facts, run_name));
       evaluations.push_back(std::move(ev));
