@@ -12,6 +12,8 @@
 #include "common/events/event.h"
 #include "common/redis/redis_client.h"
 #include "gongtong/events/v1/booking_events.pb.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 
 namespace gongtong::assessment::testing {
 namespace {
@@ -130,6 +132,17 @@ TEST_F(SupportTest, QuotaIsNPlusTwoAndNamesCapAndCount) {
   EXPECT_EQ(Meta(s, "count"), "3");
   EXPECT_EQ(Meta(s, "quota"), std::string("schools/") + kSending + "/supportQuotas/2024");
   EXPECT_NE(s.error_message().find("cap N+2 = 1+2 = 3, already 3"), std::string::npos) << s.error_message();
+  google::rpc::Status details;
+  details.ParseFromString(s.error_details());
+  bool quota_failure = false;
+  for (const auto& any : details.details()) {
+    google::rpc::QuotaFailure failure;
+    if (any.UnpackTo(&failure)) {
+      quota_failure = failure.violations_size() == 1 &&
+                      failure.violations(0).subject() == std::string("schools/") + kSending + "/supportQuotas/2024";
+    }
+  }
+  EXPECT_TRUE(quota_failure);
   EXPECT_EQ(server_.Count("SELECT count(*) FROM support_assignments"), 3);
   EXPECT_EQ(server_.Count("SELECT count(*) FROM support_term_summaries"), 6);
   // One live assignment per teacher and year; lowering N below the used places is refused.

@@ -3,6 +3,8 @@
 #include <cstdio>
 
 #include "common/status/error.h"
+#include "common/status/extra_detail.h"
+#include "google/rpc/error_details.pb.h"
 
 namespace gongtong::assessment {
 
@@ -99,13 +101,19 @@ absl::Status CheckQuota(const std::string& quota_name, std::optional<int> places
   if (used + 1 > cap) {
     std::string cap_text = "N+" + std::to_string(extra) + " = " + std::to_string(*places) + "+" +
                            std::to_string(extra) + " = " + std::to_string(cap);
-    return ErrorBuilder(absl::StatusCode::kResourceExhausted, "SUPPORT_QUOTA_EXHAUSTED")
-        .Message("support quota exhausted: cap " + cap_text + ", already " + std::to_string(used) +
-                 " assignments this year (R-SUP-1)")
-        .Zh("支教名额已满：上限 " + cap_text + " 人，本学年已派 " + std::to_string(used) + " 人")
-        .Meta("quota", quota_name)
-        .Meta("cap", std::to_string(cap))
-        .Meta("count", std::to_string(used));
+    google::rpc::QuotaFailure failure;
+    auto* violation = failure.add_violations();
+    violation->set_subject(quota_name);
+    violation->set_description("cap " + std::to_string(cap) + " (N+" + std::to_string(extra) + "), already " +
+                               std::to_string(used));
+    return WithDetail(ErrorBuilder(absl::StatusCode::kResourceExhausted, "SUPPORT_QUOTA_EXHAUSTED")
+                          .Message("support quota exhausted: cap " + cap_text + ", already " + std::to_string(used) +
+                                   " assignments this year (R-SUP-1)")
+                          .Zh("支教名额已满：上限 " + cap_text + " 人，本学年已派 " + std::to_string(used) + " 人")
+                          .Meta("quota", quota_name)
+                          .Meta("cap", std::to_string(cap))
+                          .Meta("count", std::to_string(used)),
+                      failure);
   }
   return absl::OkStatus();
 }

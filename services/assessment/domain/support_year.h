@@ -64,7 +64,7 @@ absl::Status CheckAssignmentPeriod(const AssignmentSpan& span, const std::string
 // QUOTA_NOT_SET); `used` the unit's live assignments of the year. When one
 // more would exceed the cap: RESOURCE_EXHAUSTED SUPPORT_QUOTA_EXHAUSTED whose
 // message states the cap and the count, with ErrorInfo metadata quota
-// (`quota_name`), cap and count.
+// (`quota_name`), cap and count, and a google.rpc.QuotaFailure naming the quota.
 absl::Status CheckQuota(const std::string& quota_name, std::optional<int> places, int extra, int used);
 
 }  // namespace gongtong::assessment
