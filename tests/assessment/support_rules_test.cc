@@ -217,11 +217,12 @@ TEST(SupportRules, SignOff) {
   const auto province = Who(auth::Role::kProvinceAdmin);
   const auto teacher = Who(auth::Role::kTeacher, "", "2133000001");
 
-  SignoffContext one{{"schools/2133000001"}, {}, "331024", 3, 0};
-  SignoffContext two{{"schools/2133000001", "schools/2133000002"}, {}, "331024", 3, 0};
-  SignoffContext empty{{}, {}, "331024", 0, 0};
-  SignoffContext no_evidence{{"schools/2133000001"}, {}, "331024", 3, 2};
-  SignoffContext known_townships{{"schools/2133000001"}, {"331024101", "331024102"}, "331024", 3, 0};
+  const std::set<std::string> receiving = {"schools/2133000001", "schools/2133000002"};
+  SignoffContext one{{"schools/2133000001"}, receiving, {}, "331024", 3, 0};
+  SignoffContext two{{"schools/2133000001", "schools/2133000002"}, receiving, {}, "331024", 3, 0};
+  SignoffContext empty{{}, receiving, {}, "331024", 0, 0};
+  SignoffContext no_evidence{{"schools/2133000001"}, receiving, {}, "331024", 3, 2};
+  SignoffContext known_townships{{"schools/2133000001"}, receiving, {"331024101", "331024102"}, "331024", 3, 0};
 
   Signoff draft;
   Signoff confirmed{av1::SUMMARY_STATE_RECEIVING_CONFIRMED, {"schools/2133000001"}, {}, ""};
@@ -250,7 +251,9 @@ TEST(SupportRules, SignOff) {
       {"R-SUP-4 teacher cannot confirm", &draft, RS, &teacher, &one, StatusCode::kPermissionDenied, {}},
       {"R-SUP-4 province cannot confirm for a school", &draft, RS, &province, &one, StatusCode::kPermissionDenied,
        {}},
-      {"R-SUP-4 empty term cannot be confirmed", &draft, RS, &school_a, &empty, StatusCode::kPermissionDenied, {}},
+      {"R-SUP-4 empty term cannot be confirmed", &draft, RS, &school_a, &empty, StatusCode::kFailedPrecondition, {}},
+      {"R-SUP-4 receiving school without records in the term", &draft, RS, &school_b, &one,
+       StatusCode::kPermissionDenied, {}},
       {"R-SUP-4 evidence missing", &draft, RS, &school_a, &no_evidence, StatusCode::kFailedPrecondition, {}},
       {"R-SUP-4 confirm twice is out of order", &confirmed, RS, &school_a, &one, StatusCode::kFailedPrecondition,
        {}},

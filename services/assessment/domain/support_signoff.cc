@@ -37,6 +37,11 @@ absl::StatusOr<Signoff> ApplySignature(const Signoff& current, av1::SignatureSte
         return NotYourUnit("only a receiving school's admin confirms (R-SUP-4)", "只有受教学校可以确认该学期总结");
       }
       std::string school = "schools/" + who.school_code;
+      if (ctx.records == 0 && ctx.receiving_schools.count(school)) {
+        return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "TERM_EMPTY")
+            .Message("the term has no records to confirm")
+            .Zh("该学期没有支教记录，无法确认");
+      }
       if (!ctx.schools_with_records.count(school)) {
         return NotYourUnit("your school has no records in this term; nobody signs for another unit",
                            "本校在该学期没有支教记录，不能代其他单位确认");
@@ -45,11 +50,6 @@ absl::StatusOr<Signoff> ApplySignature(const Signoff& current, av1::SignatureSte
       if (current.state != av1::SUMMARY_STATE_DRAFT || current.confirmed_schools.count(school)) {
         return OutOfOrder(current.state, "a DRAFT summary not yet confirmed by this school",
                           "该学期总结已确认，顺序不符");
-      }
-      if (ctx.records == 0) {
-        return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "TERM_EMPTY")
-            .Message("the term has no records to confirm")
-            .Zh("该学期没有支教记录，无法确认");
       }
       if (ctx.records_missing_evidence > 0) {
         return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "EVIDENCE_MISSING")

@@ -28,6 +28,7 @@ struct Signoff {
 // What the step is checked against.
 struct SignoffContext {
   std::set<std::string> schools_with_records;  // "schools/{code}" of the term's records
+  std::set<std::string> receiving_schools;     // "schools/{code}" of the assignment
   // 9-digit codes of the townships of those schools when known; empty means
   // unknown, and then one township head of the assignment's county suffices.
   std::set<std::string> townships;

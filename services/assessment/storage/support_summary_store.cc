@@ -39,6 +39,7 @@ absl::StatusOr<av1::TermSummary> SupportStore::Sign(const std::string& assignmen
         av1::TermSummary current = Render(assignment_id, row, lines, rules);
         SignoffContext ctx;
         for (const auto& l : lines) ctx.schools_with_records.insert(l.receiving_school);
+        for (const auto& code : a.scope.receiving_schools) ctx.receiving_schools.insert("schools/" + code);
         ctx.assignment_region = a.scope.region;
         ctx.records = static_cast<int>(lines.size());
         ctx.records_missing_evidence = static_cast<int>(RecordsMissingEvidence(lines).size());
