@@ -21,6 +21,7 @@ find_package(OpenSSL REQUIRED)
 add_library(assessment_eval_storage STATIC
   storage/evaluation_store.cc
   storage/evaluation_indicator_ingest.cc
+  storage/evaluation_registry_ingest.cc
   storage/party_store.cc)
 target_link_libraries(assessment_eval_storage PUBLIC assessment_eval_domain OpenSSL::Crypto)
 

@@ -13,6 +13,8 @@
 #include "common/events/event.h"
 #include "common/redis/redis_client.h"
 #include "gongtong/events/v1/booking_events.pb.h"
+#include "gongtong/events/v1/registry_events.pb.h"
+#include "assessment/storage/party_store.h"
 #include "assessment/storage/evaluation_store.h"
 #include "assessment_test_server.h"
 
@@ -361,6 +363,53 @@ TEST_F(EvaluationTest, DeliveredSessionsCountOnceAcrossReplays) {
     drain();
     EXPECT_EQ(server_.Count(count_sql + "'communities/yh-1/pairings/p1'"), 3);
   }
+}
+
+TEST_F(EvaluationTest, RegistryEventsKeepCommunityAndMemberFacts) {
+  redis::Client redis(server_.redis_options());
+  const std::string stream = "gongtong:registry:events";
+  ASSERT_TRUE(redis.Command({"DEL", stream}).ok());
+  auto publish = [&](const google::protobuf::Message& payload, const std::string& aggregate, const std::string& id) {
+    auto env = events::MakeEvent("registry", "x", aggregate, 1, payload, "corr-1");
+    env.set_event_id(id);
+    ASSERT_TRUE(redis.Command({"XADD", stream, "*", "event_id", id, "event_type", env.event_type(), "envelope",
+                               env.SerializeAsString()})
+                    .ok());
+  };
+  gongtong::events::v1::CommunityChanged community;
+  auto* c = community.mutable_community();
+  c->set_name("communities/yh-9");
+  c->set_type(COMMUNITY_TYPE_CO_BUILT);
+  c->set_region_code(kRegion);
+  c->set_core_school("schools/3331083091");
+  c->add_members()->set_school("schools/3331083092");
+  publish(community, c->name(), "aaaaaaaa-1111-4111-8111-111111111111");
+  gongtong::events::v1::TeacherChanged teacher;
+  auto* t = teacher.mutable_teacher();
+  t->set_name("teachers/t-he");
+  t->set_display_name("何静");
+  t->set_school("schools/3331083092");
+  t->mutable_party_membership()->set_status(gongtong::registry::v1::PARTY_MEMBERSHIP_STATUS_FULL);
+  t->mutable_party_membership()->set_organization("partyOrganizations/yh9-branch");
+  publish(teacher, t->name(), "aaaaaaaa-2222-4222-8222-222222222222");
+  auto consumer = MakeRegistryFactsConsumer(&server_.pool(), server_.redis_options(), "test-1");
+  for (int round = 0; round < 10; ++round) {
+    auto n = consumer->PollOnce();
+    ASSERT_TRUE(n.ok()) << n.status();
+    if (*n == 0) break;
+  }
+  auto fact = store_.GetCommunity("yh-9", "community", pg::NoDeadline());
+  ASSERT_TRUE(fact.ok()) << fact.status();
+  EXPECT_EQ(fact->core_school_code, "3331083091");
+  EXPECT_TRUE(fact->Has("3331083092"));
+  PartyStore party(&server_.pool());
+  auto member = party.GetMember("t-he", "member", pg::NoDeadline());
+  ASSERT_TRUE(member.ok()) << member.status();
+  EXPECT_TRUE(member->IsPartyMember());
+  EXPECT_EQ(member->region_code, kRegion);  // the region of her school's community
+  EXPECT_EQ(member->party_organization, "partyOrganizations/yh9-branch");
+  // The member school may now declare its feature.
+  EXPECT_TRUE(Declare(9, "3331083092", av1::DECLARATION_KIND_FEATURE).ok());
 }
 
 }  // namespace

@@ -1,8 +1,12 @@
 #pragma once
-// The evaluation family's background work: the consumer of the booking
-// service's events (stream "gongtong:booking:events", its own group
-// "assessment-indicators") that counts delivered synchronous sessions for the
-// R-SYNC-5 indicator (storage/evaluation_indicator_ingest.h).
+// The evaluation and Party families' background work:
+//   - the consumer of the booking service's events (stream
+//     "gongtong:booking:events", its own group "assessment-indicators") that
+//     counts delivered synchronous sessions for the R-SYNC-5 indicator
+//     (storage/evaluation_indicator_ingest.h);
+//   - the consumer of the registry's events ("gongtong:registry:events",
+//     group "assessment-registry") that keeps community and Party-member
+//     facts (storage/evaluation_registry_ingest.h).
 
 #include <memory>
 #include <string>
@@ -13,12 +17,17 @@
 namespace gongtong::assessment {
 
 inline constexpr char kIndicatorConsumerGroup[] = "assessment-indicators";
+inline constexpr char kRegistryConsumerGroup[] = "assessment-registry";
 
 // A consumer that counts SessionDelivered and ignores every other event.
 std::unique_ptr<events::StreamConsumer> MakeIndicatorConsumer(pg::Pool* pool, const redis::Options& redis,
                                                               const std::string& consumer_name);
 
-// Adds the consumer to the host (called by main()).
+// A consumer of the registry's community and teacher events.
+std::unique_ptr<events::StreamConsumer> MakeRegistryFactsConsumer(pg::Pool* pool, const redis::Options& redis,
+                                                                  const std::string& consumer_name);
+
+// Adds both consumers to the host (called by main()).
 absl::Status WireEvaluationTasks(ServiceRuntime& rt);
 
 }  // namespace gongtong::assessment

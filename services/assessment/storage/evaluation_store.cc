@@ -313,16 +313,20 @@ bool CommunityFact::Has(const std::string& school_code) const {
 
 EvaluationStore::EvaluationStore(pg::Pool* pool, TodayFn today) : pool_(pool), today_(std::move(today)) {}
 
+void UpsertCommunityFact(pqxx::transaction_base& tx, const CommunityFact& c) {
+  tx.exec_params(
+      "INSERT INTO eval_community_facts (community_id, type, region_code, core_school_code, member_school_codes, "
+      "deleted) VALUES ($1, $2, $3, $4, coalesce(string_to_array(NULLIF($5, ''), ','), '{}')::text[], $6) ON CONFLICT "
+      "(community_id) DO UPDATE SET type = EXCLUDED.type, region_code = EXCLUDED.region_code, core_school_code = "
+      "EXCLUDED.core_school_code, member_school_codes = EXCLUDED.member_school_codes, deleted = EXCLUDED.deleted, "
+      "updated_at = now()",
+      c.community_id, static_cast<int>(c.type), c.region_code, c.core_school_code,
+      absl::StrJoin(c.member_school_codes, ","), c.deleted);
+}
+
 absl::Status EvaluationStore::UpsertCommunity(const CommunityFact& c, pg::Deadline deadline) {
   return pool_->Transact([&](pqxx::transaction_base& tx) -> absl::Status {
-    tx.exec_params(
-        "INSERT INTO eval_community_facts (community_id, type, region_code, core_school_code, member_school_codes, "
-        "deleted) VALUES ($1, $2, $3, $4, string_to_array(NULLIF($5, ''), ',')::text[], $6) ON CONFLICT "
-        "(community_id) DO UPDATE SET type = EXCLUDED.type, region_code = EXCLUDED.region_code, core_school_code = "
-        "EXCLUDED.core_school_code, member_school_codes = EXCLUDED.member_school_codes, deleted = EXCLUDED.deleted, "
-        "updated_at = now()",
-        c.community_id, static_cast<int>(c.type), c.region_code, c.core_school_code,
-        absl::StrJoin(c.member_school_codes, ","), c.deleted);
+    UpsertCommunityFact(tx, c);
     return absl::OkStatus();
   }, deadline);
 }

@@ -17,6 +17,8 @@
 #include "absl/status/statusor.h"
 #include "assessment/domain/evaluation_compute.h"
 #include "assessment/domain/evaluation_scheme.h"
+#include <pqxx/pqxx>
+
 #include "common/pg/pool.h"
 #include "common/pg/write_context.h"
 #include "gongtong/assessment/v1/evaluation_input.pb.h"
@@ -45,6 +47,10 @@ struct SchemeRow {
 
 // Local (Asia/Shanghai) date of "now" for deadlines; injected for tests.
 using TodayFn = std::function<google::type::Date()>;
+
+// Records what the registry says about a community, inside `tx` (the
+// registry-event consumer's transaction).
+void UpsertCommunityFact(pqxx::transaction_base& tx, const CommunityFact& c);
 
 class EvaluationStore {
  public:

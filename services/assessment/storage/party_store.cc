@@ -103,16 +103,19 @@ std::string Stored(av1::CheckpointRecord r) {
 
 }  // namespace
 
+void UpsertPartyMember(pqxx::transaction_base& tx, const PartyMember& m) {
+  tx.exec_params(
+      "INSERT INTO party_members (teacher_id, display_name, school_code, region_code, party_organization, "
+      "membership, serving) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (teacher_id) DO UPDATE SET "
+      "display_name = EXCLUDED.display_name, school_code = EXCLUDED.school_code, region_code = "
+      "EXCLUDED.region_code, party_organization = EXCLUDED.party_organization, membership = "
+      "EXCLUDED.membership, serving = EXCLUDED.serving, updated_at = now()",
+      m.teacher_id, m.display_name, m.school_code, m.region_code, m.party_organization, m.membership, m.serving);
+}
+
 absl::Status PartyStore::UpsertMember(const PartyMember& m, pg::Deadline deadline) {
   return pool_->Transact([&](pqxx::transaction_base& tx) -> absl::Status {
-    tx.exec_params(
-        "INSERT INTO party_members (teacher_id, display_name, school_code, region_code, party_organization, "
-        "membership, serving) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (teacher_id) DO UPDATE SET "
-        "display_name = EXCLUDED.display_name, school_code = EXCLUDED.school_code, region_code = "
-        "EXCLUDED.region_code, party_organization = EXCLUDED.party_organization, membership = "
-        "EXCLUDED.membership, serving = EXCLUDED.serving, updated_at = now()",
-        m.teacher_id, m.display_name, m.school_code, m.region_code, m.party_organization, m.membership,
-        m.serving);
+    UpsertPartyMember(tx, m);
     return absl::OkStatus();
   }, deadline);
 }

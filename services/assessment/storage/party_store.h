@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <pqxx/pqxx>
+
 #include "absl/status/statusor.h"
 #include "assessment/domain/party_rules.h"
 #include "common/auth/principal.h"
@@ -62,6 +64,10 @@ struct CheckpointPage {
   int64_t total = 0;
   bool more = false;
 };
+
+// Records what the registry says about a teacher, inside `tx` (the
+// registry-event consumer's transaction).
+void UpsertPartyMember(pqxx::transaction_base& tx, const PartyMember& m);
 
 class PartyStore {
  public:
