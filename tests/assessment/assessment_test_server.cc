@@ -1,8 +1,8 @@
 #include "assessment_test_server.h"
 
-#include <algorithm>
-
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "common/pg/migrations.h"
 #include "google/rpc/error_details.pb.h"
@@ -28,9 +28,13 @@ AssessmentServer::AssessmentServer(const std::string& schema_prefix)
           TestAuth::Shared().KeySet(), auth::JwtPolicy{TestAuth::Shared().issuer, TestAuth::Shared().audience})),
       executor_(4, 64),
       edge_(&authenticator_, &executor_) {
-  EXPECT_TRUE(pool_.WithConnection([&](pqxx::connection& c) {
-    return pg::ApplyMigrations(c, pool_.schema(), {&pg::CommonMigrations(), &pg::AssessmentMigrations()}).status();
-  }).ok());
+  EXPECT_TRUE(pool_
+                  .WithConnection([&](pqxx::connection& c) {
+                    return pg::ApplyMigrations(c, pool_.schema(),
+                                               {&pg::CommonMigrations(), &pg::AssessmentMigrations()})
+                        .status();
+                  })
+                  .ok());
   deps_.edge = &edge_;
   deps_.pool = &pool_;
   deps_.redis_pool = &redis_;
@@ -57,10 +61,12 @@ redis::Options AssessmentServer::redis_options() const { return LocalRedis::Shar
 
 int64_t AssessmentServer::Count(const std::string& sql) {
   int64_t n = -1;
-  EXPECT_TRUE(pool_.Transact([&](pqxx::work& tx) {
-    n = tx.exec1(sql)[0].as<int64_t>();
-    return absl::OkStatus();
-  }).ok());
+  EXPECT_TRUE(pool_
+                  .Transact([&](pqxx::work& tx) {
+                    n = tx.exec1(sql)[0].as<int64_t>();
+                    return absl::OkStatus();
+                  })
+                  .ok());
   return n;
 }
 

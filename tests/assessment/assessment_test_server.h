@@ -59,8 +59,8 @@ std::string Token(const Caller& caller);
 
 // Calls a unary method as `caller` with a 10 s deadline.
 template <typename Req, typename Resp>
-grpc::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*), Stub* stub,
-                  const Req& req, Resp* resp, const Caller& caller = kProvince) {
+grpc::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*), Stub* stub, const Req& req,
+                  Resp* resp, const Caller& caller = kProvince) {
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   ctx.AddMetadata("authorization", "Bearer " + Token(caller));

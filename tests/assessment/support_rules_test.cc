@@ -23,8 +23,8 @@ struct HoursRow {
   av1::ActivityRecordKind kind;
   int lessons, half_days;
   StatusCode code;
-  CentiHours hours;     // when OK
-  const char* reason;   // when not OK
+  CentiHours hours;    // when OK
+  const char* reason;  // when not OK
 };
 
 TEST(SupportRules, ClassHours) {
@@ -39,10 +39,10 @@ TEST(SupportRules, ClassHours) {
        StatusCode::kInvalidArgument, 0, "RESEARCH_IN_LESSONS"},
       {"R-SUP-3 research with lessons and half days refused", av1::ACTIVITY_RECORD_KIND_RESEARCH, 1, 1,
        StatusCode::kInvalidArgument, 0, "RESEARCH_IN_LESSONS"},
-      {"R-SUP-3 research without half days", av1::ACTIVITY_RECORD_KIND_RESEARCH, 0, 0,
-       StatusCode::kInvalidArgument, 0, "ACTIVITY_QUANTITY_INVALID"},
-      {"R-SUP-3 lesson given in half days", av1::ACTIVITY_RECORD_KIND_TAUGHT, 0, 1, StatusCode::kInvalidArgument,
-       0, "ACTIVITY_QUANTITY_INVALID"},
+      {"R-SUP-3 research without half days", av1::ACTIVITY_RECORD_KIND_RESEARCH, 0, 0, StatusCode::kInvalidArgument, 0,
+       "ACTIVITY_QUANTITY_INVALID"},
+      {"R-SUP-3 lesson given in half days", av1::ACTIVITY_RECORD_KIND_TAUGHT, 0, 1, StatusCode::kInvalidArgument, 0,
+       "ACTIVITY_QUANTITY_INVALID"},
       {"R-SUP-3 zero lessons", av1::ACTIVITY_RECORD_KIND_OBSERVED, 0, 0, StatusCode::kInvalidArgument, 0,
        "ACTIVITY_QUANTITY_INVALID"},
       {"R-SUP-3 eleven lessons", av1::ACTIVITY_RECORD_KIND_TAUGHT, 11, 0, StatusCode::kInvalidArgument, 0,
@@ -76,10 +76,10 @@ TEST(SupportRules, ExactDecimals) {
     CentiHours value;
     const char* canonical;
   };
-  const Row rows[] = {{"1", true, 100, "1"},        {"79.5", true, 7950, "79.5"}, {"80", true, 8000, "80"},
-                      {"0.25", true, 25, "0.25"},   {"0.05", true, 5, "0.05"},    {"1.50", true, 150, "1.5"},
-                      {"1.234", false, 0, ""},      {"-1", false, 0, ""},         {"01", false, 0, ""},
-                      {"1e3", false, 0, ""},        {"", false, 0, ""},           {"1.", false, 0, ""}};
+  const Row rows[] = {{"1", true, 100, "1"},      {"79.5", true, 7950, "79.5"}, {"80", true, 8000, "80"},
+                      {"0.25", true, 25, "0.25"}, {"0.05", true, 5, "0.05"},    {"1.50", true, 150, "1.5"},
+                      {"1.234", false, 0, ""},    {"-1", false, 0, ""},         {"01", false, 0, ""},
+                      {"1e3", false, 0, ""},      {"", false, 0, ""},           {"1.", false, 0, ""}};
   for (const auto& r : rows) {
     SCOPED_TRACE(r.text);
     auto got = ParseCentiHours(r.text, "x");
@@ -246,33 +246,54 @@ TEST(SupportRules, SignOff) {
        av1::SUMMARY_STATE_RECEIVING_CONFIRMED},
       {"R-SUP-4 one of two receiving schools: still draft", &draft, RS, &school_a, &two, StatusCode::kOk,
        av1::SUMMARY_STATE_DRAFT},
-      {"R-SUP-4 another school cannot confirm", &draft, RS, &other_school, &one, StatusCode::kPermissionDenied,
-       {}},
+      {"R-SUP-4 another school cannot confirm", &draft, RS, &other_school, &one, StatusCode::kPermissionDenied, {}},
       {"R-SUP-4 teacher cannot confirm", &draft, RS, &teacher, &one, StatusCode::kPermissionDenied, {}},
-      {"R-SUP-4 province cannot confirm for a school", &draft, RS, &province, &one, StatusCode::kPermissionDenied,
-       {}},
+      {"R-SUP-4 province cannot confirm for a school", &draft, RS, &province, &one, StatusCode::kPermissionDenied, {}},
       {"R-SUP-4 empty term cannot be confirmed", &draft, RS, &school_a, &empty, StatusCode::kFailedPrecondition, {}},
-      {"R-SUP-4 receiving school without records in the term", &draft, RS, &school_b, &one,
-       StatusCode::kPermissionDenied, {}},
-      {"R-SUP-4 evidence missing", &draft, RS, &school_a, &no_evidence, StatusCode::kFailedPrecondition, {}},
-      {"R-SUP-4 confirm twice is out of order", &confirmed, RS, &school_a, &one, StatusCode::kFailedPrecondition,
+      {"R-SUP-4 receiving school without records in the term",
+       &draft,
+       RS,
+       &school_b,
+       &one,
+       StatusCode::kPermissionDenied,
        {}},
+      {"R-SUP-4 evidence missing", &draft, RS, &school_a, &no_evidence, StatusCode::kFailedPrecondition, {}},
+      {"R-SUP-4 confirm twice is out of order", &confirmed, RS, &school_a, &one, StatusCode::kFailedPrecondition, {}},
       {"R-SUP-4 township signs after confirmation", &confirmed, TH, &township, &one, StatusCode::kOk,
        av1::SUMMARY_STATE_TOWNSHIP_SIGNED},
-      {"R-SUP-4 township signs before confirmation: out of order", &draft, TH, &township, &one,
-       StatusCode::kFailedPrecondition, {}},
-      {"R-SUP-4 township of another county", &confirmed, TH, &other_county_township, &one,
-       StatusCode::kPermissionDenied, {}},
-      {"R-SUP-4 school admin cannot sign as township", &confirmed, TH, &school_a, &one,
-       StatusCode::kPermissionDenied, {}},
+      {"R-SUP-4 township signs before confirmation: out of order",
+       &draft,
+       TH,
+       &township,
+       &one,
+       StatusCode::kFailedPrecondition,
+       {}},
+      {"R-SUP-4 township of another county",
+       &confirmed,
+       TH,
+       &other_county_township,
+       &one,
+       StatusCode::kPermissionDenied,
+       {}},
+      {"R-SUP-4 school admin cannot sign as township",
+       &confirmed,
+       TH,
+       &school_a,
+       &one,
+       StatusCode::kPermissionDenied,
+       {}},
       {"R-SUP-4 one of two known townships: still confirmed", &confirmed, TH, &township, &known_townships,
        StatusCode::kOk, av1::SUMMARY_STATE_RECEIVING_CONFIRMED},
       {"R-SUP-4 county receives after township", &signed_, CO, &county, &one, StatusCode::kOk,
        av1::SUMMARY_STATE_COUNTY_RECEIVED},
-      {"R-SUP-4 county receives before township: out of order", &confirmed, CO, &county, &one,
-       StatusCode::kFailedPrecondition, {}},
-      {"R-SUP-4 other county cannot receive", &signed_, CO, &other_county, &one, StatusCode::kPermissionDenied,
+      {"R-SUP-4 county receives before township: out of order",
+       &confirmed,
+       CO,
+       &county,
+       &one,
+       StatusCode::kFailedPrecondition,
        {}},
+      {"R-SUP-4 other county cannot receive", &signed_, CO, &other_county, &one, StatusCode::kPermissionDenied, {}},
       {"R-SUP-4 township head cannot receive", &signed_, CO, &township, &one, StatusCode::kPermissionDenied, {}},
       {"R-SUP-4 received is locked", &received, CO, &county, &one, StatusCode::kFailedPrecondition, {}},
   };
@@ -343,11 +364,16 @@ TEST(SupportRules, Certification) {
       {"R-SUP-5 79.5 hours is short of 80", {30, 3950, true}, {30, 4000, true}, false, "year_hours"},
       {"R-SUP-5 80 hours exactly", {30, 4000, true}, {30, 4000, true}, true, ""},
       {"R-SUP-5 29 in one term with 61 in the year", {29, 4000, true}, {32, 4000, true}, false, "term_lessons/2"},
-      {"R-SUP-5 59 lessons in the year", {30, 4500, true}, {29, 4500, true}, false,
-       "year_lessons,term_lessons/3"},
-      {"R-SUP-5 a missing term signature", {30, 4000, true}, {30, 4000, false}, false,
+      {"R-SUP-5 59 lessons in the year", {30, 4500, true}, {29, 4500, true}, false, "year_lessons,term_lessons/3"},
+      {"R-SUP-5 a missing term signature",
+       {30, 4000, true},
+       {30, 4000, false},
+       false,
        "year_hours,year_lessons,term_lessons/3,signed/3"},
-      {"R-SUP-5 nothing signed", {40, 5000, false}, {40, 5000, false}, false,
+      {"R-SUP-5 nothing signed",
+       {40, 5000, false},
+       {40, 5000, false},
+       false,
        "year_hours,year_lessons,term_lessons/2,term_lessons/3,signed/2,signed/3"},
   };
   for (const auto& r : rows) {
@@ -395,8 +421,7 @@ TEST(SupportRules, Access) {
       {"city covering the county manages", Who(auth::Role::kCountyBureau, "3310"), true, true, true},
       {"another county: nothing", Who(auth::Role::kCountyBureau, "331081"), false, false, false},
       {"province", Who(auth::Role::kProvinceAdmin), true, true, true},
-      {"township head of the county reads its queue", Who(auth::Role::kTownshipHead, "331024101"), true, false,
-       false},
+      {"township head of the county reads its queue", Who(auth::Role::kTownshipHead, "331024101"), true, false, false},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.rule);

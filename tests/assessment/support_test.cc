@@ -184,12 +184,12 @@ TEST_F(SupportTest, ActivityBadInputChangesNothing) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_TRUE(HasField(s, "activity_record.receiving_school"));
   // Teachers record their own activities only; unrelated schools nothing.
-  EXPECT_EQ(Record("a1", Activity(av1::ACTIVITY_RECORD_KIND_TAUGHT, 2024, 10, 9, 1, 0), nullptr, kTeacherWang)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(Record("a1", Activity(av1::ACTIVITY_RECORD_KIND_TAUGHT, 2024, 10, 9, 1, 0), nullptr, kOtherAdmin)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      Record("a1", Activity(av1::ACTIVITY_RECORD_KIND_TAUGHT, 2024, 10, 9, 1, 0), nullptr, kTeacherWang).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      Record("a1", Activity(av1::ACTIVITY_RECORD_KIND_TAUGHT, 2024, 10, 9, 1, 0), nullptr, kOtherAdmin).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(server_.Count("SELECT count(*) FROM support_activity_records"), 0);
   // The same record is fine; research counts 3 class hours per half day.
   av1::ActivityRecord out;
@@ -273,7 +273,8 @@ TEST_F(SupportTest, CertificationListsEveryThresholdWithItsFigure) {
   ASSERT_TRUE(SetQuota(kSending, 0).ok());
   ASSERT_TRUE(Assign("a1", "t-li").ok());
   // Autumn: exactly 30 lessons taught + 3 research half days = 39 h.
-  for (int d : {10, 11, 14}) ASSERT_TRUE(Record("a1", Activity(av1::ACTIVITY_RECORD_KIND_TAUGHT, 2024, 10, d, 10, 0)).ok());
+  for (int d : {10, 11, 14})
+    ASSERT_TRUE(Record("a1", Activity(av1::ACTIVITY_RECORD_KIND_TAUGHT, 2024, 10, d, 10, 0)).ok());
   ASSERT_TRUE(Record("a1", Activity(av1::ACTIVITY_RECORD_KIND_RESEARCH, 2024, 10, 15, 0, 3)).ok());
   // Spring: 30 lessons + 4 half days = 42 h; year 81 h, 60 lessons.
   for (int d : {3, 4, 5}) ASSERT_TRUE(Record("a1", Activity(av1::ACTIVITY_RECORD_KIND_TAUGHT, 2025, 3, d, 10, 0)).ok());
@@ -368,8 +369,8 @@ TEST_F(SupportTest, WithdrawalFreesAPlaceDeleteOnlyWithoutRecords) {
   ASSERT_TRUE(SetQuota(kSending, 1).ok());
   ASSERT_TRUE(Call(&Stub::UndeleteSupportAssignment, server_.stub(), undel, &out, kCounty).ok());
   EXPECT_FALSE(out.audit().has_delete_time());
-  EXPECT_EQ(server_.Count("SELECT count(*) FROM outbox WHERE event_type = 'gongtong.events.v1.SupportAssignmentDeleted'"),
-            1);
+  EXPECT_EQ(
+      server_.Count("SELECT count(*) FROM outbox WHERE event_type = 'gongtong.events.v1.SupportAssignmentDeleted'"), 1);
 }
 
 TEST_F(SupportTest, UpdatedRecordRevalidatedAndVoidsBothTerms) {
@@ -559,13 +560,14 @@ TEST_F(SupportTest, DeliveredSessionsRecordedOnceHoweverOftenRedelivered) {
   redis::Client redis(server_.redis_options());
   ASSERT_TRUE(redis.Command({"DEL", kBookingStream}).ok());
   auto publish = [&](const std::string& envelope, const std::string& id) {
-    ASSERT_TRUE(redis.Command({"XADD", kBookingStream, "*", "event_id", id, "event_type",
-                               "gongtong.events.v1.SessionDelivered", "envelope", envelope})
+    ASSERT_TRUE(redis
+                    .Command({"XADD", kBookingStream, "*", "event_id", id, "event_type",
+                              "gongtong.events.v1.SessionDelivered", "envelope", envelope})
                     .ok());
   };
   const std::string school = std::string("schools/") + kReceiving;
-  const std::string e1 = DeliveredEnvelope("11111111-1111-4111-8111-111111111111", "sessions/s1", "teachers/t-li",
-                                           school, 5);
+  const std::string e1 =
+      DeliveredEnvelope("11111111-1111-4111-8111-111111111111", "sessions/s1", "teachers/t-li", school, 5);
   for (int i = 0; i < 3; ++i) publish(e1, "11111111-1111-4111-8111-111111111111");  // redelivered
   // The same session under another event id (a booking relay that republished).
   publish(DeliveredEnvelope("22222222-2222-4222-8222-222222222222", "sessions/s1", "teachers/t-li", school, 5),

@@ -70,8 +70,8 @@ double Drain(pg::Pool* pool, const redis::Options& redis, int consumers, int64_t
         }
         idle = 0;
         total += *n;
-        int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
-                         .count();
+        int64_t ns =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
         int64_t prev = last_ns.load();
         while (ns > prev && !last_ns.compare_exchange_weak(prev, ns)) {
         }
@@ -109,8 +109,9 @@ int main(int argc, char** argv) {
   for (int i = 0; i < assignments; ++i) {
     av1::SupportQuota quota;
     quota.set_prior_year_associate_senior_places(1);
-    auto q = store.UpdateQuota(Code(31, i), 2024, quota, {"prior_year_associate_senior_places"}, "",
-                               [](const std::string&) { return true; }, w);
+    auto q = store.UpdateQuota(
+        Code(31, i), 2024, quota, {"prior_year_associate_senior_places"}, "", [](const std::string&) { return true; },
+        w);
     av1::SupportAssignment a;
     a.set_teacher("teachers/t-" + std::to_string(i));
     a.set_sending_school("schools/" + Code(31, i));

@@ -18,10 +18,10 @@ namespace gongtong::assessment {
 
 // The parts of an assignment access depends on.
 struct AssignmentScope {
-  std::string teacher_id;               // of "teachers/{id}"
-  std::string sending_school;           // 10-digit code
+  std::string teacher_id;                      // of "teachers/{id}"
+  std::string sending_school;                  // 10-digit code
   std::vector<std::string> receiving_schools;  // 10-digit codes
-  std::string region;                   // county region code ("" = province only)
+  std::string region;                          // county region code ("" = province only)
 };
 
 // Read: the teacher herself, her school, the receiving schools, the county

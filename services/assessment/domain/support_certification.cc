@@ -4,8 +4,8 @@ namespace gongtong::assessment {
 
 namespace {
 
-ThresholdResult Check(std::string rule_id, std::string description, av1::ThresholdScope scope,
-                      CentiHours required, CentiHours reached, CentiHours including) {
+ThresholdResult Check(std::string rule_id, std::string description, av1::ThresholdScope scope, CentiHours required,
+                      CentiHours reached, CentiHours including) {
   ThresholdResult r;
   r.rule_id = std::move(rule_id);
   r.description = std::move(description);
@@ -19,8 +19,7 @@ ThresholdResult Check(std::string rule_id, std::string description, av1::Thresho
 
 }  // namespace
 
-CertificationDecision DecideCertification(const TermFigures& autumn, const TermFigures& spring,
-                                          const Thresholds& t) {
+CertificationDecision DecideCertification(const TermFigures& autumn, const TermFigures& spring, const Thresholds& t) {
   auto counted = [](const TermFigures& f, CentiHours v) { return f.counts ? v : 0; };
   CertificationDecision d;
   d.checks.push_back(Check("R-SUP-2.year_hours", "≥ " + FormatCentiHours(t.min_year_hours) + " class hours in the year",

@@ -52,19 +52,16 @@ absl::StatusOr<CentiHours> ClassHoursOf(av1::ActivityRecordKind kind, int lesson
                             "上课、听课、说课按节数计，不填半天数", "ACTIVITY_QUANTITY_INVALID");
       }
       if (lessons < 1 || lessons > 10) {
-        return InvalidField(prefix + ".lessons", "must be 1..10", "节数须在1到10之间",
-                            "ACTIVITY_QUANTITY_INVALID");
+        return InvalidField(prefix + ".lessons", "must be 1..10", "节数须在1到10之间", "ACTIVITY_QUANTITY_INVALID");
       }
       return factors.per_lesson * lessons;
     case av1::ACTIVITY_RECORD_KIND_RESEARCH:
       if (lessons != 0) {
-        return InvalidField(prefix + ".lessons",
-                            "a research activity is counted in half days, not lessons (R-SUP-3)",
+        return InvalidField(prefix + ".lessons", "a research activity is counted in half days, not lessons (R-SUP-3)",
                             "教研活动按半天计（每半天3课时），不能按节数填报", "RESEARCH_IN_LESSONS");
       }
       if (half_days < 1 || half_days > 10) {
-        return InvalidField(prefix + ".half_days", "must be 1..10", "半天数须在1到10之间",
-                            "ACTIVITY_QUANTITY_INVALID");
+        return InvalidField(prefix + ".half_days", "must be 1..10", "半天数须在1到10之间", "ACTIVITY_QUANTITY_INVALID");
       }
       return factors.per_research_half_day * half_days;
     default:

@@ -27,9 +27,8 @@ absl::Status Locked() {
 
 }  // namespace
 
-absl::StatusOr<Signoff> ApplySignature(const Signoff& current, av1::SignatureStep step,
-                                       const auth::Principal& who, const SignoffContext& ctx,
-                                       std::string* unit) {
+absl::StatusOr<Signoff> ApplySignature(const Signoff& current, av1::SignatureStep step, const auth::Principal& who,
+                                       const SignoffContext& ctx, std::string* unit) {
   Signoff next = current;
   switch (step) {
     case av1::SIGNATURE_STEP_RECEIVING_SCHOOL: {
@@ -54,7 +53,8 @@ absl::StatusOr<Signoff> ApplySignature(const Signoff& current, av1::SignatureSte
       if (ctx.records_missing_evidence > 0) {
         return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "EVIDENCE_MISSING")
             .Message(std::to_string(ctx.records_missing_evidence) + " records lack their evidence")
-            .Zh("有 " + std::to_string(ctx.records_missing_evidence) + " 条记录缺少佐证材料（教案、听课记录、说课稿或教研记录）");
+            .Zh("有 " + std::to_string(ctx.records_missing_evidence) +
+                " 条记录缺少佐证材料（教案、听课记录、说课稿或教研记录）");
       }
       next.confirmed_schools.insert(school);
       bool all = true;
@@ -68,9 +68,9 @@ absl::StatusOr<Signoff> ApplySignature(const Signoff& current, av1::SignatureSte
         return NotYourUnit("only a township head signs (R-SUP-4)", "只有乡镇负责人可以签字");
       }
       const std::string& township = who.region_prefix;
-      bool concerned = ctx.townships.empty()
-                           ? !ctx.assignment_region.empty() && absl::StartsWith(Absl(township), Absl(ctx.assignment_region))
-                           : ctx.townships.count(township) > 0;
+      bool concerned = ctx.townships.empty() ? !ctx.assignment_region.empty() &&
+                                                   absl::StartsWith(Absl(township), Absl(ctx.assignment_region))
+                                             : ctx.townships.count(township) > 0;
       if (!concerned) {
         return NotYourUnit("no receiving school with records lies in your township; nobody signs for another unit",
                            "本乡镇没有该学期有记录的受教学校，不能代其他单位签字");

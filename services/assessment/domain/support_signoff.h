@@ -39,9 +39,8 @@ struct SignoffContext {
 
 // The signature `step` by `who`; returns the new sign-off and, in `unit`, for
 // whom it was given ("schools/{code}", township code or county region).
-absl::StatusOr<Signoff> ApplySignature(const Signoff& current, av1::SignatureStep step,
-                                       const auth::Principal& who, const SignoffContext& ctx,
-                                       std::string* unit);
+absl::StatusOr<Signoff> ApplySignature(const Signoff& current, av1::SignatureStep step, const auth::Principal& who,
+                                       const SignoffContext& ctx, std::string* unit);
 
 // Any change to the term's records or narrative: every signature is voided.
 // Returns DRAFT with no signatures; FAILED_PRECONDITION TERM_LOCKED when the

@@ -16,11 +16,20 @@ Totals Sum(const std::vector<RecordLine>& lines) {
   Totals t;
   for (const auto& l : lines) {
     switch (l.kind) {
-      case av1::ACTIVITY_RECORD_KIND_TAUGHT: t.lessons_taught += l.quantity; break;
-      case av1::ACTIVITY_RECORD_KIND_OBSERVED: t.lessons_observed += l.quantity; break;
-      case av1::ACTIVITY_RECORD_KIND_LESSON_TALK: t.lesson_talks += l.quantity; break;
-      case av1::ACTIVITY_RECORD_KIND_RESEARCH: t.research_half_days += l.quantity; break;
-      default: break;
+      case av1::ACTIVITY_RECORD_KIND_TAUGHT:
+        t.lessons_taught += l.quantity;
+        break;
+      case av1::ACTIVITY_RECORD_KIND_OBSERVED:
+        t.lessons_observed += l.quantity;
+        break;
+      case av1::ACTIVITY_RECORD_KIND_LESSON_TALK:
+        t.lesson_talks += l.quantity;
+        break;
+      case av1::ACTIVITY_RECORD_KIND_RESEARCH:
+        t.research_half_days += l.quantity;
+        break;
+      default:
+        break;
     }
     t.hours += l.hours;
   }

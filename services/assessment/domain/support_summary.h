@@ -18,8 +18,8 @@ struct RecordLine {
   int start_minute = -1;    // minutes after midnight; -1 when not given
   int64_t created_seq = 0;  // creation order (database sequence)
   av1::ActivityRecordKind kind = av1::ACTIVITY_RECORD_KIND_UNSPECIFIED;
-  int quantity = 0;         // lessons, or half days for RESEARCH
-  CentiHours hours = 0;     // credited when recorded
+  int quantity = 0;              // lessons, or half days for RESEARCH
+  CentiHours hours = 0;          // credited when recorded
   std::string receiving_school;  // "schools/{code}"
   std::string evidence_title;    // "" when missing
   bool manual = true;            // RECORD_SOURCE_MANUAL (evidence required)

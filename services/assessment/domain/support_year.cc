@@ -43,9 +43,12 @@ TermKind TermOf(int school_year, const LocalDate& date) {
 
 std::string TermSegment(TermKind term) {
   switch (term) {
-    case gongtong::common::v1::TERM_KIND_AUTUMN: return "autumn";
-    case gongtong::common::v1::TERM_KIND_SPRING: return "spring";
-    default: return "";
+    case gongtong::common::v1::TERM_KIND_AUTUMN:
+      return "autumn";
+    case gongtong::common::v1::TERM_KIND_SPRING:
+      return "spring";
+    default:
+      return "";
   }
 }
 

@@ -23,8 +23,8 @@ bool Digits(const std::string& s) {
 
 // "{prefix}{code}/{collection}/{year}" → (code, year); `code_ok` checks the code.
 absl::StatusOr<std::pair<std::string, int>> ParseYearly(const std::string& name, const std::string& prefix,
-                                                        const std::string& collection, bool (*code_ok)(const std::string&),
-                                                        const std::string& field) {
+                                                        const std::string& collection,
+                                                        bool (*code_ok)(const std::string&), const std::string& field) {
   auto bad = [&] {
     return InvalidField(field, "must be \"" + prefix + "{code}/" + collection + "/{school_year}\"", "资源名格式无效",
                         "NAME_INVALID");
@@ -36,8 +36,7 @@ absl::StatusOr<std::pair<std::string, int>> ParseYearly(const std::string& name,
   std::string code = rest.substr(0, slash);
   std::string year_text = rest.substr(slash + collection.size() + 2);
   int year = 0;
-  if (!code_ok(code) || !Digits(year_text) || !absl::SimpleAtoi(Absl(year_text), &year) || year < 2000 ||
-      year > 2100) {
+  if (!code_ok(code) || !Digits(year_text) || !absl::SimpleAtoi(Absl(year_text), &year) || year < 2000 || year > 2100) {
     return bad();
   }
   return std::make_pair(code, year);
@@ -52,7 +51,6 @@ absl::Status OnlyCountyOrProvince(const auth::Principal& p, const std::string& r
       .Message("only the county bureau of the region or the province may do this")
       .Zh("只有本地区县教育局或省级管理员可以操作");
 }
-
 
 absl::Status MayManage(const auth::Principal& p, const AssignmentRow& a) {
   return OnlyCountyOrProvince(p, a.scope.region);
@@ -75,8 +73,8 @@ grpc::ServerUnaryReactor* SupportMethods::UpdateSupportRules(grpc::CallbackServe
                                                              const av1::UpdateSupportRulesRequest* req,
                                                              av1::SupportRules* resp) {
   return deps_.edge->Unary(ctx, "UpdateSupportRules", [=](const CallContext& call) -> absl::Status {
-    GT_ASSIGN_OR_RETURN(auto key, ParseYearly(req->support_rules().name(), "regions/", "supportRules", IsRegion,
-                                              "support_rules.name"));
+    GT_ASSIGN_OR_RETURN(
+        auto key, ParseYearly(req->support_rules().name(), "regions/", "supportRules", IsRegion, "support_rules.name"));
     GT_RETURN_IF_ERROR(OnlyCountyOrProvince(call.principal, key.first));
     GT_ASSIGN_OR_RETURN(auto paths,
                         api::CheckUpdateMask({req->update_mask().paths().begin(), req->update_mask().paths().end()},
@@ -96,8 +94,8 @@ grpc::ServerUnaryReactor* SupportMethods::GetSupportQuota(grpc::CallbackServerCo
   return deps_.edge->Unary(ctx, "GetSupportQuota", [=](const CallContext& call) -> absl::Status {
     GT_ASSIGN_OR_RETURN(auto key, ParseYearly(req->name(), "schools/", "supportQuotas", IsSchoolCode, "name"));
     const auto& p = call.principal;
-    const bool own_school = (p.role == auth::Role::kSchoolAdmin || p.role == auth::Role::kTeacher) &&
-                            p.school_code == key.first;
+    const bool own_school =
+        (p.role == auth::Role::kSchoolAdmin || p.role == auth::Role::kTeacher) && p.school_code == key.first;
     if (!own_school && p.role != auth::Role::kCountyBureau && p.role != auth::Role::kProvinceAdmin &&
         p.role != auth::Role::kService) {
       return OnlyCountyOrProvince(p, "");
@@ -121,8 +119,7 @@ grpc::ServerUnaryReactor* SupportMethods::UpdateSupportQuota(grpc::CallbackServe
                         api::CheckUpdateMask({req->update_mask().paths().begin(), req->update_mask().paths().end()},
                                              {"prior_year_associate_senior_places", "note"}, {}));
     auto allowed = [&](const std::string& stored) { return CanManageForRegion(call.principal, stored); };
-    GT_ASSIGN_OR_RETURN(*resp, support_.UpdateQuota(key.first, key.second, req->support_quota(), paths, region,
-                                                    allowed,
+    GT_ASSIGN_OR_RETURN(*resp, support_.UpdateQuota(key.first, key.second, req->support_quota(), paths, region, allowed,
                                                     Writing(call, "UpdateSupportQuota", req->request_id(), *req)));
     return absl::OkStatus();
   });
@@ -149,9 +146,9 @@ grpc::ServerUnaryReactor* SupportMethods::CreateSupportAssignment(grpc::Callback
     if (!req->support_assignment_id().empty() && !IsResourceId(req->support_assignment_id())) {
       return InvalidField("support_assignment_id", "must match ^[a-z0-9][a-z0-9-]{0,39}$", "任务ID格式无效");
     }
-    GT_ASSIGN_OR_RETURN(*resp, support_.CreateAssignment(req->support_assignment(), req->support_assignment_id(),
-                                                         region, Writing(call, "CreateSupportAssignment",
-                                                                         req->request_id(), *req)));
+    GT_ASSIGN_OR_RETURN(*resp,
+                        support_.CreateAssignment(req->support_assignment(), req->support_assignment_id(), region,
+                                                  Writing(call, "CreateSupportAssignment", req->request_id(), *req)));
     return absl::OkStatus();
   });
 }
@@ -160,17 +157,18 @@ grpc::ServerUnaryReactor* SupportMethods::UpdateSupportAssignment(grpc::Callback
                                                                   const av1::UpdateSupportAssignmentRequest* req,
                                                                   av1::SupportAssignment* resp) {
   return deps_.edge->Unary(ctx, "UpdateSupportAssignment", [=](const CallContext& call) -> absl::Status {
-    GT_ASSIGN_OR_RETURN(std::string id, ParseAssignmentName(req->support_assignment().name(), "support_assignment.name"));
+    GT_ASSIGN_OR_RETURN(std::string id,
+                        ParseAssignmentName(req->support_assignment().name(), "support_assignment.name"));
     GT_ASSIGN_OR_RETURN(AssignmentRow a, ReadableAssignment(call, id));
     GT_RETURN_IF_ERROR(MayManage(call.principal, a));
-    GT_ASSIGN_OR_RETURN(auto paths,
-                        api::CheckUpdateMask({req->update_mask().paths().begin(), req->update_mask().paths().end()},
-                                             {"receiving_schools", "kind", "period", "subjects", "rotation",
-                                              "withdrawal_reason"},
-                                             {"teacher", "sending_school", "school_year"}));
-    GT_ASSIGN_OR_RETURN(*resp, support_.UpdateAssignment(id, req->support_assignment(), paths,
-                                                         Writing(call, "UpdateSupportAssignment", req->request_id(),
-                                                                 *req)));
+    GT_ASSIGN_OR_RETURN(
+        auto paths,
+        api::CheckUpdateMask({req->update_mask().paths().begin(), req->update_mask().paths().end()},
+                             {"receiving_schools", "kind", "period", "subjects", "rotation", "withdrawal_reason"},
+                             {"teacher", "sending_school", "school_year"}));
+    GT_ASSIGN_OR_RETURN(*resp,
+                        support_.UpdateAssignment(id, req->support_assignment(), paths,
+                                                  Writing(call, "UpdateSupportAssignment", req->request_id(), *req)));
     return absl::OkStatus();
   });
 }
@@ -182,9 +180,9 @@ grpc::ServerUnaryReactor* SupportMethods::DeleteSupportAssignment(grpc::Callback
     GT_ASSIGN_OR_RETURN(std::string id, ParseAssignmentName(req->name(), "name"));
     GT_ASSIGN_OR_RETURN(AssignmentRow a, ReadableAssignment(call, id));
     GT_RETURN_IF_ERROR(MayManage(call.principal, a));
-    GT_ASSIGN_OR_RETURN(*resp, support_.DeleteAssignment(id, req->etag(), /*undelete=*/false,
-                                                         Writing(call, "DeleteSupportAssignment", req->request_id(),
-                                                                 *req)));
+    GT_ASSIGN_OR_RETURN(*resp,
+                        support_.DeleteAssignment(id, req->etag(), /*undelete=*/false,
+                                                  Writing(call, "DeleteSupportAssignment", req->request_id(), *req)));
     return absl::OkStatus();
   });
 }
@@ -196,9 +194,9 @@ grpc::ServerUnaryReactor* SupportMethods::UndeleteSupportAssignment(grpc::Callba
     GT_ASSIGN_OR_RETURN(std::string id, ParseAssignmentName(req->name(), "name"));
     GT_ASSIGN_OR_RETURN(AssignmentRow a, ReadableAssignment(call, id));
     GT_RETURN_IF_ERROR(MayManage(call.principal, a));
-    GT_ASSIGN_OR_RETURN(*resp, support_.DeleteAssignment(id, req->etag(), /*undelete=*/true,
-                                                         Writing(call, "UndeleteSupportAssignment",
-                                                                 req->request_id(), *req)));
+    GT_ASSIGN_OR_RETURN(*resp,
+                        support_.DeleteAssignment(id, req->etag(), /*undelete=*/true,
+                                                  Writing(call, "UndeleteSupportAssignment", req->request_id(), *req)));
     return absl::OkStatus();
   });
 }

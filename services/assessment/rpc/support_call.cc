@@ -13,12 +13,18 @@ namespace {
 
 gongtong::common::v1::Role ProtoRole(auth::Role role) {
   switch (role) {
-    case auth::Role::kProvinceAdmin: return gongtong::common::v1::ROLE_PROVINCE_ADMIN;
-    case auth::Role::kCountyBureau: return gongtong::common::v1::ROLE_COUNTY_BUREAU;
-    case auth::Role::kSchoolAdmin: return gongtong::common::v1::ROLE_SCHOOL_ADMIN;
-    case auth::Role::kTeacher: return gongtong::common::v1::ROLE_TEACHER;
-    case auth::Role::kService: return gongtong::common::v1::ROLE_SERVICE;
-    case auth::Role::kTownshipHead: return gongtong::common::v1::ROLE_TOWNSHIP_HEAD;
+    case auth::Role::kProvinceAdmin:
+      return gongtong::common::v1::ROLE_PROVINCE_ADMIN;
+    case auth::Role::kCountyBureau:
+      return gongtong::common::v1::ROLE_COUNTY_BUREAU;
+    case auth::Role::kSchoolAdmin:
+      return gongtong::common::v1::ROLE_SCHOOL_ADMIN;
+    case auth::Role::kTeacher:
+      return gongtong::common::v1::ROLE_TEACHER;
+    case auth::Role::kService:
+      return gongtong::common::v1::ROLE_SERVICE;
+    case auth::Role::kTownshipHead:
+      return gongtong::common::v1::ROLE_TOWNSHIP_HEAD;
   }
   return gongtong::common::v1::ROLE_UNSPECIFIED;
 }
@@ -69,7 +75,8 @@ absl::StatusOr<std::pair<std::string, std::string>> ParseRecordName(const std::s
 absl::StatusOr<std::pair<std::string, TermKind>> ParseSummaryName(const std::string& name, const std::string& field) {
   GT_ASSIGN_OR_RETURN(auto parts, SplitChild(name, "termSummaries", field));
   auto term = ParseTermSegment(parts.second);
-  if (!term) return InvalidField(field, "the term must be autumn or spring", "学期须为 autumn 或 spring", "NAME_INVALID");
+  if (!term)
+    return InvalidField(field, "the term must be autumn or spring", "学期须为 autumn 或 spring", "NAME_INVALID");
   return std::make_pair(parts.first, *term);
 }
 

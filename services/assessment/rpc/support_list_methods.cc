@@ -22,9 +22,8 @@ struct Listing {
 };
 
 absl::StatusOr<Listing> StartListing(const CallContext& call, const std::string& parent, int32_t page_size,
-                                     const std::string& token, const std::string& filter,
-                                     const std::string& order_by, bool show_deleted,
-                                     const std::vector<api::FilterField>& fields,
+                                     const std::string& token, const std::string& filter, const std::string& order_by,
+                                     bool show_deleted, const std::vector<api::FilterField>& fields,
                                      const std::vector<std::string>& order_fields,
                                      const std::vector<api::OrderField>& default_order) {
   Listing l;
@@ -32,8 +31,8 @@ absl::StatusOr<Listing> StartListing(const CallContext& call, const std::string&
   GT_ASSIGN_OR_RETURN(l.query.filter, api::ParseFilter(filter, fields));
   GT_ASSIGN_OR_RETURN(l.query.order, api::ParseOrderBy(order_by, order_fields, default_order));
   l.query.show_deleted = show_deleted;
-  l.fingerprint = api::RequestFingerprint({parent, filter, order_by, show_deleted ? "1" : "0",
-                                           call.principal.subject, auth::RoleName(call.principal.role).data()});
+  l.fingerprint = api::RequestFingerprint({parent, filter, order_by, show_deleted ? "1" : "0", call.principal.subject,
+                                           auth::RoleName(call.principal.role).data()});
   if (!token.empty()) {
     GT_ASSIGN_OR_RETURN(api::PageCursor cursor, api::DecodePageToken(token, l.fingerprint, NowUnix()));
     if (cursor.after.size() != 1) return InvalidField("page_token", "malformed", "分页令牌无效");
@@ -57,8 +56,8 @@ void Finish(const Listing& l, SupportPage<M>& page, Items* items, std::string* n
   for (auto& m : page.items) *items->Add() = std::move(m);
   *total_size = static_cast<int32_t>(total);
   if (page.more) {
-    *next_token = api::EncodePageToken(
-        {{std::to_string(l.query.offset + l.query.limit)}, total, NowUnix(), l.fingerprint});
+    *next_token =
+        api::EncodePageToken({{std::to_string(l.query.offset + l.query.limit)}, total, NowUnix(), l.fingerprint});
   }
 }
 
@@ -85,10 +84,9 @@ grpc::ServerUnaryReactor* SupportMethods::ListActivityRecords(grpc::CallbackServ
   return deps_.edge->Unary(ctx, "ListActivityRecords", [=](const CallContext& call) -> absl::Status {
     GT_ASSIGN_OR_RETURN(std::string parent, ParentId(req->parent()));
     if (!parent.empty()) GT_RETURN_IF_ERROR(ReadableAssignment(call, parent).status());
-    GT_ASSIGN_OR_RETURN(Listing l, StartListing(call, req->parent(), req->page_size(), req->page_token(),
-                                                req->filter(), req->order_by(), req->show_deleted(),
-                                                RecordFilterFields(), RecordOrderFields(),
-                                                {{"teaching_order", false}}));
+    GT_ASSIGN_OR_RETURN(Listing l, StartListing(call, req->parent(), req->page_size(), req->page_token(), req->filter(),
+                                                req->order_by(), req->show_deleted(), RecordFilterFields(),
+                                                RecordOrderFields(), {{"teaching_order", false}}));
     l.query.parent_id = parent;
     GT_ASSIGN_OR_RETURN(auto page, support_.ListRecords(l.query, call.principal, call.deadline));
     int32_t total = 0;
@@ -104,9 +102,9 @@ grpc::ServerUnaryReactor* SupportMethods::ListTermSummaries(grpc::CallbackServer
   return deps_.edge->Unary(ctx, "ListTermSummaries", [=](const CallContext& call) -> absl::Status {
     GT_ASSIGN_OR_RETURN(std::string parent, ParentId(req->parent()));
     if (!parent.empty()) GT_RETURN_IF_ERROR(ReadableAssignment(call, parent).status());
-    GT_ASSIGN_OR_RETURN(Listing l, StartListing(call, req->parent(), req->page_size(), req->page_token(),
-                                                req->filter(), req->order_by(), false, SummaryFilterFields(),
-                                                SummaryOrderFields(), {{"school_year", false}}));
+    GT_ASSIGN_OR_RETURN(Listing l, StartListing(call, req->parent(), req->page_size(), req->page_token(), req->filter(),
+                                                req->order_by(), false, SummaryFilterFields(), SummaryOrderFields(),
+                                                {{"school_year", false}}));
     l.query.parent_id = parent;
     GT_ASSIGN_OR_RETURN(auto page, support_.ListSummaries(l.query, call.principal, call.deadline));
     int32_t total = 0;
@@ -128,9 +126,9 @@ grpc::ServerUnaryReactor* SupportMethods::ListSupportQuotas(grpc::CallbackServer
         return InvalidField("parent", "must be \"schools/{10-digit code}\" or \"schools/-\"", "上级资源名格式无效");
       }
     }
-    GT_ASSIGN_OR_RETURN(Listing l, StartListing(call, req->parent(), req->page_size(), req->page_token(),
-                                                req->filter(), req->order_by(), false, QuotaFilterFields(),
-                                                QuotaOrderFields(), {{"school", false}}));
+    GT_ASSIGN_OR_RETURN(
+        Listing l, StartListing(call, req->parent(), req->page_size(), req->page_token(), req->filter(),
+                                req->order_by(), false, QuotaFilterFields(), QuotaOrderFields(), {{"school", false}}));
     l.query.parent_id = school;
     GT_ASSIGN_OR_RETURN(auto page, support_.ListQuotas(l.query, call.principal, call.deadline));
     int32_t total = 0;
@@ -146,8 +144,8 @@ grpc::ServerUnaryReactor* SupportMethods::ListCertifications(grpc::CallbackServe
   return deps_.edge->Unary(ctx, "ListCertifications", [=](const CallContext& call) -> absl::Status {
     GT_ASSIGN_OR_RETURN(std::string parent, ParentId(req->parent()));
     if (!parent.empty()) GT_RETURN_IF_ERROR(ReadableAssignment(call, parent).status());
-    GT_ASSIGN_OR_RETURN(Listing l, StartListing(call, req->parent(), req->page_size(), req->page_token(),
-                                                req->filter(), req->order_by(), false, CertificationFilterFields(),
+    GT_ASSIGN_OR_RETURN(Listing l, StartListing(call, req->parent(), req->page_size(), req->page_token(), req->filter(),
+                                                req->order_by(), false, CertificationFilterFields(),
                                                 CertificationOrderFields(), {{"school_year", false}}));
     l.query.parent_id = parent;
     GT_ASSIGN_OR_RETURN(auto page, support_.ListCertifications(l.query, call.principal, call.deadline));

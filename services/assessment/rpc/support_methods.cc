@@ -12,10 +12,13 @@ namespace gongtong::assessment {
 
 const std::set<std::string>& SupportMethodNames() {
   static const auto* kNames = new std::set<std::string>{
-      "GetSupportRules",      "UpdateSupportRules",   "GetSupportQuota",    "UpdateSupportQuota",
-      "GetSupportAssignment", "CreateSupportAssignment", "UpdateSupportAssignment", "DeleteSupportAssignment", "UndeleteSupportAssignment", "GetActivityRecord", "CreateActivityRecord", "UpdateActivityRecord",
-      "DeleteActivityRecord", "GetTermSummary", "ListSupportAssignments", "ListActivityRecords", "ListTermSummaries", "ListSupportQuotas", "ListCertifications",       "UpdateTermSummary",  "ConfirmTermSummary",
-      "SignTermSummary",      "ReceiveTermSummary",   "CertifySupportExperience", "GetCertification"};
+      "GetSupportRules",           "UpdateSupportRules",      "GetSupportQuota",         "UpdateSupportQuota",
+      "GetSupportAssignment",      "CreateSupportAssignment", "UpdateSupportAssignment", "DeleteSupportAssignment",
+      "UndeleteSupportAssignment", "GetActivityRecord",       "CreateActivityRecord",    "UpdateActivityRecord",
+      "DeleteActivityRecord",      "GetTermSummary",          "ListSupportAssignments",  "ListActivityRecords",
+      "ListTermSummaries",         "ListSupportQuotas",       "ListCertifications",      "UpdateTermSummary",
+      "ConfirmTermSummary",        "SignTermSummary",         "ReceiveTermSummary",      "CertifySupportExperience",
+      "GetCertification"};
   return *kNames;
 }
 
@@ -23,8 +26,8 @@ SupportMethods::SupportMethods(const AssessmentDeps& deps) : deps_(deps), suppor
 
 absl::StatusOr<AssignmentRow> SupportMethods::ReadableAssignment(const CallContext& call, const std::string& id) {
   auto a = support_.GetAssignment(id, call.deadline);
-  const bool everything = call.principal.role == auth::Role::kProvinceAdmin ||
-                          call.principal.role == auth::Role::kService;
+  const bool everything =
+      call.principal.role == auth::Role::kProvinceAdmin || call.principal.role == auth::Role::kService;
   if ((a.ok() && !CanReadAssignment(call.principal, a->scope)) ||
       (!a.ok() && a.status().code() == absl::StatusCode::kNotFound && !everything)) {
     return ErrorBuilder(absl::StatusCode::kPermissionDenied, "OUTSIDE_SCOPE")
@@ -46,8 +49,8 @@ grpc::ServerUnaryReactor* SupportMethods::SignStep(grpc::CallbackServerContext* 
                           "须提供所签学期总结的 content_digest");
     }
     // The sign-off rules decide who may sign (R-SUP-4); reading is not required.
-    GT_ASSIGN_OR_RETURN(*resp, support_.Sign(key.first, key.second, step, digest, etag,
-                                             Writing(call, method, request_id, *req)));
+    GT_ASSIGN_OR_RETURN(
+        *resp, support_.Sign(key.first, key.second, step, digest, etag, Writing(call, method, request_id, *req)));
     return absl::OkStatus();
   });
 }

@@ -103,8 +103,7 @@ class SupportMethods : public av1::AssessmentService::CallbackService {
   grpc::ServerUnaryReactor* CertifySupportExperience(grpc::CallbackServerContext* ctx,
                                                      const av1::CertifySupportExperienceRequest* req,
                                                      av1::Certification* resp) override;
-  grpc::ServerUnaryReactor* GetCertification(grpc::CallbackServerContext* ctx,
-                                             const av1::GetCertificationRequest* req,
+  grpc::ServerUnaryReactor* GetCertification(grpc::CallbackServerContext* ctx, const av1::GetCertificationRequest* req,
                                              av1::Certification* resp) override;
 
  protected:
@@ -117,8 +116,8 @@ class SupportMethods : public av1::AssessmentService::CallbackService {
   // A sign-off step (Confirm, Sign, Receive).
   grpc::ServerUnaryReactor* SignStep(grpc::CallbackServerContext* ctx, const char* method, av1::SignatureStep step,
                                      const google::protobuf::Message* req, const std::string& name,
-                                     const std::string& digest, const std::string& etag,
-                                     const std::string& request_id, av1::TermSummary* resp);
+                                     const std::string& digest, const std::string& etag, const std::string& request_id,
+                                     av1::TermSummary* resp);
 
   SupportStore support_;
 };

@@ -50,11 +50,11 @@ grpc::ServerUnaryReactor* SupportMethods::UpdateActivityRecord(grpc::CallbackSer
     GT_ASSIGN_OR_RETURN(auto key, ParseRecordName(req->activity_record().name(), "activity_record.name"));
     GT_ASSIGN_OR_RETURN(AssignmentRow a, ReadableAssignment(call, key.first));
     GT_RETURN_IF_ERROR(MayRecord(call.principal, a));
-    GT_ASSIGN_OR_RETURN(auto paths,
-                        api::CheckUpdateMask({req->update_mask().paths().begin(), req->update_mask().paths().end()},
-                                             {"date", "start_time", "receiving_school", "lessons", "half_days",
-                                              "subject", "topic", "evidence"},
-                                             {"kind", "source"}));
+    GT_ASSIGN_OR_RETURN(
+        auto paths, api::CheckUpdateMask({req->update_mask().paths().begin(), req->update_mask().paths().end()},
+                                         {"date", "start_time", "receiving_school", "lessons", "half_days", "subject",
+                                          "topic", "evidence"},
+                                         {"kind", "source"}));
     GT_ASSIGN_OR_RETURN(*resp, support_.UpdateRecord(a.id, key.second, req->activity_record(), paths,
                                                      Writing(call, "UpdateActivityRecord", req->request_id(), *req)));
     return absl::OkStatus();
@@ -121,15 +121,15 @@ grpc::ServerUnaryReactor* SupportMethods::ConfirmTermSummary(grpc::CallbackServe
 grpc::ServerUnaryReactor* SupportMethods::SignTermSummary(grpc::CallbackServerContext* ctx,
                                                           const av1::SignTermSummaryRequest* req,
                                                           av1::TermSummary* resp) {
-  return SignStep(ctx, "SignTermSummary", av1::SIGNATURE_STEP_TOWNSHIP_HEAD, req, req->name(),
-                  req->content_digest(), req->etag(), req->request_id(), resp);
+  return SignStep(ctx, "SignTermSummary", av1::SIGNATURE_STEP_TOWNSHIP_HEAD, req, req->name(), req->content_digest(),
+                  req->etag(), req->request_id(), resp);
 }
 
 grpc::ServerUnaryReactor* SupportMethods::ReceiveTermSummary(grpc::CallbackServerContext* ctx,
                                                              const av1::ReceiveTermSummaryRequest* req,
                                                              av1::TermSummary* resp) {
-  return SignStep(ctx, "ReceiveTermSummary", av1::SIGNATURE_STEP_COUNTY_OFFICE, req, req->name(),
-                  req->content_digest(), req->etag(), req->request_id(), resp);
+  return SignStep(ctx, "ReceiveTermSummary", av1::SIGNATURE_STEP_COUNTY_OFFICE, req, req->name(), req->content_digest(),
+                  req->etag(), req->request_id(), resp);
 }
 
 grpc::ServerUnaryReactor* SupportMethods::CertifySupportExperience(grpc::CallbackServerContext* ctx,

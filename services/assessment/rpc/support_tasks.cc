@@ -26,8 +26,7 @@ std::unique_ptr<events::StreamConsumer> MakeDeliveredSessionConsumer(pg::Pool* p
 }
 
 absl::Status WireSupportTasks(ServiceRuntime& rt) {
-  rt.host->AddBackgroundTask(
-      rt.Own(MakeDeliveredSessionConsumer(rt.pool, rt.redis, rt.config->Get("instance"))));
+  rt.host->AddBackgroundTask(rt.Own(MakeDeliveredSessionConsumer(rt.pool, rt.redis, rt.config->Get("instance"))));
   return absl::OkStatus();
 }
 

@@ -34,10 +34,11 @@ absl::Status Deleted(const std::string& name) {
 
 int LiveRecords(pqxx::transaction_base& tx, const std::string& id, const std::string& extra = "") {
   return tx
-      .exec_params1("SELECT count(*) FROM support_activity_records WHERE assignment_id = $1 AND "
-                    "deleted_at IS NULL" +
-                        extra,
-                    id)[0]
+      .exec_params1(
+          "SELECT count(*) FROM support_activity_records WHERE assignment_id = $1 AND "
+          "deleted_at IS NULL" +
+              extra,
+          id)[0]
       .as<int>();
 }
 
@@ -63,8 +64,7 @@ absl::StatusOr<av1::SupportAssignment> SupportStore::UpdateAssignment(const std:
               .Message(a.assignment.name() + " is withdrawn")
               .Zh("该支教任务已撤回，不能再修改");
         }
-        auto granted = tx.exec_params("SELECT 1 FROM support_certifications WHERE assignment_id = $1 AND granted",
-                                      id);
+        auto granted = tx.exec_params("SELECT 1 FROM support_certifications WHERE assignment_id = $1 AND granted", id);
         if (!granted.empty()) {
           return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "ASSIGNMENT_CERTIFIED")
               .Message(a.assignment.name() + " is certified; it can no longer change")
@@ -95,8 +95,8 @@ absl::StatusOr<av1::SupportAssignment> SupportStore::UpdateAssignment(const std:
         }
         LocalDate first = span.period_start.value_or(YearStart(span.school_year));
         LocalDate last = span.period_end.value_or(YearEnd(span.school_year));
-        if (LiveRecords(tx, id, " AND (record_date < '" + IsoDate(first) + "' OR record_date > '" + IsoDate(last) +
-                                    "')") > 0) {
+        if (LiveRecords(tx, id,
+                        " AND (record_date < '" + IsoDate(first) + "' OR record_date > '" + IsoDate(last) + "')") > 0) {
           return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "PERIOD_EXCLUDES_RECORDS")
               .Message("the new period leaves activity records outside it")
               .Zh("新的支教期间之外已有支教记录")
@@ -159,22 +159,24 @@ absl::StatusOr<av1::SupportAssignment> SupportStore::DeleteAssignment(const std:
           *next.mutable_audit()->mutable_delete_time() = now;
         } else if (!a.withdrawn) {
           // Restoring must not break one-per-teacher or the unit's cap.
-          auto live = tx.exec_params("SELECT 1 FROM support_assignments WHERE teacher_id = $1 AND school_year = $2 "
-                                     "AND deleted_at IS NULL AND NOT withdrawn",
-                                     a.scope.teacher_id, year);
+          auto live = tx.exec_params(
+              "SELECT 1 FROM support_assignments WHERE teacher_id = $1 AND school_year = $2 "
+              "AND deleted_at IS NULL AND NOT withdrawn",
+              a.scope.teacher_id, year);
           if (!live.empty()) {
             return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "ASSIGNMENT_EXISTS")
                 .Message("the teacher has another live assignment in " + std::to_string(year))
                 .Zh("该教师本学年已有其他支教任务，不能恢复")
                 .Field("name", "the teacher has another live assignment that year");
           }
-          auto quota = tx.exec_params(
-              "SELECT places FROM support_quotas WHERE school_code = $1 AND school_year = $2 FOR UPDATE",
-              a.scope.sending_school, year);
+          auto quota =
+              tx.exec_params("SELECT places FROM support_quotas WHERE school_code = $1 AND school_year = $2 FOR UPDATE",
+                             a.scope.sending_school, year);
           GT_ASSIGN_OR_RETURN(EffectiveRules rules, RulesTx(tx, a.scope.region, year));
-          int used = tx.exec_params1("SELECT count(*) FROM support_assignments WHERE sending_school = $1 AND "
-                                     "school_year = $2 AND deleted_at IS NULL AND NOT withdrawn",
-                                     a.scope.sending_school, year)[0]
+          int used = tx.exec_params1(
+                           "SELECT count(*) FROM support_assignments WHERE sending_school = $1 AND "
+                           "school_year = $2 AND deleted_at IS NULL AND NOT withdrawn",
+                           a.scope.sending_school, year)[0]
                          .as<int>();
           std::optional<int> places;
           if (!quota.empty()) places = quota[0][0].as<int>();

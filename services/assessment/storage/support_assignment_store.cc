@@ -11,8 +11,7 @@ namespace gongtong::assessment {
 
 namespace {
 
-constexpr char kAssignmentColumns[] =
-    "assignment_id, body, version, region_code, deleted_at IS NOT NULL, withdrawn";
+constexpr char kAssignmentColumns[] = "assignment_id, body, version, region_code, deleted_at IS NOT NULL, withdrawn";
 
 AssignmentRow FromRow(const pqxx::row& row) {
   AssignmentRow a;
@@ -46,11 +45,12 @@ absl::StatusOr<AssignmentRow> SupportStore::AssignmentTx(pqxx::transaction_base&
 std::vector<AssignmentRow> SupportStore::LiveAssignmentsAtTx(pqxx::transaction_base& tx, const std::string& teacher_id,
                                                              const std::vector<std::string>& school_codes) {
   std::vector<AssignmentRow> out;
-  for (const auto& row : tx.exec_params(
-           absl::StrCat("SELECT ", kAssignmentColumns, " FROM support_assignments WHERE teacher_id = $1 AND "
-                        "deleted_at IS NULL AND NOT withdrawn AND receiving_schools && $2::text[] "
-                        "ORDER BY assignment_id"),
-           teacher_id, TextArray(school_codes))) {
+  for (const auto& row :
+       tx.exec_params(absl::StrCat("SELECT ", kAssignmentColumns,
+                                   " FROM support_assignments WHERE teacher_id = $1 AND "
+                                   "deleted_at IS NULL AND NOT withdrawn AND receiving_schools && $2::text[] "
+                                   "ORDER BY assignment_id"),
+                      teacher_id, TextArray(school_codes))) {
     out.push_back(FromRow(row));
   }
   return out;
@@ -85,21 +85,23 @@ absl::StatusOr<av1::SupportAssignment> SupportStore::CreateAssignment(av1::Suppo
         // R-SUP-1 under the quota row's lock: concurrent creations for one
         // unit serialise here, so the cap holds.
         const int year = a.school_year();
-        auto quota = tx.exec_params(
-            "SELECT places FROM support_quotas WHERE school_code = $1 AND school_year = $2 FOR UPDATE",
-            scope.sending_school, year);
+        auto quota =
+            tx.exec_params("SELECT places FROM support_quotas WHERE school_code = $1 AND school_year = $2 FOR UPDATE",
+                           scope.sending_school, year);
         GT_ASSIGN_OR_RETURN(EffectiveRules rules, RulesTx(tx, region, year));
-        int used = tx.exec_params1("SELECT count(*) FROM support_assignments WHERE sending_school = $1 AND "
-                                   "school_year = $2 AND deleted_at IS NULL AND NOT withdrawn",
-                                   scope.sending_school, year)[0]
+        int used = tx.exec_params1(
+                         "SELECT count(*) FROM support_assignments WHERE sending_school = $1 AND "
+                         "school_year = $2 AND deleted_at IS NULL AND NOT withdrawn",
+                         scope.sending_school, year)[0]
                        .as<int>();
         std::optional<int> places;
         if (!quota.empty()) places = quota[0][0].as<int>();
         GT_RETURN_IF_ERROR(CheckQuota("schools/" + scope.sending_school + "/supportQuotas/" + std::to_string(year),
                                       places, rules.quota_extra, used));
-        auto live = tx.exec_params("SELECT assignment_id FROM support_assignments WHERE teacher_id = $1 AND "
-                                   "school_year = $2 AND deleted_at IS NULL AND NOT withdrawn",
-                                   scope.teacher_id, year);
+        auto live = tx.exec_params(
+            "SELECT assignment_id FROM support_assignments WHERE teacher_id = $1 AND "
+            "school_year = $2 AND deleted_at IS NULL AND NOT withdrawn",
+            scope.teacher_id, year);
         if (!live.empty()) {
           return ErrorBuilder(absl::StatusCode::kAlreadyExists, "ASSIGNMENT_EXISTS")
               .Message("the teacher already has " + AssignmentName(live[0][0].as<std::string>()) + " in " +

@@ -65,9 +65,9 @@ absl::StatusOr<av1::Certification> SupportStore::Certify(const std::string& assi
         }
         const int year = a.assignment.school_year();
         if (!validate_only) {
-          bool ended = tx.exec_params1("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date > $1::date",
-                                       IsoDate(YearEnd(year)))[0]
-                           .as<bool>();
+          bool ended =
+              tx.exec_params1("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date > $1::date", IsoDate(YearEnd(year)))[0]
+                  .as<bool>();
           if (!ended) {
             return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "SCHOOL_YEAR_NOT_ENDED")
                 .Message("the school year " + std::to_string(year) + " ends on " + IsoDate(YearEnd(year)) +
@@ -100,12 +100,13 @@ absl::StatusOr<av1::Certification> SupportStore::Certify(const std::string& assi
         }
         c.clear_etag();
         const std::string body = c.SerializeAsString();
-        auto version = tx.exec_params1(
-            "INSERT INTO support_certifications (assignment_id, granted, body) VALUES ($1, $2, $3) "
-            "ON CONFLICT (assignment_id) DO UPDATE SET granted = EXCLUDED.granted, body = EXCLUDED.body, "
-            "version = support_certifications.version + 1, updated_at = now() RETURNING version",
-            assignment_id, d.granted, pqxx::binarystring(body.data(), body.size()))[0]
-                           .as<int64_t>();
+        auto version =
+            tx.exec_params1(
+                  "INSERT INTO support_certifications (assignment_id, granted, body) VALUES ($1, $2, $3) "
+                  "ON CONFLICT (assignment_id) DO UPDATE SET granted = EXCLUDED.granted, body = EXCLUDED.body, "
+                  "version = support_certifications.version + 1, updated_at = now() RETURNING version",
+                  assignment_id, d.granted, pqxx::binarystring(body.data(), body.size()))[0]
+                .as<int64_t>();
         c.set_etag(std::to_string(version));
         // The assignment points at its decision.
         av1::SupportAssignment stored = a.assignment;
@@ -113,9 +114,10 @@ absl::StatusOr<av1::Certification> SupportStore::Certify(const std::string& assi
         stored.clear_etag();
         stored.set_certification(c.name());
         const std::string abody = stored.SerializeAsString();
-        tx.exec_params0("UPDATE support_assignments SET body = $2, version = version + 1, updated_at = now() "
-                        "WHERE assignment_id = $1",
-                        assignment_id, pqxx::binarystring(abody.data(), abody.size()));
+        tx.exec_params0(
+            "UPDATE support_assignments SET body = $2, version = version + 1, updated_at = now() "
+            "WHERE assignment_id = $1",
+            assignment_id, pqxx::binarystring(abody.data(), abody.size()));
         gongtong::events::v1::CertificationDecided event;
         *event.mutable_certification() = c;
         event.set_sending_school(a.assignment.sending_school());
@@ -134,8 +136,8 @@ absl::StatusOr<av1::Certification> SupportStore::GetCertification(const std::str
   av1::Certification out;
   GT_RETURN_IF_ERROR(pool_->Transact(
       [&](pqxx::work& tx) -> absl::Status {
-        auto rows = tx.exec_params("SELECT body, version FROM support_certifications WHERE assignment_id = $1",
-                                   assignment_id);
+        auto rows =
+            tx.exec_params("SELECT body, version FROM support_certifications WHERE assignment_id = $1", assignment_id);
         if (rows.empty()) {
           return ErrorBuilder(absl::StatusCode::kNotFound, "CERTIFICATION_NOT_FOUND")
               .Message(CertificationName(assignment_id) + " was never decided")

@@ -103,8 +103,8 @@ void Trim(SupportPage<M>* page, int limit) {
 
 const std::vector<api::FilterField>& AssignmentFilterFields() {
   static const auto* kFields = new std::vector<api::FilterField>{
-      {"teacher", {"="}},     {"sending_school", {"="}}, {"receiving_school", {"="}}, {"school_year", {"="}},
-      {"state", {"="}},       {"certified", {"="}},      {"region_code", {":"}}};
+      {"teacher", {"="}}, {"sending_school", {"="}}, {"receiving_school", {"="}}, {"school_year", {"="}},
+      {"state", {"="}},   {"certified", {"="}},      {"region_code", {":"}}};
   return *kFields;
 }
 const std::vector<std::string>& AssignmentOrderFields() {
@@ -112,9 +112,12 @@ const std::vector<std::string>& AssignmentOrderFields() {
   return *kFields;
 }
 const std::vector<api::FilterField>& RecordFilterFields() {
-  static const auto* kFields = new std::vector<api::FilterField>{
-      {"kind", {"="}}, {"term", {"="}}, {"date", {"=", ">=", "<="}}, {"receiving_school", {"="}},
-      {"source", {"="}}, {"evidence_missing", {"="}}};
+  static const auto* kFields = new std::vector<api::FilterField>{{"kind", {"="}},
+                                                                 {"term", {"="}},
+                                                                 {"date", {"=", ">=", "<="}},
+                                                                 {"receiving_school", {"="}},
+                                                                 {"source", {"="}},
+                                                                 {"evidence_missing", {"="}}};
   return *kFields;
 }
 const std::vector<std::string>& RecordOrderFields() {
@@ -122,8 +125,8 @@ const std::vector<std::string>& RecordOrderFields() {
   return *kFields;
 }
 const std::vector<api::FilterField>& QuotaFilterFields() {
-  static const auto* kFields = new std::vector<api::FilterField>{
-      {"school_year", {"="}}, {"region_code", {":"}}, {"exhausted", {"="}}};
+  static const auto* kFields =
+      new std::vector<api::FilterField>{{"school_year", {"="}}, {"region_code", {":"}}, {"exhausted", {"="}}};
   return *kFields;
 }
 const std::vector<std::string>& QuotaOrderFields() {
@@ -240,11 +243,11 @@ absl::StatusOr<SupportPage<av1::ActivityRecord>> SupportStore::ListRecords(const
             where.push_back(std::string(t.value == "true" ? "" : "NOT ") + "(r.evidence_title = '')");
           }
         }
-        const std::string order = OrderSql(
-            q.order,
-            {{"teaching_order", "r.assignment_id, r.term, r.record_date, r.start_minute, r.seq"},
-             {"date", "r.record_date"}},
-            "r.seq");
+        const std::string order =
+            OrderSql(q.order,
+                     {{"teaching_order", "r.assignment_id, r.term, r.record_date, r.start_minute, r.seq"},
+                      {"date", "r.record_date"}},
+                     "r.seq");
         for (const auto& row : Page(tx, "r.assignment_id, r.record_id",
                                     "support_activity_records r JOIN support_assignments a USING (assignment_id)",
                                     where, order, q, &page.total)) {
@@ -302,12 +305,12 @@ absl::StatusOr<SupportPage<av1::TermSummary>> SupportStore::ListSummaries(const 
             where.push_back("s.term = " + std::to_string(static_cast<int>(term)));
           }
         }
-        const std::string order = OrderSql(
-            q.order, {{"school_year", "a.school_year, s.term"}, {"update_time", "s.updated_at"}},
-            "s.assignment_id, s.term");
+        const std::string order =
+            OrderSql(q.order, {{"school_year", "a.school_year, s.term"}, {"update_time", "s.updated_at"}},
+                     "s.assignment_id, s.term");
         for (const auto& row : Page(tx, "s.assignment_id, s.term, a.region_code, a.school_year",
-                                    "support_term_summaries s JOIN support_assignments a USING (assignment_id)",
-                                    where, order, q, &page.total)) {
+                                    "support_term_summaries s JOIN support_assignments a USING (assignment_id)", where,
+                                    order, q, &page.total)) {
           const std::string aid = row[0].as<std::string>();
           const auto term = static_cast<TermKind>(row[1].as<int>());
           GT_ASSIGN_OR_RETURN(EffectiveRules rules, RulesTx(tx, row[2].as<std::string>(), row[3].as<int>()));
@@ -363,8 +366,8 @@ absl::StatusOr<SupportPage<av1::SupportQuota>> SupportStore::ListQuotas(const Su
         for (const auto& t : q.filter) {
           if (t.field == "exhausted") (t.value == "true" ? only_exhausted : only_open) = true;
         }
-        const std::string order =
-            OrderSql(q.order, {{"school", "q.school_code, q.school_year"}, {"used", used}}, "q.school_code, q.school_year");
+        const std::string order = OrderSql(q.order, {{"school", "q.school_code, q.school_year"}, {"used", used}},
+                                           "q.school_code, q.school_year");
         // The exhausted filter needs each row's cap (its region's rules), so
         // it is applied after reading: such listings read every match.
         SupportListQuery all = q;
@@ -422,9 +425,9 @@ absl::StatusOr<SupportPage<av1::Certification>> SupportStore::ListCertifications
         }
         const std::string order =
             OrderSql(q.order, {{"school_year", "a.school_year"}, {"teacher", "a.teacher_id"}}, "c.assignment_id");
-        for (const auto& row : Page(tx, "c.body, c.version",
-                                    "support_certifications c JOIN support_assignments a USING (assignment_id)",
-                                    where, order, q, &page.total)) {
+        for (const auto& row :
+             Page(tx, "c.body, c.version", "support_certifications c JOIN support_assignments a USING (assignment_id)",
+                  where, order, q, &page.total)) {
           auto c = ParseBody<av1::Certification>(row[0]);
           c.set_etag(row[1].as<std::string>());
           page.items.push_back(std::move(c));

@@ -18,10 +18,10 @@ constexpr char kRecordColumns[] = "record_id, body, version, term, record_date::
 // Position in teaching order among the live records of its term, 1-based.
 int TeachingOrder(pqxx::transaction_base& tx, const std::string& assignment_id, const pqxx::row& row) {
   return tx
-      .exec_params1("SELECT count(*) FROM support_activity_records WHERE assignment_id = $1 AND term = $2 AND "
-                    "deleted_at IS NULL AND (record_date, start_minute, seq) <= ($3::date, $4, $5)",
-                    assignment_id, row[3].as<int>(), row[4].as<std::string>(), row[5].as<int>(),
-                    row[6].as<int64_t>())[0]
+      .exec_params1(
+          "SELECT count(*) FROM support_activity_records WHERE assignment_id = $1 AND term = $2 AND "
+          "deleted_at IS NULL AND (record_date, start_minute, seq) <= ($3::date, $4, $5)",
+          assignment_id, row[3].as<int>(), row[4].as<std::string>(), row[5].as<int>(), row[6].as<int64_t>())[0]
       .as<int>();
 }
 
@@ -50,7 +50,6 @@ absl::Status Writable(pqxx::transaction_base& tx, const AssignmentRow& a) {
   }
   return absl::OkStatus();
 }
-
 
 // Unicode code points of UTF-8 `s`.
 size_t CharCount(const std::string& s) {
@@ -125,8 +124,8 @@ absl::StatusOr<std::optional<av1::ActivityRecord>> SupportStore::InsertRecordTx(
     if (!seen.empty()) return std::optional<av1::ActivityRecord>();
   }
   if (record_id.empty()) record_id = events::NewEventId();
-  GT_RETURN_IF_ERROR(VoidOnChangeTx(tx, a.id, facts.term, "activityRecords/" + record_id + " created", actor,
-                                    correlation_id));
+  GT_RETURN_IF_ERROR(
+      VoidOnChangeTx(tx, a.id, facts.term, "activityRecords/" + record_id + " created", actor, correlation_id));
   record.clear_name();
   record.clear_etag();
   record.clear_teaching_order();
@@ -149,8 +148,8 @@ absl::StatusOr<std::optional<av1::ActivityRecord>> SupportStore::InsertRecordTx(
                    kRecordColumns),
       a.id, record_id, static_cast<int>(facts.term), IsoDate(facts.date), facts.start_minute,
       static_cast<int>(record.kind()), facts.quantity, facts.hours, record.receiving_school(),
-      static_cast<int>(record.source()), record.source_ref(),
-      record.evidence().title(), pqxx::binarystring(body.data(), body.size()));
+      static_cast<int>(record.source()), record.source_ref(), record.evidence().title(),
+      pqxx::binarystring(body.data(), body.size()));
   if (inserted.empty()) {
     return ErrorBuilder(absl::StatusCode::kAlreadyExists, "RECORD_ID_TAKEN")
         .Message(RecordName(a.id, record_id) + " exists already")
@@ -174,8 +173,8 @@ absl::StatusOr<av1::ActivityRecord> SupportStore::CreateRecord(const std::string
         GT_ASSIGN_OR_RETURN(AssignmentRow a, AssignmentTx(tx, assignment_id, false));
         record.clear_source();
         record.clear_source_ref();
-        GT_ASSIGN_OR_RETURN(auto inserted, InsertRecordTx(tx, a, std::move(record), record_id, w.actor,
-                                                          w.correlation_id));
+        GT_ASSIGN_OR_RETURN(auto inserted,
+                            InsertRecordTx(tx, a, std::move(record), record_id, w.actor, w.correlation_id));
         out = std::move(*inserted);
         RememberAnswer(tx, w, out);
         return absl::OkStatus();
@@ -189,7 +188,8 @@ absl::StatusOr<av1::ActivityRecord> SupportStore::GetRecord(const std::string& a
   av1::ActivityRecord out;
   GT_RETURN_IF_ERROR(pool_->Transact(
       [&](pqxx::work& tx) -> absl::Status {
-        auto rows = tx.exec_params(absl::StrCat("SELECT ", kRecordColumns, ", deleted_at IS NULL FROM "
+        auto rows = tx.exec_params(absl::StrCat("SELECT ", kRecordColumns,
+                                                ", deleted_at IS NULL FROM "
                                                 "support_activity_records WHERE assignment_id = $1 AND record_id = $2"),
                                    assignment_id, record_id);
         if (rows.empty()) {
@@ -300,8 +300,8 @@ absl::StatusOr<av1::ActivityRecord> SupportStore::DeleteRecord(const std::string
         GT_RETURN_IF_ERROR(CheckEtag(etag, rows[0][2].as<int64_t>()));
         GT_RETURN_IF_ERROR(CountyOnlyForEventRecords(w, rows[0][7].as<int>()));
         auto term = static_cast<TermKind>(rows[0][3].as<int>());
-        GT_RETURN_IF_ERROR(VoidOnChangeTx(tx, assignment_id, term, "activityRecords/" + record_id + " deleted",
-                                          w.actor, w.correlation_id));
+        GT_RETURN_IF_ERROR(VoidOnChangeTx(tx, assignment_id, term, "activityRecords/" + record_id + " deleted", w.actor,
+                                          w.correlation_id));
         auto record = ParseBody<av1::ActivityRecord>(rows[0][1]);
         auto now = NowTimestamp();
         *record.mutable_audit()->mutable_delete_time() = now;

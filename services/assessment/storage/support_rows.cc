@@ -1,8 +1,8 @@
 #include "assessment/storage/support_rows.h"
 
-#include <chrono>
-
 #include <openssl/sha.h>
+
+#include <chrono>
 
 #include "absl/strings/str_format.h"
 #include "assessment/domain/support_year.h"
@@ -54,8 +54,9 @@ void RememberAnswer(pqxx::transaction_base& tx, const SupportWrite& w, const goo
 
 void Publish(pqxx::transaction_base& tx, const std::string& aggregate_type, const std::string& aggregate_id,
              int64_t version, const google::protobuf::Message& payload, const std::string& correlation_id) {
-  events::AppendToOutbox(tx, kAssessmentStream,
-                         events::MakeEvent("assessment", aggregate_type, aggregate_id, version, payload, correlation_id));
+  events::AppendToOutbox(
+      tx, kAssessmentStream,
+      events::MakeEvent("assessment", aggregate_type, aggregate_id, version, payload, correlation_id));
 }
 
 std::string AssignmentName(const std::string& id) { return "supportAssignments/" + id; }

@@ -4,10 +4,9 @@
 
 #include <cstdint>
 #include <optional>
-#include <string>
-
 #include <pqxx/binarystring>
 #include <pqxx/pqxx>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "assessment/storage/support_store.h"

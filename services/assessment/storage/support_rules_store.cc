@@ -30,9 +30,8 @@ absl::StatusOr<EffectiveRules> ToEffective(const av1::SupportRules& r) {
   e.proto = r;
   GT_ASSIGN_OR_RETURN(e.factors.per_lesson,
                       ParseCentiHours(r.hours_per_lesson().value(), "support_rules.hours_per_lesson"));
-  GT_ASSIGN_OR_RETURN(e.factors.per_research_half_day,
-                      ParseCentiHours(r.hours_per_research_half_day().value(),
-                                      "support_rules.hours_per_research_half_day"));
+  GT_ASSIGN_OR_RETURN(e.factors.per_research_half_day, ParseCentiHours(r.hours_per_research_half_day().value(),
+                                                                       "support_rules.hours_per_research_half_day"));
   GT_ASSIGN_OR_RETURN(e.min_year_hours, ParseCentiHours(r.min_year_hours().value(), "support_rules.min_year_hours"));
   if (e.factors.per_lesson <= 0) {
     return InvalidField("support_rules.hours_per_lesson", "must be positive", "须为正数");
@@ -68,16 +67,16 @@ std::string QuotaName(const std::string& school, int year) {
 
 int UsedPlaces(pqxx::transaction_base& tx, const std::string& school, int year) {
   return tx
-      .exec_params1("SELECT count(*) FROM support_assignments WHERE sending_school = $1 AND school_year = $2 "
-                    "AND deleted_at IS NULL AND NOT withdrawn",
-                    school, year)[0]
+      .exec_params1(
+          "SELECT count(*) FROM support_assignments WHERE sending_school = $1 AND school_year = $2 "
+          "AND deleted_at IS NULL AND NOT withdrawn",
+          school, year)[0]
       .as<int>();
 }
 
 }  // namespace
 
-absl::StatusOr<EffectiveRules> SupportStore::RulesTx(pqxx::transaction_base& tx, const std::string& region,
-                                                     int year) {
+absl::StatusOr<EffectiveRules> SupportStore::RulesTx(pqxx::transaction_base& tx, const std::string& region, int year) {
   auto rows = tx.exec_params(
       "SELECT region_code, body, version FROM support_rules WHERE school_year = $2 "
       "AND $1 LIKE region_code || '%' ORDER BY length(region_code) DESC LIMIT 1",
@@ -118,9 +117,10 @@ absl::StatusOr<av1::SupportRules> SupportStore::UpdateRules(const std::string& r
           return absl::OkStatus();
         }
         GT_ASSIGN_OR_RETURN(EffectiveRules current, RulesTx(tx, region, year));
-        auto own = tx.exec_params("SELECT version FROM support_rules WHERE region_code = $1 AND school_year = $2 "
-                                  "FOR UPDATE",
-                                  region, year);
+        auto own = tx.exec_params(
+            "SELECT version FROM support_rules WHERE region_code = $1 AND school_year = $2 "
+            "FOR UPDATE",
+            region, year);
         int64_t version = own.empty() ? 0 : own[0][0].as<int64_t>();
         GT_RETURN_IF_ERROR(CheckEtag(patch.etag(), version, "support_rules.etag"));
         av1::SupportRules next = current.proto;
@@ -171,8 +171,8 @@ absl::StatusOr<av1::SupportQuota> SupportStore::GetQuota(const std::string& scho
   GT_RETURN_IF_ERROR(pool_->Transact(
       [&](pqxx::work& tx) -> absl::Status {
         auto rows = tx.exec_params(
-            "SELECT body, version, region_code FROM support_quotas WHERE school_code = $1 AND school_year = $2",
-            school, year);
+            "SELECT body, version, region_code FROM support_quotas WHERE school_code = $1 AND school_year = $2", school,
+            year);
         if (rows.empty()) {
           return ErrorBuilder(absl::StatusCode::kNotFound, "QUOTA_NOT_SET")
               .Message(QuotaName(school, year) + " is not entered")
@@ -192,12 +192,9 @@ absl::StatusOr<av1::SupportQuota> SupportStore::GetQuota(const std::string& scho
   return out;
 }
 
-absl::StatusOr<av1::SupportQuota> SupportStore::UpdateQuota(const std::string& school, int year,
-                                                            const av1::SupportQuota& patch,
-                                                            const std::vector<std::string>& paths,
-                                                            const std::string& region,
-                                                            const std::function<bool(const std::string&)>& allowed,
-                                                            const SupportWrite& w) {
+absl::StatusOr<av1::SupportQuota> SupportStore::UpdateQuota(
+    const std::string& school, int year, const av1::SupportQuota& patch, const std::vector<std::string>& paths,
+    const std::string& region, const std::function<bool(const std::string&)>& allowed, const SupportWrite& w) {
   av1::SupportQuota out;
   GT_RETURN_IF_ERROR(pool_->Transact(
       [&](pqxx::work& tx) -> absl::Status {

@@ -7,9 +7,8 @@
 // is redelivered: the record is unique per source_ref, and the consumer's
 // processed_events row de-duplicates the event itself.
 
-#include <string>
-
 #include <pqxx/pqxx>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "gongtong/events/v1/booking_events.pb.h"
@@ -19,7 +18,8 @@ namespace gongtong::assessment {
 // Records `event` inside `tx`; returns the number of records created (0 when
 // no assignment matches, the session was recorded already, or the term is
 // locked — those are not errors: the event is consumed).
-absl::StatusOr<int> IngestDeliveredSession(pqxx::transaction_base& tx, const gongtong::events::v1::SessionDelivered& event,
+absl::StatusOr<int> IngestDeliveredSession(pqxx::transaction_base& tx,
+                                           const gongtong::events::v1::SessionDelivered& event,
                                            const std::string& correlation_id);
 
 }  // namespace gongtong::assessment

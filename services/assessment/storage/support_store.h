@@ -7,10 +7,9 @@
 
 #include <functional>
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "absl/status/statusor.h"
 #include "assessment/domain/support_access.h"
@@ -56,11 +55,11 @@ struct EffectiveRules {
 // A page request of a support listing; the RPC layer has parsed and checked
 // filter and order_by against the *FilterFields()/*OrderFields() below.
 struct SupportListQuery {
-  std::string parent_id;                // an assignment id; "" = every one in scope
+  std::string parent_id;  // an assignment id; "" = every one in scope
   std::vector<api::FilterTerm> filter;
   std::vector<api::OrderField> order;
   int limit = 50;
-  int64_t offset = 0;                   // position after the previous page
+  int64_t offset = 0;  // position after the previous page
   bool show_deleted = false;
   bool count_total = false;
 };
@@ -124,17 +123,15 @@ class SupportStore {
   // deleted or withdrawn, when certified, when a removed receiving school or
   // a narrowed period would orphan live records.
   absl::StatusOr<av1::SupportAssignment> UpdateAssignment(const std::string& id, const av1::SupportAssignment& patch,
-                                                          const std::vector<std::string>& paths,
-                                                          const SupportWrite& w);
+                                                          const std::vector<std::string>& paths, const SupportWrite& w);
   // Soft delete (FAILED_PRECONDITION when it has live records: withdraw it
   // instead) or, with `undelete`, restore (FAILED_PRECONDITION when the
   // teacher has another live assignment that year or the quota is full).
-  absl::StatusOr<av1::SupportAssignment> DeleteAssignment(const std::string& id, const std::string& etag,
-                                                          bool undelete, const SupportWrite& w);
+  absl::StatusOr<av1::SupportAssignment> DeleteAssignment(const std::string& id, const std::string& etag, bool undelete,
+                                                          const SupportWrite& w);
   // NOT_FOUND when unknown (deleted ones are returned, deleted = true).
   absl::StatusOr<AssignmentRow> GetAssignment(const std::string& id, pg::Deadline deadline);
-  static absl::StatusOr<AssignmentRow> AssignmentTx(pqxx::transaction_base& tx, const std::string& id,
-                                                    bool for_update);
+  static absl::StatusOr<AssignmentRow> AssignmentTx(pqxx::transaction_base& tx, const std::string& id, bool for_update);
   // The live (not deleted, not withdrawn) assignments of `teacher_id` that
   // list one of `school_codes` as a receiving school, in id order.
   static std::vector<AssignmentRow> LiveAssignmentsAtTx(pqxx::transaction_base& tx, const std::string& teacher_id,
@@ -150,8 +147,7 @@ class SupportStore {
   absl::StatusOr<SupportPage<av1::SupportQuota>> ListQuotas(const SupportListQuery& q, const auth::Principal& who,
                                                             pg::Deadline deadline);
   absl::StatusOr<SupportPage<av1::Certification>> ListCertifications(const SupportListQuery& q,
-                                                                     const auth::Principal& who,
-                                                                     pg::Deadline deadline);
+                                                                     const auth::Principal& who, pg::Deadline deadline);
   absl::StatusOr<SupportPage<av1::TermSummary>> ListSummaries(const SupportListQuery& q, const auth::Principal& who,
                                                               pg::Deadline deadline);
 
@@ -182,8 +178,7 @@ class SupportStore {
                                                    const std::string& etag, const SupportWrite& w);
 
   // ---- term summaries (support_summary_store.cc)
-  absl::StatusOr<av1::TermSummary> GetSummary(const std::string& assignment_id, TermKind term,
-                                              pg::Deadline deadline);
+  absl::StatusOr<av1::TermSummary> GetSummary(const std::string& assignment_id, TermKind term, pg::Deadline deadline);
   // A sign-off step by w.principal (R-SUP-4). ABORTED when `digest` or
   // `etag` (when not empty) is stale.
   absl::StatusOr<av1::TermSummary> Sign(const std::string& assignment_id, TermKind term, av1::SignatureStep step,
@@ -197,7 +192,7 @@ class SupportStore {
   // Decides R-SUP-5 from the records and summaries; stores the decision
   // unless `validate_only`.
   absl::StatusOr<av1::Certification> Certify(const std::string& assignment_id, bool validate_only,
-                                              const std::string& etag, const SupportWrite& w);
+                                             const std::string& etag, const SupportWrite& w);
   absl::StatusOr<av1::Certification> GetCertification(const std::string& assignment_id, pg::Deadline deadline);
 
  private:

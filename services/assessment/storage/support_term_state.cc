@@ -16,10 +16,17 @@ Signoff SignoffOf(const av1::TermSummary& s) {
   out.state = s.state() == av1::SUMMARY_STATE_UNSPECIFIED ? av1::SUMMARY_STATE_DRAFT : s.state();
   for (const auto& sig : s.signatures()) {
     switch (sig.step()) {
-      case av1::SIGNATURE_STEP_RECEIVING_SCHOOL: out.confirmed_schools.insert(sig.unit()); break;
-      case av1::SIGNATURE_STEP_TOWNSHIP_HEAD: out.signed_townships.insert(sig.unit()); break;
-      case av1::SIGNATURE_STEP_COUNTY_OFFICE: out.county = sig.unit(); break;
-      default: break;
+      case av1::SIGNATURE_STEP_RECEIVING_SCHOOL:
+        out.confirmed_schools.insert(sig.unit());
+        break;
+      case av1::SIGNATURE_STEP_TOWNSHIP_HEAD:
+        out.signed_townships.insert(sig.unit());
+        break;
+      case av1::SIGNATURE_STEP_COUNTY_OFFICE:
+        out.county = sig.unit();
+        break;
+      default:
+        break;
     }
   }
   return out;
@@ -118,10 +125,11 @@ int64_t SaveSummaryTx(pqxx::transaction_base& tx, const std::string& assignment_
   stored.clear_counts();
   const std::string bytes = stored.SerializeAsString();
   return tx
-      .exec_params1("UPDATE support_term_summaries SET body = $3, state = $4, version = version + 1, "
-                    "updated_at = now() WHERE assignment_id = $1 AND term = $2 RETURNING version",
-                    assignment_id, static_cast<int>(term), pqxx::binarystring(bytes.data(), bytes.size()),
-                    static_cast<int>(stored.state()))[0]
+      .exec_params1(
+          "UPDATE support_term_summaries SET body = $3, state = $4, version = version + 1, "
+          "updated_at = now() WHERE assignment_id = $1 AND term = $2 RETURNING version",
+          assignment_id, static_cast<int>(term), pqxx::binarystring(bytes.data(), bytes.size()),
+          static_cast<int>(stored.state()))[0]
       .as<int64_t>();
 }
 

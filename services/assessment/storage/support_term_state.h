@@ -3,10 +3,9 @@
 // of the term as summary lines, the rendered TermSummary (totals, lines in
 // teaching order, content digest, counts) and voiding on change (R-SUP-4).
 
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "absl/status/statusor.h"
 #include "assessment/storage/support_store.h"
