@@ -1,17 +1,21 @@
 #pragma once
 // The gRPC BookingService. Built: sessions (Get, List, Create), their
 // lifecycle (commit, confirm, decline, cancel, delivered, not delivered,
-// delivery records), booking policies and region capacities. The other
+// delivery records), booking policies and region capacities, recurring
+// series (Create, Get, List, Cancel; not yet ModifySeries). The other
 // methods answer UNIMPLEMENTED after authentication until they are built.
 // Handlers only convert, check access and delegate to the domain rules
 // (booking/domain), the resolver (registry facts) and the stores.
 
+#include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "booking/registry/registry_view.h"
 #include "booking/rpc/session_resolver.h"
 #include "booking/storage/policy_store.h"
+#include "booking/storage/series_store.h"
 #include "booking/storage/session_store.h"
 #include "common/server/rpc_edge.h"
 #include "gongtong/booking/v1/booking_service.grpc.pb.h"
@@ -29,6 +33,7 @@ struct BookingDeps {
 const std::set<std::string>& SessionMethodNames();
 const std::set<std::string>& LifecycleMethodNames();
 const std::set<std::string>& PolicyMethodNames();
+const std::set<std::string>& SeriesMethodNames();
 
 class BookingServiceImpl final : public bv1::BookingService::CallbackService {
  public:
@@ -73,6 +78,35 @@ class BookingServiceImpl final : public bv1::BookingService::CallbackService {
   grpc::ServerUnaryReactor* UpdateRegionCapacity(grpc::CallbackServerContext* ctx,
                                                  const bv1::UpdateRegionCapacityRequest* req,
                                                  bv1::RegionCapacity* resp) override;
+
+  // ---- recurring series (rpc/series_methods.cc) ----
+  grpc::ServerUnaryReactor* GetSeries(grpc::CallbackServerContext* ctx, const bv1::GetSeriesRequest* req,
+                                      bv1::SessionSeries* resp) override;
+  grpc::ServerUnaryReactor* ListSeries(grpc::CallbackServerContext* ctx, const bv1::ListSeriesRequest* req,
+                                       bv1::ListSeriesResponse* resp) override;
+  grpc::ServerUnaryReactor* CreateSeries(grpc::CallbackServerContext* ctx, const bv1::CreateSeriesRequest* req,
+                                         bv1::SessionSeries* resp) override;
+  grpc::ServerUnaryReactor* CancelSeries(grpc::CallbackServerContext* ctx, const bv1::CancelSeriesRequest* req,
+                                         bv1::SessionSeries* resp) override;
+  // One date of a series being planned: its outcome so far, and the session
+  // to book when every rule needing no database passed.
+  struct PlannedOccurrence {
+    bv1::SeriesOccurrence occurrence;
+    std::optional<SessionDraft> draft;
+  };
+
+ private:
+  // ---- series helpers (rpc/series_methods.cc) ----
+  // The occurrences of `series` on or after `from`: each candidate date with
+  // its outcome, and for every date that passes the rules needing no
+  // database, the resolved session (series set) to book. Template errors
+  // (NOT_FOUND, PERMISSION_DENIED, FAILED_PRECONDITION) fail the whole plan.
+  absl::StatusOr<std::vector<PlannedOccurrence>> PlanSeries(const bv1::SessionSeries& series,
+                                                            const std::string& series_name, absl::CivilDay from,
+                                                            const CallContext& call);
+  // Reads a series the caller may see (as a session of its host school),
+  // its BOOKED outcomes refreshed from its sessions' states.
+  absl::StatusOr<StoredSeries> ReadableSeries(const CallContext& call, const std::string& name);
 
  private:
   // Reads a session the caller may see: PERMISSION_DENIED before NOT_FOUND

@@ -1,0 +1,379 @@
+// Recurring series against real PostgreSQL, Redis and a real registry
+// process: weekly dates across a range, holidays skipped, each occurrence
+// booked with every rule of a single booking (R-SYNC-2 busy resources,
+// R-SYNC-3 bell schedules), all_or_nothing, validate_only, retries, "this and
+// following" cancellation, bad input and access — each asserted on the answer
+// AND on what was (not) written.
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "booking/domain/civil.h"
+#include "booking/domain/lead_time.h"
+#include "booking_world.h"
+
+namespace gongtong::booking::testing {
+namespace {
+
+using S = BookingStub;
+
+BookingWorld &W() { return BookingWorld::Shared(); }
+
+std::string Class(const std::string &school, const std::string &id) {
+  return absl::StrCat("schools/", school, "/classes/", id);
+}
+
+// A weekly series of the seeded world: host t-host-1 in `room` with class
+// `host_class`, receivers, MATHEMATICS, host period `period`, on the weekday
+// of `first`, from `first` to `last`.
+bv1::SessionSeries SeriesOf(absl::CivilDay first, absl::CivilDay last, int period, const std::string &teacher,
+                            const std::string &room, const std::string &host_class,
+                            const std::vector<std::string> &receivers) {
+  bv1::SessionSeries s;
+  auto *t = s.mutable_session_template();
+  t->mutable_host()->set_teacher("teachers/" + teacher);
+  t->mutable_host()->set_classroom(absl::StrCat("schools/", kHost, "/classrooms/", room));
+  t->mutable_host()->set_school_class(Class(kHost, host_class));
+  for (const auto &r : receivers) t->add_receiving_classes(r);
+  t->mutable_subject()->set_code(gongtong::common::v1::SUBJECT_CODE_MATHEMATICS);
+  t->set_topic("分数 第{n}讲");
+  t->set_mode(bv1::SESSION_MODE_DEDICATED_DELIVERY);
+  t->set_host_period(period);
+  s.add_weekdays(ToDayOfWeek(absl::GetWeekday(first)));
+  s.set_interval_weeks(1);
+  *s.mutable_dates()->mutable_start_date() = ToProtoDate(first);
+  *s.mutable_dates()->mutable_end_date() = ToProtoDate(last);
+  s.set_follow_makeup_days(true);
+  return s;
+}
+
+grpc::Status CreateSeries(const bv1::SessionSeries &series, bv1::SessionSeries *out, const Caller &who = HostAdmin(),
+                          const std::string &series_id = "", bool all_or_nothing = false, bool validate_only = false,
+                          const std::string &request_id = "") {
+  bv1::CreateSeriesRequest req;
+  *req.mutable_series() = series;
+  req.set_series_id(series_id);
+  req.set_all_or_nothing(all_or_nothing);
+  req.set_validate_only(validate_only);
+  req.set_request_id(request_id);
+  return Call(&S::CreateSeries, W().booking(), req, out, who);
+}
+
+int64_t SessionsOfSeries(const std::string &series_name, bool live_only = false) {
+  return W().Count(absl::StrCat("SELECT count(*) FROM sessions WHERE series_id = '", series_name, "'",
+                                live_only ? " AND state IN (1, 2, 3)" : ""));
+}
+int64_t SeriesRows() { return W().Count("SELECT count(*) FROM series"); }
+int64_t AllSessions() { return W().Count("SELECT count(*) FROM sessions"); }
+
+absl::CivilDay DateOf(const bv1::SeriesOccurrence &o) { return ToCivilDay(o.date()); }
+
+// The nth school day a week or more ahead whose weekday is not the seeded
+// holiday's: weekly series from it for a few weeks meet no holiday. Each
+// test books other resources or periods, so their dates may coincide.
+absl::CivilDay FreeWeekday(int nth) {
+  for (int n = nth;; ++n) {
+    const absl::CivilDay d = W().SchoolDay(7, n);
+    if (absl::GetWeekday(d) != absl::GetWeekday(W().HolidayDay())) return d;
+  }
+}
+
+TEST(CreateSeries, BooksEveryWeekSkipsTheHolidayAndReportsTheCollision) {
+  // Five Mondays-or-whatever around the seeded holiday: one holiday, one
+  // date already taken by a single session of the same teacher.
+  const absl::CivilDay holiday = W().HolidayDay();
+  const absl::CivilDay first = holiday - 7, last = holiday + 21;
+  bv1::Session single;
+  bv1::CreateSessionRequest one;
+  *one.mutable_session() = SessionAt(holiday + 7, 3, "t-host-1", "rec-2", "c4", {std::string(kMember3) + "/c4"});
+  ASSERT_TRUE(Call(&S::CreateSession, W().booking(), one, &single, HostAdmin()).ok());
+
+  bv1::SessionSeries out;
+  grpc::Status s = CreateSeries(SeriesOf(first, last, 3, "t-host-1", "rec-1", "c1", {Class(kMember2, "c1")}), &out);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(out.state(), bv1::SERIES_STATE_ACTIVE);
+  EXPECT_FALSE(out.etag().empty());
+  ASSERT_EQ(out.occurrences_size(), 5);
+  const std::vector<bv1::OccurrenceOutcome> expected = {
+      bv1::OCCURRENCE_OUTCOME_BOOKED, bv1::OCCURRENCE_OUTCOME_SKIPPED_HOLIDAY, bv1::OCCURRENCE_OUTCOME_CONFLICT,
+      bv1::OCCURRENCE_OUTCOME_BOOKED, bv1::OCCURRENCE_OUTCOME_BOOKED};
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(DateOf(out.occurrences(i)), first + 7 * i) << i;
+    EXPECT_EQ(out.occurrences(i).outcome(), expected[i]) << i;
+  }
+  const auto &collided = out.occurrences(2);
+  EXPECT_TRUE(collided.session().empty());
+  ASSERT_EQ(collided.conflicts_size(), 1);
+  EXPECT_EQ(collided.conflicts(0).kind(), bv1::CONFLICT_KIND_TEACHER_BUSY);
+  EXPECT_EQ(collided.conflicts(0).conflicting_session(), single.name());
+
+  // Each booked date is its own confirmed session of the series, numbered.
+  EXPECT_EQ(SessionsOfSeries(out.name()), 3);
+  bv1::Session occ;
+  bv1::GetSessionRequest get;
+  get.set_name(out.occurrences(0).session());
+  ASSERT_TRUE(Call(&S::GetSession, W().booking(), get, &occ).ok());
+  EXPECT_EQ(occ.series(), out.name());
+  EXPECT_EQ(occ.topic(), "分数 第1讲");
+  EXPECT_EQ(occ.state(), bv1::SESSION_STATE_CONFIRMED);
+  EXPECT_EQ(occ.window().start_time().hours(), 10);
+  get.set_name(out.occurrences(3).session());
+  ASSERT_TRUE(Call(&S::GetSession, W().booking(), get, &occ).ok());
+  EXPECT_EQ(occ.topic(), "分数 第2讲");
+
+  // GetSeries answers the same, as stored.
+  bv1::SessionSeries read;
+  bv1::GetSeriesRequest gs;
+  gs.set_name(out.name());
+  ASSERT_TRUE(Call(&S::GetSeries, W().booking(), gs, &read, County()).ok());
+  EXPECT_EQ(read.occurrences_size(), 5);
+  EXPECT_EQ(read.etag(), out.etag());
+  EXPECT_EQ(read.session_template().topic(), "分数 第{n}讲");
+}
+
+TEST(CreateSeries, PastDatesAndBellScheduleMisfitsAreReportedNotBooked) {
+  // Period 1 (08:00–08:40) against 十都英小学's 08:20 lessons: 20 minutes of
+  // overlap never fits (R-SYNC-3); dates before today are skipped as past.
+  const absl::CivilDay today = LocalToday(absl::Now());
+  const absl::CivilDay anchor = W().SchoolDay(3, 0);
+  bv1::SessionSeries out;
+  grpc::Status s =
+      CreateSeries(SeriesOf(anchor - 28, anchor, 1, "t-host-2", "rec-2", "c2", {Class(kMember3, "c2")}), &out);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(out.occurrences_size(), 5);
+  int past = 0;
+  for (const auto &o : out.occurrences()) {
+    if (DateOf(o) < today) {
+      EXPECT_EQ(o.outcome(), bv1::OCCURRENCE_OUTCOME_SKIPPED_PAST) << FormatDay(DateOf(o));
+      ++past;
+    } else {
+      ASSERT_EQ(o.outcome(), bv1::OCCURRENCE_OUTCOME_SCHEDULE_MISFIT) << FormatDay(DateOf(o));
+      ASSERT_FALSE(o.conflicts().empty());
+      EXPECT_EQ(o.conflicts(0).kind(), bv1::CONFLICT_KIND_BELL_SCHEDULE);
+      EXPECT_EQ(o.conflicts(0).resource(), absl::StrCat("schools/", kMember3));
+    }
+  }
+  EXPECT_GT(past, 0);
+  EXPECT_EQ(SessionsOfSeries(out.name()), 0);
+}
+
+TEST(CreateSeries, AllOrNothingAndValidateOnlyWriteNothing) {
+  const absl::CivilDay first = FreeWeekday(0);
+  const auto series = SeriesOf(first, first + 21, 5, "t-host-2", "rec-1", "c3", {Class(kMember2, "c3")});
+  // Take the third date's classroom with a single session.
+  bv1::Session single;
+  bv1::CreateSessionRequest one;
+  *one.mutable_session() = SessionAt(first + 14, 5, "t-host-1", "rec-1", "c4", {std::string(kMember2) + "/c4"});
+  ASSERT_TRUE(Call(&S::CreateSession, W().booking(), one, &single, HostAdmin()).ok());
+  const int64_t series_before = SeriesRows(), sessions_before = AllSessions();
+
+  bv1::SessionSeries out;
+  grpc::Status s = CreateSeries(series, &out, HostAdmin(), "aon-1", /*all_or_nothing=*/true);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Reason(s), "SERIES_NOT_BOOKABLE");
+  auto conflicts = Conflicts(s);
+  ASSERT_EQ(conflicts.size(), 1u);
+  EXPECT_EQ(conflicts[0].kind(), bv1::CONFLICT_KIND_CLASSROOM_BUSY);
+  EXPECT_EQ(conflicts[0].conflicting_session(), single.name());
+  EXPECT_EQ(SeriesRows(), series_before);
+  EXPECT_EQ(AllSessions(), sessions_before);
+
+  // validate_only shows what would happen, and writes nothing either.
+  s = CreateSeries(series, &out, HostAdmin(), "aon-1", false,
+                   /*validate_only=*/true);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(out.occurrences_size(), 4);
+  EXPECT_EQ(out.occurrences(0).outcome(), bv1::OCCURRENCE_OUTCOME_BOOKED);
+  EXPECT_EQ(out.occurrences(2).outcome(), bv1::OCCURRENCE_OUTCOME_CONFLICT);
+  EXPECT_TRUE(out.etag().empty());
+  EXPECT_EQ(SeriesRows(), series_before);
+  EXPECT_EQ(AllSessions(), sessions_before);
+
+  // Once the room is free again, all_or_nothing books every date.
+  bv1::CancelSessionRequest cancel;
+  cancel.set_name(single.name());
+  cancel.set_reason_code(bv1::CANCELLATION_REASON_HOST_REQUEST);
+  cancel.set_reason("改期");
+  bv1::Session cancelled;
+  ASSERT_TRUE(Call(&S::CancelSession, W().booking(), cancel, &cancelled, HostAdmin()).ok());
+  s = CreateSeries(series, &out, HostAdmin(), "aon-1", true);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(out.name(), "series/aon-1");
+  EXPECT_EQ(SessionsOfSeries("series/aon-1", true), 4);
+  // The id is taken now.
+  EXPECT_EQ(CreateSeries(series, &out, HostAdmin(), "aon-1").error_code(), grpc::StatusCode::ALREADY_EXISTS);
+}
+
+TEST(CreateSeries, ARetryWithTheSameRequestIdReturnsTheFirstAnswer) {
+  const absl::CivilDay first = FreeWeekday(1);
+  const auto series = SeriesOf(first, first + 7, 6, "t-host-1", "rec-2", "c1", {Class(kMember2, "c2")});
+  bv1::SessionSeries a, b;
+  ASSERT_TRUE(CreateSeries(series, &a, HostAdmin(), "", false, false, "7d3f1c2e-0b4a-4c55-9a1e-000000000001").ok());
+  ASSERT_TRUE(CreateSeries(series, &b, HostAdmin(), "", false, false, "7d3f1c2e-0b4a-4c55-9a1e-000000000001").ok());
+  EXPECT_EQ(a.name(), b.name());
+  EXPECT_EQ(a.etag(), b.etag());
+  EXPECT_EQ(SessionsOfSeries(a.name()), 2);
+  EXPECT_EQ(W().Count(absl::StrCat("SELECT count(*) FROM series WHERE id = '", a.name().substr(7), "'")), 1);
+  // The same key for another request is refused.
+  auto other = series;
+  other.mutable_session_template()->set_topic("另一个系列");
+  grpc::Status s = CreateSeries(other, &b, HostAdmin(), "", false, false, "7d3f1c2e-0b4a-4c55-9a1e-000000000001");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(HasField(s, "request_id"));
+}
+
+TEST(CreateSeries, BadInputIsRefusedWithTheFieldAndNothingIsWritten) {
+  const absl::CivilDay first = FreeWeekday(2);
+  const auto good = SeriesOf(first, first + 14, 2, "t-host-1", "rec-1", "c2", {Class(kMember2, "c2")});
+  struct Row {
+    std::string what;
+    std::function<void(bv1::CreateSeriesRequest &)> change;
+    grpc::StatusCode code;
+    std::string field;
+  };
+  const std::vector<Row> rows = {
+      {"no series", [](bv1::CreateSeriesRequest &r) { r.clear_series(); }, grpc::StatusCode::INVALID_ARGUMENT,
+       "series"},
+      {"bad id", [](bv1::CreateSeriesRequest &r) { r.set_series_id("Bad_Id"); }, grpc::StatusCode::INVALID_ARGUMENT,
+       "series_id"},
+      {"no weekday", [](bv1::CreateSeriesRequest &r) { r.mutable_series()->clear_weekdays(); },
+       grpc::StatusCode::INVALID_ARGUMENT, "series.weekdays"},
+      {"interval 5", [](bv1::CreateSeriesRequest &r) { r.mutable_series()->set_interval_weeks(5); },
+       grpc::StatusCode::INVALID_ARGUMENT, "series.interval_weeks"},
+      {"no end date", [](bv1::CreateSeriesRequest &r) { r.mutable_series()->mutable_dates()->clear_end_date(); },
+       grpc::StatusCode::INVALID_ARGUMENT, "series.dates.end_date"},
+      {"more than 200 days",
+       [&](bv1::CreateSeriesRequest &r) {
+         *r.mutable_series()->mutable_dates()->mutable_end_date() = ToProtoDate(first + 201);
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "series.dates"},
+      {"no topic", [](bv1::CreateSeriesRequest &r) { r.mutable_series()->mutable_session_template()->clear_topic(); },
+       grpc::StatusCode::INVALID_ARGUMENT, "series.session_template.topic"},
+      {"receiver not paired (R-SYNC-1)",
+       [](bv1::CreateSeriesRequest &r) {
+         r.mutable_series()->mutable_session_template()->set_receiving_classes(0, Class(kOutsider, "c1"));
+       },
+       grpc::StatusCode::FAILED_PRECONDITION, "series.session_template.receiving_classes[0]"},
+      {"unknown teacher",
+       [](bv1::CreateSeriesRequest &r) {
+         r.mutable_series()->mutable_session_template()->mutable_host()->set_teacher("teachers/nobody");
+       },
+       grpc::StatusCode::NOT_FOUND, "series.session_template.host.teacher"},
+  };
+  const int64_t series_before = SeriesRows(), sessions_before = AllSessions();
+  for (const auto &row : rows) {
+    bv1::CreateSeriesRequest req;
+    *req.mutable_series() = good;
+    row.change(req);
+    bv1::SessionSeries out;
+    grpc::Status s = Call(&S::CreateSeries, W().booking(), req, &out, HostAdmin());
+    EXPECT_EQ(s.error_code(), row.code) << row.what << ": " << s.error_message();
+    EXPECT_TRUE(HasField(s, row.field)) << row.what << ": " << s.error_message();
+  }
+  EXPECT_EQ(SeriesRows(), series_before);
+  EXPECT_EQ(AllSessions(), sessions_before);
+}
+
+TEST(CancelSeries, ThisAndFollowingThenEverything) {
+  const absl::CivilDay first = FreeWeekday(3);
+  bv1::SessionSeries out;
+  ASSERT_TRUE(
+      CreateSeries(SeriesOf(first, first + 21, 4, "t-host-2", "rec-2", "c4", {Class(kMember2, "c4")}), &out).ok());
+  ASSERT_EQ(SessionsOfSeries(out.name(), true), 4);
+
+  bv1::CancelSeriesRequest req;
+  req.set_name(out.name());
+  req.set_reason_code(bv1::CANCELLATION_REASON_TEACHER_UNAVAILABLE);
+  req.set_reason("主讲教师外出培训");
+  *req.mutable_from_date() = ToProtoDate(first + 14);
+  req.set_etag("v999");
+  bv1::SessionSeries after;
+  EXPECT_EQ(Call(&S::CancelSeries, W().booking(), req, &after, HostAdmin()).error_code(), grpc::StatusCode::ABORTED);
+  req.set_etag(out.etag());
+  // A member school may not cancel the host's series.
+  EXPECT_EQ(Call(&S::CancelSeries, W().booking(), req, &after, SchoolAdmin(kMember2)).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Call(&S::CancelSeries, W().booking(), req, &after, HostAdmin()).ok());
+  EXPECT_EQ(after.state(), bv1::SERIES_STATE_ACTIVE);
+  EXPECT_EQ(after.occurrences(1).outcome(), bv1::OCCURRENCE_OUTCOME_BOOKED);
+  EXPECT_EQ(after.occurrences(2).outcome(), bv1::OCCURRENCE_OUTCOME_CANCELLED);
+  EXPECT_EQ(after.occurrences(3).outcome(), bv1::OCCURRENCE_OUTCOME_CANCELLED);
+  EXPECT_EQ(SessionsOfSeries(out.name(), true), 2);
+
+  // A session cancelled on its own reads as CANCELLED in the series.
+  bv1::CancelSessionRequest one;
+  one.set_name(after.occurrences(1).session());
+  one.set_reason_code(bv1::CANCELLATION_REASON_HOST_REQUEST);
+  one.set_reason("调课");
+  bv1::Session cancelled;
+  ASSERT_TRUE(Call(&S::CancelSession, W().booking(), one, &cancelled, HostAdmin()).ok());
+  bv1::GetSeriesRequest get;
+  get.set_name(out.name());
+  bv1::SessionSeries read;
+  ASSERT_TRUE(Call(&S::GetSeries, W().booking(), get, &read, HostAdmin()).ok());
+  EXPECT_EQ(read.occurrences(1).outcome(), bv1::OCCURRENCE_OUTCOME_CANCELLED);
+
+  // Without a date: every future occurrence, and the series is cancelled.
+  req.clear_from_date();
+  req.set_etag("");
+  ASSERT_TRUE(Call(&S::CancelSeries, W().booking(), req, &after, County()).ok());
+  EXPECT_EQ(after.state(), bv1::SERIES_STATE_CANCELLED);
+  EXPECT_EQ(SessionsOfSeries(out.name(), true), 0);
+  // Bad input names the field.
+  req.set_reason_code(bv1::CANCELLATION_REASON_UNSPECIFIED);
+  grpc::Status s = Call(&S::CancelSeries, W().booking(), req, &after, HostAdmin());
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(HasField(s, "reason_code"));
+}
+
+TEST(Series, EachRoleSeesAndBooksOnlyItsOwn) {
+  const absl::CivilDay first = FreeWeekday(4);
+  const auto series = SeriesOf(first, first + 7, 6, "t-host-2", "rec-1", "c2", {Class(kMember3, "c3")});
+  bv1::SessionSeries out;
+  // Only the host's admin, its county or the province books for the host.
+  EXPECT_EQ(CreateSeries(series, &out, SchoolAdmin(kMember2)).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(CreateSeries(series, &out, County("330000")).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(CreateSeries(series, &out, County()).ok());
+
+  bv1::GetSeriesRequest get;
+  get.set_name(out.name());
+  bv1::SessionSeries read;
+  EXPECT_EQ(Call(&S::GetSeries, W().booking(), get, &read, SchoolAdmin(kOutsider)).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(Call(&S::GetSeries, W().booking(), get, &read, TeacherOf(kHost, "t-host-2")).ok());
+  get.set_name("series/nope");
+  EXPECT_EQ(Call(&S::GetSeries, W().booking(), get, &read).error_code(), grpc::StatusCode::NOT_FOUND);
+  get.set_name("sessions/x");
+  grpc::Status s = Call(&S::GetSeries, W().booking(), get, &read);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(HasField(s, "name"));
+
+  // Listing: filtered silently by scope, paged.
+  bv1::ListSeriesRequest list;
+  bv1::ListSeriesResponse page;
+  ASSERT_TRUE(Call(&S::ListSeries, W().booking(), list, &page, SchoolAdmin(kOutsider)).ok());
+  EXPECT_EQ(page.series_size(), 0);
+  list.set_filter("teacher = \"teachers/t-host-2\"");
+  list.set_page_size(1);
+  ASSERT_TRUE(Call(&S::ListSeries, W().booking(), list, &page, HostAdmin()).ok());
+  ASSERT_EQ(page.series_size(), 1);
+  const int total = page.total_size();
+  EXPECT_GE(total, 1);
+  int seen = 1;
+  while (!page.next_page_token().empty()) {
+    list.set_page_token(page.next_page_token());
+    page.Clear();
+    ASSERT_TRUE(Call(&S::ListSeries, W().booking(), list, &page, HostAdmin()).ok());
+    seen += page.series_size();
+  }
+  EXPECT_EQ(seen, total);
+  EXPECT_EQ(total, W().Count("SELECT count(*) FROM series WHERE host_teacher = "
+                             "'teachers/t-host-2'"));
+  list.set_filter("colour = \"red\"");
+  list.clear_page_token();
+  s = Call(&S::ListSeries, W().booking(), list, &page);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(HasField(s, "filter"));
+}
+
+}  // namespace
+}  // namespace gongtong::booking::testing
