@@ -273,5 +273,76 @@ TEST_F(PartyTest, ListsFilterAndPage) {
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+// ---- demonstration posts (R-PARTY-2) ------------------------------------------
+
+TEST_F(PartyTest, EachServingMemberHoldsOnePostAtATime) {
+  auto create_post = [&](const std::string& id, int max_holders, const Caller& caller) {
+    av1::CreateDemonstrationPostRequest req;
+    req.set_parent(std::string("schools/") + kSchool);
+    req.set_demonstration_post_id(id);
+    req.mutable_demonstration_post()->set_display_name(id == "civility" ? "文明创建岗" : "心理咨询岗");
+    req.mutable_demonstration_post()->set_party_organization(kBranch);
+    req.mutable_demonstration_post()->set_max_holders(max_holders);
+    av1::DemonstrationPost out;
+    return Call(&Stub::CreateDemonstrationPost, server_.stub(), req, &out, caller);
+  };
+  EXPECT_EQ(create_post("civility", 1, kOtherAdmin).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(create_post("civility", 1, kAdmin).ok());
+  ASSERT_TRUE(create_post("counselling", 0, kAdmin).ok());
+  auto assign = [&](const std::string& post, const std::string& teacher, av1::PostAssignment* out) {
+    av1::CreatePostAssignmentRequest req;
+    req.set_parent(std::string("schools/") + kSchool + "/demonstrationPosts/" + post);
+    req.mutable_post_assignment()->set_member("teachers/" + teacher);
+    req.mutable_post_assignment()->set_basis("擅长班级文化建设");
+    req.mutable_post_assignment()->mutable_start_date()->set_year(2025);
+    req.mutable_post_assignment()->mutable_start_date()->set_month(3);
+    req.mutable_post_assignment()->mutable_start_date()->set_day(1);
+    return Call(&Stub::CreatePostAssignment, server_.stub(), req, out, kAdmin);
+  };
+  av1::PostAssignment li, other;
+  ASSERT_TRUE(assign("civility", "t-li", &li).ok());
+  // One post at a time; the post's cap; only serving Party members.
+  grpc::Status s = assign("counselling", "t-li", &other);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Reason(s), "MEMBER_ALREADY_ASSIGNED");
+  EXPECT_EQ(Meta(s, "active_assignment"), li.name());
+  s = assign("civility", "t-wang", &other);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(Reason(s), "POST_FULL");
+  EXPECT_EQ(Reason(assign("counselling", "t-chen", &other)), "NOT_A_SERVING_MEMBER");
+  EXPECT_EQ(Reason(assign("counselling", "t-zhao", &other)), "NOT_A_SERVING_MEMBER");  // another school
+  // The gap: 王芳 and 张伟 serve without a post.
+  av1::ListUnassignedMembersRequest gaps;
+  gaps.set_school(std::string("schools/") + kSchool);
+  av1::ListUnassignedMembersResponse unassigned;
+  ASSERT_TRUE(Call(&Stub::ListUnassignedMembers, server_.stub(), gaps, &unassigned, kCounty).ok());
+  ASSERT_EQ(unassigned.members_size(), 2);
+  EXPECT_EQ(unassigned.members(0).member(), "teachers/t-zhang");  // 张 before 王 by code point
+  EXPECT_EQ(unassigned.members(1).member(), "teachers/t-wang");
+  // Ending the assignment frees the member and the place.
+  av1::EndPostAssignmentRequest end;
+  end.set_name(li.name());
+  end.mutable_end_date()->set_year(2025);
+  end.mutable_end_date()->set_month(2);
+  end.mutable_end_date()->set_day(1);
+  av1::PostAssignment ended;
+  EXPECT_EQ(Call(&Stub::EndPostAssignment, server_.stub(), end, &ended, kAdmin).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);  // before its start
+  end.mutable_end_date()->set_month(7);
+  ASSERT_TRUE(Call(&Stub::EndPostAssignment, server_.stub(), end, &ended, kAdmin).ok());
+  EXPECT_EQ(ended.end_date().month(), 7);
+  EXPECT_EQ(Call(&Stub::EndPostAssignment, server_.stub(), end, &ended, kAdmin).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(assign("counselling", "t-li", &other).ok());
+  EXPECT_TRUE(assign("civility", "t-wang", &other).ok());
+  av1::GetDemonstrationPostRequest get;
+  get.set_name(std::string("schools/") + kSchool + "/demonstrationPosts/civility");
+  av1::DemonstrationPost post;
+  ASSERT_TRUE(Call(&Stub::GetDemonstrationPost, server_.stub(), get, &post, kTeacherZhao).ok());
+  EXPECT_EQ(post.holder_count(), 1);
+  EXPECT_EQ(Events("PostAssigned"), 3);
+  EXPECT_EQ(Events("PostAssignmentEnded"), 1);
+}
+
 }  // namespace
 }  // namespace gongtong::assessment::testing

@@ -90,11 +90,13 @@ absl::StatusOr<int> OffsetOf(const std::string& token, uint64_t fingerprint, int
 const std::set<std::string>& PartyMethodNames() {
   static const auto* kNames = new std::set<std::string>{
       "ListLongMarchCheckpoints", "GetCheckpointRecord",    "ListCheckpointRecords",
-      "CreateCheckpointRecord",   "DeleteCheckpointRecord", "ListLongMarchStandings"};
+      "CreateCheckpointRecord",   "DeleteCheckpointRecord", "ListLongMarchStandings",
+      "CreateDemonstrationPost",  "GetDemonstrationPost",   "CreatePostAssignment",
+      "EndPostAssignment",        "ListUnassignedMembers"};
   return *kNames;
 }
 
-PartyMethods::PartyMethods(const AssessmentDeps& deps) : EvaluationMethods(deps), party_store_(deps.pool) {}
+PartyMethods::PartyMethods(const AssessmentDeps& deps) : EvaluationMethods(deps), party_store_(deps.pool), posts_(deps.pool) {}
 
 grpc::ServerUnaryReactor* PartyMethods::ListLongMarchCheckpoints(grpc::CallbackServerContext* ctx,
                                                                  const av1::ListLongMarchCheckpointsRequest* req,

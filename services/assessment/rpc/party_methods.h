@@ -2,13 +2,16 @@
 // Party points (DOMAIN §6, R-PARTY-1 "New Long March" checkpoints, R-PARTY-2
 // demonstration posts). Third layer of the chain (see support_methods.h).
 // Built: the route, checkpoint records (create, get, list, revoke) and the
-// standings per organisation (party_methods.cc). Demonstration posts still
-// answer UNIMPLEMENTED (their rules are in domain/party_rules.h).
+// standings per organisation (party_methods.cc); demonstration posts (create,
+// get), assignments (create, end) and the unassigned members
+// (party_post_methods.cc). Listing, updating and deleting posts and listing
+// assignments still answer UNIMPLEMENTED.
 
 #include <set>
 #include <string>
 
 #include "assessment/rpc/evaluation_methods.h"
+#include "assessment/storage/party_post_store.h"
 #include "assessment/storage/party_store.h"
 
 namespace gongtong::assessment {
@@ -38,8 +41,29 @@ class PartyMethods : public EvaluationMethods {
                                                    const av1::ListLongMarchStandingsRequest* req,
                                                    av1::ListLongMarchStandingsResponse* resp) override;
 
+  // Demonstration posts (R-PARTY-2).
+  grpc::ServerUnaryReactor* CreateDemonstrationPost(grpc::CallbackServerContext* ctx,
+                                                    const av1::CreateDemonstrationPostRequest* req,
+                                                    av1::DemonstrationPost* resp) override;
+  grpc::ServerUnaryReactor* GetDemonstrationPost(grpc::CallbackServerContext* ctx,
+                                                 const av1::GetDemonstrationPostRequest* req,
+                                                 av1::DemonstrationPost* resp) override;
+  grpc::ServerUnaryReactor* CreatePostAssignment(grpc::CallbackServerContext* ctx,
+                                                 const av1::CreatePostAssignmentRequest* req,
+                                                 av1::PostAssignment* resp) override;
+  grpc::ServerUnaryReactor* EndPostAssignment(grpc::CallbackServerContext* ctx,
+                                              const av1::EndPostAssignmentRequest* req,
+                                              av1::PostAssignment* resp) override;
+  grpc::ServerUnaryReactor* ListUnassignedMembers(grpc::CallbackServerContext* ctx,
+                                                  const av1::ListUnassignedMembersRequest* req,
+                                                  av1::ListUnassignedMembersResponse* resp) override;
+
  protected:
+  // The school admin of `school`, the county of its region, the province.
+  absl::Status MayAdministerSchool(const CallContext& call, const std::string& school);
+
   PartyStore party_store_;
+  PartyPostStore posts_;
 };
 
 }  // namespace gongtong::assessment
