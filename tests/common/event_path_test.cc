@@ -138,6 +138,130 @@ TEST_F(EventPath, APoisonEventIsDeadLetteredAfterMaxDeliveriesAndTheRestFlow) {
   EXPECT_TRUE(has_reason);
 }
 
+// Batched consumption (transaction_batch > 1): one transaction per batch,
+// with the same guarantees as one transaction per entry.
+
+int64_t Pending(redis::Client& redis, const std::string& stream, const std::string& group) {
+  return redis.Command({"XPENDING", stream, group})->elements[0].integer;
+}
+
+TEST_F(EventPath, ABatchWithAPoisonEventInTheMiddleCommitsTheOthersOnceAndDeadLettersThePoison) {
+  Produce(5, "before");
+  Produce(1, "poison");
+  Produce(4, "after");
+  events::OutboxRelay relay(pool_.get(), LocalRedis::Shared().options());
+  ASSERT_EQ(*relay.PublishBatch(), 10);
+  auto options = Consumer(stream_, "g-batch-poison");
+  options.transaction_batch = 10;
+  options.reclaim_idle = 50ms;
+  options.max_deliveries = 3;
+  std::atomic<int> poison_attempts{0};
+  events::StreamConsumer consumer(
+      pool_.get(), LocalRedis::Shared().options(), options,
+      [&, inner = RecordingHandler()](pqxx::work& tx, const events::EventEnvelope& e) -> absl::Status {
+        google::protobuf::StringValue body;
+        e.payload().UnpackTo(&body);
+        if (body.value() == "poison0") {
+          ++poison_attempts;
+          return absl::InternalError("cannot apply");
+        }
+        return inner(tx, e);
+      });
+  // The first round: the batch fails, its entries are applied one by one.
+  auto first = consumer.PollOnce();
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(*first, 9);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM received"), 9);
+  redis::Client redis(LocalRedis::Shared().options());
+  EXPECT_EQ(Pending(redis, stream_, "g-batch-poison"), 1);  // only the poison
+
+  const std::string dead = stream_ + ":dead-letter";
+  ASSERT_TRUE(WaitFor([&] {
+    (void)consumer.PollOnce();
+    return redis.Command({"XLEN", dead})->integer == 1;
+  }, 20s));
+  // Three deliveries: the first ran it in the batch and then alone.
+  EXPECT_EQ(poison_attempts.load(), 1 + 3);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM received"), 9);
+  EXPECT_EQ(Scalar("SELECT count(DISTINCT body) FROM received"), 9);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM received WHERE body = 'poison0'"), 0);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM processed_events"), 9);
+  EXPECT_EQ(Pending(redis, stream_, "g-batch-poison"), 0);
+  auto entry = redis.Command({"XRANGE", dead, "-", "+"});
+  const auto& fields = entry->elements[0].elements[1].elements;
+  bool has_reason = false;
+  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+    has_reason |= fields[i].str == "reason" && fields[i + 1].str.find("3 times") != std::string::npos;
+  }
+  EXPECT_TRUE(has_reason);
+}
+
+TEST_F(EventPath, ABatchThatCrashesBeforeCommitAppliesNothingAndItsRetryAppliesOnce) {
+  constexpr int kEvents = 8;
+  Produce(kEvents);
+  events::OutboxRelay relay(pool_.get(), LocalRedis::Shared().options());
+  ASSERT_EQ(*relay.PublishBatch(), kEvents);
+  auto options = Consumer(stream_, "g-batch-crash");
+  options.transaction_batch = kEvents;
+  options.reclaim_idle = 50ms;
+  events::StreamConsumer consumer(pool_.get(), LocalRedis::Shared().options(), options, RecordingHandler());
+  int crashes = 0;
+  consumer.SetBeforeCommitHookForTest([&] {
+    ++crashes;
+    throw std::runtime_error("consumer killed after the handlers, before COMMIT");
+  });
+  auto crashed = consumer.PollOnce();
+  ASSERT_TRUE(crashed.ok()) << crashed.status();
+  EXPECT_EQ(*crashed, 0);
+  EXPECT_EQ(crashes, 1 + kEvents);  // the batch, then each entry alone
+  EXPECT_EQ(Scalar("SELECT count(*) FROM received"), 0);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM processed_events"), 0);
+  redis::Client redis(LocalRedis::Shared().options());
+  EXPECT_EQ(Pending(redis, stream_, "g-batch-crash"), kEvents);  // nothing acknowledged
+
+  consumer.SetBeforeCommitHookForTest(nullptr);  // the restarted consumer
+  ASSERT_TRUE(WaitFor([&] {
+    (void)consumer.PollOnce();
+    return Pending(redis, stream_, "g-batch-crash") == 0;
+  }, 20s));
+  EXPECT_EQ(Scalar("SELECT count(*) FROM received"), kEvents);
+  EXPECT_EQ(Scalar("SELECT count(DISTINCT body) FROM received"), kEvents);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM processed_events"), kEvents);
+  EXPECT_EQ(redis.Command({"XLEN", stream_ + ":dead-letter"})->integer, 0);
+}
+
+TEST_F(EventPath, RedeliveringAnAcknowledgedBatchChangesNothing) {
+  constexpr int kEvents = 20;
+  Produce(kEvents);
+  events::OutboxRelay relay(pool_.get(), LocalRedis::Shared().options());
+  ASSERT_EQ(*relay.PublishBatch(), kEvents);
+  auto options = Consumer(stream_, "g-batch-redeliver");
+  options.transaction_batch = kEvents;
+  std::atomic<int> calls{0};
+  events::StreamConsumer consumer(
+      pool_.get(), LocalRedis::Shared().options(), options,
+      [&, inner = RecordingHandler()](pqxx::work& tx, const events::EventEnvelope& e) {
+        ++calls;
+        return inner(tx, e);
+      });
+  auto first = consumer.PollOnce();
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(*first, kEvents);
+  EXPECT_EQ(calls.load(), kEvents);
+  redis::Client redis(LocalRedis::Shared().options());
+  EXPECT_EQ(Pending(redis, stream_, "g-batch-redeliver"), 0);
+
+  // Rewind the group: every acknowledged entry is delivered again.
+  ASSERT_TRUE(redis.Command({"XGROUP", "SETID", stream_, "g-batch-redeliver", "0"}).ok());
+  auto again = consumer.PollOnce();
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, kEvents);  // handled as duplicates
+  EXPECT_EQ(calls.load(), kEvents);  // the handler did not run again
+  EXPECT_EQ(Scalar("SELECT count(*) FROM received"), kEvents);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM processed_events"), kEvents);
+  EXPECT_EQ(Pending(redis, stream_, "g-batch-redeliver"), 0);
+}
+
 TEST_F(EventPath, TrimmingNeverRemovesUnacknowledgedEntries) {
   redis::Client redis(LocalRedis::Shared().options());
   std::vector<std::string> ids;

@@ -1,5 +1,7 @@
 #include "common/events/stream_consumer.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
 #include "common/log/log.h"
@@ -77,38 +79,97 @@ absl::Status StreamConsumer::DeadLetterExhausted() {
   return absl::OkStatus();
 }
 
-absl::Status StreamConsumer::HandleOne(const std::string& entry_id, const redis::Reply& fields) {
-  const std::string* bytes = Field(fields, "envelope");
+struct StreamConsumer::Entry {
+  std::string id;
   gongtong::events::v1::EventEnvelope event;
-  if (bytes == nullptr || !event.ParseFromString(*bytes) || event.event_id().empty()) {
-    return DeadLetter(entry_id, fields, "unparsable envelope");
-  }
+};
+
+absl::Status StreamConsumer::Apply(pqxx::work& tx, const gongtong::events::v1::EventEnvelope& event) {
+  auto inserted = tx.exec_params(
+      "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2::uuid) "
+      "ON CONFLICT DO NOTHING",
+      options_.group, event.event_id());
+  if (inserted.affected_rows() == 0) return absl::OkStatus();  // duplicate: already applied
+  return handler_(tx, event);
+}
+
+absl::Status StreamConsumer::HandleOne(const Entry& entry) {
   absl::Status s = pool_->Transact([&](pqxx::work& tx) -> absl::Status {
-    auto inserted = tx.exec_params(
-        "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2::uuid) "
-        "ON CONFLICT DO NOTHING",
-        options_.group, event.event_id());
-    if (inserted.affected_rows() == 0) return absl::OkStatus();  // duplicate: already applied
-    return handler_(tx, event);
+    if (auto applied = Apply(tx, entry.event); !applied.ok()) return applied;
+    if (before_commit_) before_commit_();
+    return absl::OkStatus();
   });
   if (!s.ok()) {
     log::Warn("event handler failed; will be redelivered",
-              {{"stream", options_.stream}, {"group", options_.group}, {"event_id", event.event_id()},
-               {"event_type", event.event_type()}, {"error", s.ToString()}});
+              {{"stream", options_.stream}, {"group", options_.group}, {"event_id", entry.event.event_id()},
+               {"event_type", entry.event.event_type()}, {"error", s.ToString()}});
     return s;
   }
-  auto ack = redis_.Command({"XACK", options_.stream, options_.group, entry_id});
+  auto ack = redis_.Command({"XACK", options_.stream, options_.group, entry.id});
   return ack.ok() ? absl::OkStatus() : ack.status();
 }
 
-absl::StatusOr<int> StreamConsumer::HandleEntries(const redis::Reply& entries) {
+absl::StatusOr<int> StreamConsumer::HandleBatch(const std::vector<Entry>& batch) {
+  if (batch.size() > 1) {
+    // Transact may re-run this function after a serialization failure; it
+    // keeps no state between attempts.
+    absl::Status s = pool_->Transact([&](pqxx::work& tx) -> absl::Status {
+      for (const Entry& entry : batch) {
+        if (auto applied = Apply(tx, entry.event); !applied.ok()) return applied;
+      }
+      if (before_commit_) before_commit_();
+      return absl::OkStatus();
+    });
+    if (s.ok()) {
+      std::vector<std::string> ack = {"XACK", options_.stream, options_.group};
+      for (const Entry& entry : batch) ack.push_back(entry.id);
+      auto acked = redis_.Command(ack);
+      if (!acked.ok()) return acked.status();  // committed: the redelivery is de-duplicated
+      return static_cast<int>(batch.size());
+    }
+    if (s.code() == absl::StatusCode::kUnavailable) return s;  // PG down: one by one would fail too
+    log::Warn("event batch failed; applying its events one transaction each",
+              {{"stream", options_.stream}, {"group", options_.group},
+               {"entries", std::to_string(batch.size())}, {"error", s.ToString()}});
+  }
   int handled = 0;
+  for (const Entry& entry : batch) {
+    absl::Status s = HandleOne(entry);
+    if (s.code() == absl::StatusCode::kUnavailable) return s;  // Redis or PG down: stop the round
+    if (s.ok()) ++handled;
+  }
+  return handled;
+}
+
+absl::StatusOr<int> StreamConsumer::HandleEntries(const redis::Reply& entries) {
+  const size_t per_transaction = static_cast<size_t>(std::max(1, options_.transaction_batch));
+  int handled = 0;
+  std::vector<Entry> batch;
+  auto flush = [&]() -> absl::Status {
+    auto n = HandleBatch(batch);
+    batch.clear();
+    if (!n.ok()) return n.status();
+    handled += *n;
+    return absl::OkStatus();
+  };
   for (const auto& entry : entries.elements) {
     // A claimed entry deleted from the stream arrives as nil: skip it.
     if (entry.elements.size() != 2) continue;
-    absl::Status s = HandleOne(entry.elements[0].str, entry.elements[1]);
-    if (s.code() == absl::StatusCode::kUnavailable) return s;  // Redis or PG down: stop the round
-    if (s.ok()) ++handled;
+    const std::string* bytes = Field(entry.elements[1], "envelope");
+    Entry parsed{entry.elements[0].str, {}};
+    if (bytes == nullptr || !parsed.event.ParseFromString(*bytes) || parsed.event.event_id().empty()) {
+      absl::Status s = DeadLetter(parsed.id, entry.elements[1], "unparsable envelope");
+      if (s.code() == absl::StatusCode::kUnavailable) return s;
+      if (s.ok()) ++handled;
+      continue;
+    }
+    batch.push_back(std::move(parsed));
+    if (batch.size() == per_transaction) {
+      if (auto s = flush(); !s.ok()) return s;
+    }
+  }
+  if (!batch.empty()) {
+    if (auto s = flush(); !s.ok()) return s;
   }
   return handled;
 }
