@@ -1,6 +1,7 @@
 #include "assessment/storage/evaluation_store.h"
 
 #include "assessment/domain/evaluation_indicators.h"
+#include "assessment/storage/evaluation_rows.h"
 
 #include <openssl/sha.h>
 
@@ -25,24 +26,9 @@ using gongtong::registry::v1::CommunityType;
 
 pqxx::binarystring Bytes(const std::string& s) { return pqxx::binarystring(s.data(), s.size()); }
 
-template <typename M>
-M Parse(const pqxx::field& f) {
-  pqxx::binarystring b(f);
-  M m;
-  m.ParseFromArray(b.data(), static_cast<int>(b.size()));
-  return m;
-}
-
 absl::Status NotFound(const char* reason, const std::string& what, const std::string& zh,
                       const std::string& field = "name") {
   return ErrorBuilder(absl::StatusCode::kNotFound, reason).Message(what + " not found").Zh(zh).Field(field, "not found");
-}
-
-absl::Status StaleEtag(const std::string& etag, const std::string& current) {
-  return ErrorBuilder(absl::StatusCode::kAborted, "ETAG_MISMATCH")
-      .Message("etag " + etag + " is stale (current " + current + ")")
-      .Zh("记录已被修改，请刷新后重试")
-      .Field("etag", "stale");
 }
 
 absl::Status IdTaken(const std::string& field, const std::string& id) {
@@ -63,7 +49,7 @@ constexpr char kSchemeColumns[] = "scheme_id, scheme_version, state, body, versi
 SchemeRow SchemeFrom(const pqxx::row& row) {
   SchemeRow out;
   out.id = row[0].as<std::string>();
-  out.scheme = Parse<av1::EvaluationScheme>(row[3]);
+  out.scheme = ParseBody<av1::EvaluationScheme>(row[3]);
   out.scheme.set_name("evaluationSchemes/" + out.id);
   out.scheme.set_version(row[1].as<int>());
   out.scheme.set_state(static_cast<av1::SchemeState>(row[2].as<int>()));
@@ -477,7 +463,7 @@ absl::StatusOr<av1::Declaration> EvaluationStore::FileDeclaration(
                                "deleted_at IS NULL FOR UPDATE",
                                id);
     if (rows.empty()) return NotFound("DECLARATION_NOT_FOUND", "declarations/" + id, "未找到申报表：" + id);
-    av1::Declaration d = Parse<av1::Declaration>(rows[0][0]);
+    av1::Declaration d = ParseBody<av1::Declaration>(rows[0][0]);
     GT_RETURN_IF_ERROR(check(d));
     const std::string current = std::to_string(rows[0][1].as<int64_t>());
     if (!etag.empty() && etag != current) return StaleEtag(etag, current);
@@ -556,7 +542,7 @@ absl::StatusOr<av1::SelfAssessment> EvaluationStore::SubmitSelfAssessment(
     auto rows = tx.exec_params(
         "SELECT body, version, filed FROM eval_self_assessments WHERE self_assessment_id = $1 FOR UPDATE", id);
     if (rows.empty()) return NotFound("SELF_ASSESSMENT_NOT_FOUND", "selfAssessments/" + id, "未找到自评：" + id);
-    av1::SelfAssessment sa = Parse<av1::SelfAssessment>(rows[0][0]);
+    av1::SelfAssessment sa = ParseBody<av1::SelfAssessment>(rows[0][0]);
     GT_RETURN_IF_ERROR(check(sa));
     const std::string current = std::to_string(rows[0][1].as<int64_t>());
     if (!etag.empty() && etag != current) return StaleEtag(etag, current);
@@ -723,7 +709,7 @@ absl::StatusOr<av1::EvaluationRun> EvaluationStore::FinaliseRun(
     }
     auto rows = tx.exec_params("SELECT body, state, version FROM eval_runs WHERE run_id = $1 FOR UPDATE", run_id);
     if (rows.empty()) return NotFound("RUN_NOT_FOUND", "evaluationRuns/" + run_id, "未找到考核评价：" + run_id);
-    av1::EvaluationRun run = Parse<av1::EvaluationRun>(rows[0][0]);
+    av1::EvaluationRun run = ParseBody<av1::EvaluationRun>(rows[0][0]);
     GT_RETURN_IF_ERROR(check(run));
     const std::string current = std::to_string(rows[0][2].as<int64_t>());
     if (!etag.empty() && etag != current) return StaleEtag(etag, current);
@@ -772,7 +758,7 @@ absl::StatusOr<av1::EvaluationRun> EvaluationStore::GetRun(const std::string& ru
   GT_RETURN_IF_ERROR(pool_->Transact([&](pqxx::transaction_base& tx) -> absl::Status {
     auto rows = tx.exec_params("SELECT body, state, version FROM eval_runs WHERE run_id = $1", run_id);
     if (rows.empty()) return NotFound("RUN_NOT_FOUND", "evaluationRuns/" + run_id, "未找到考核评价：" + run_id);
-    out = Parse<av1::EvaluationRun>(rows[0][0]);
+    out = ParseBody<av1::EvaluationRun>(rows[0][0]);
     out.set_state(static_cast<av1::RunState>(rows[0][1].as<int>()));
     out.set_etag(std::to_string(rows[0][2].as<int64_t>()));
     return absl::OkStatus();
@@ -788,7 +774,7 @@ absl::StatusOr<av1::CommunityResult> EvaluationStore::GetCommunityResult(const s
     auto rows = tx.exec_params("SELECT body FROM eval_community_results WHERE run_id = $1 AND community_id = $2",
                                run_id, community_id);
     if (rows.empty()) return NotFound("RESULT_NOT_FOUND", "community result " + community_id, "未找到该共同体的考核结果");
-    out = Parse<av1::CommunityResult>(rows[0][0]);
+    out = ParseBody<av1::CommunityResult>(rows[0][0]);
     return absl::OkStatus();
   }, deadline));
   return out;
@@ -803,7 +789,7 @@ absl::StatusOr<av1::SchoolResult> EvaluationStore::GetSchoolResult(const std::st
         "SELECT body FROM eval_school_results WHERE run_id = $1 AND school_code = $2 ORDER BY community_id LIMIT 1",
         run_id, school_code);
     if (rows.empty()) return NotFound("RESULT_NOT_FOUND", "school result " + school_code, "未找到该校的考核结果");
-    out = Parse<av1::SchoolResult>(rows[0][0]);
+    out = ParseBody<av1::SchoolResult>(rows[0][0]);
     return absl::OkStatus();
   }, deadline));
   return out;
@@ -819,10 +805,10 @@ absl::StatusOr<EvaluationStore::RunResults> EvaluationStore::LoadResults(const s
     for (const auto& row : tx.exec_params("SELECT body FROM eval_community_results WHERE run_id = $1 ORDER BY "
                                           "(rank = 0), rank, community_id",
                                           run_id)) {
-      out.communities.push_back(Parse<av1::CommunityResult>(row[0]));
+      out.communities.push_back(ParseBody<av1::CommunityResult>(row[0]));
     }
     for (const auto& row : tx.exec_params("SELECT body FROM eval_school_results WHERE run_id = $1", run_id)) {
-      auto s = Parse<av1::SchoolResult>(row[0]);
+      auto s = ParseBody<av1::SchoolResult>(row[0]);
       out.schools[s.name()] = std::move(s);
     }
     return absl::OkStatus();

@@ -4,6 +4,7 @@
 
 #include <pqxx/binarystring>
 
+#include "assessment/storage/evaluation_rows.h"
 #include "common/events/event.h"
 #include "common/status/error.h"
 #include "gongtong/events/v1/assessment_events.pb.h"
@@ -23,14 +24,6 @@ std::string Iso(const google::type::Date& d) {
 
 int DateKey(const google::type::Date& d) { return d.year() * 10000 + d.month() * 100 + d.day(); }
 
-template <typename M>
-M Parse(const pqxx::field& f) {
-  pqxx::binarystring b(f);
-  M m;
-  m.ParseFromArray(b.data(), static_cast<int>(b.size()));
-  return m;
-}
-
 absl::Status PostNotFound(const std::string& name) {
   return ErrorBuilder(absl::StatusCode::kNotFound, "POST_NOT_FOUND")
       .Message(name + " not found")
@@ -48,7 +41,7 @@ absl::StatusOr<av1::DemonstrationPost> LoadPost(pqxx::transaction_base& tx, cons
           std::string(lock ? " FOR UPDATE" : ""),
       school, post);
   if (rows.empty()) return PostNotFound(PostName(school, post));
-  auto p = Parse<av1::DemonstrationPost>(rows[0][0]);
+  auto p = ParseBody<av1::DemonstrationPost>(rows[0][0]);
   p.set_name(PostName(school, post));
   p.set_etag(std::to_string(rows[0][1].as<int64_t>()));
   p.set_holder_count(rows[0][2].as<int>());
@@ -211,14 +204,9 @@ absl::StatusOr<av1::PostAssignment> PartyPostStore::EndAssignment(const std::str
           .Zh("未找到该任职记录")
           .Field("name", "not found");
     }
-    auto a = Parse<av1::PostAssignment>(rows[0][0]);
+    auto a = ParseBody<av1::PostAssignment>(rows[0][0]);
     const std::string current = std::to_string(rows[0][1].as<int64_t>());
-    if (!etag.empty() && etag != current) {
-      return ErrorBuilder(absl::StatusCode::kAborted, "ETAG_MISMATCH")
-          .Message("etag " + etag + " is stale (current " + current + ")")
-          .Zh("记录已被修改，请刷新后重试")
-          .Field("etag", "stale");
-    }
+    if (!etag.empty() && etag != current) return StaleEtag(etag, current);
     if (rows[0][2].as<bool>()) {
       return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "ASSIGNMENT_ENDED")
           .Message(a.name() + " has already ended")

@@ -2,6 +2,7 @@
 
 #include <pqxx/binarystring>
 
+#include "assessment/storage/evaluation_rows.h"
 #include "common/events/event.h"
 #include "common/pg/idempotency.h"
 #include "common/pg/pg_status.h"
@@ -37,8 +38,7 @@ PartyMember MemberFrom(const pqxx::row& row, int first, const std::string& teach
 
 CheckpointRow RowFrom(const pqxx::row& row) {
   CheckpointRow out;
-  pqxx::binarystring body(row[3]);
-  out.record.ParseFromArray(body.data(), static_cast<int>(body.size()));
+  out.record = ParseBody<av1::CheckpointRecord>(row[3]);
   out.record.set_name("checkpointRecords/" + row[0].as<std::string>());
   out.record.set_etag(std::to_string(row[4].as<int64_t>()));
   out.record.set_points(kPointsPerCheckpoint);
@@ -262,12 +262,7 @@ absl::StatusOr<av1::CheckpointRecord> PartyStore::DeleteCheckpoint(const std::st
           .Zh("该闯关记录已撤销")
           .Field("name", "already deleted");
     }
-    if (!etag.empty() && etag != row.record.etag()) {
-      return ErrorBuilder(absl::StatusCode::kAborted, "ETAG_MISMATCH")
-          .Message("etag " + etag + " is stale (current " + row.record.etag() + ")")
-          .Zh("记录已被修改，请刷新后重试")
-          .Field("etag", "stale");
-    }
+    if (!etag.empty() && etag != row.record.etag()) return StaleEtag(etag, row.record.etag());
     const std::set<int> passed = Passed(tx, member.teacher_id, row.record.campaign_year());
     if (!passed.empty() && *passed.rbegin() != row.record.ordinal()) {
       return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "CHECKPOINT_NOT_LATEST")
