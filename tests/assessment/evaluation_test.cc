@@ -250,6 +250,26 @@ TEST_F(EvaluationTest, ARunScoresTheCountyExactlyAndExplainsIt) {
     EXPECT_EQ(result.complete(), *r.total != '\0') << r.rule;
     EXPECT_GE(result.explanation().steps_size(), *r.total ? 6 : 3) << r.rule;  // slots, total, points, rank
   }
+  // The county ranking: best first, the incomplete one last.
+  av1::ListCommunityResultsRequest list;
+  list.set_parent(run.name());
+  av1::ListCommunityResultsResponse ranking;
+  ASSERT_TRUE(Call(&Stub::ListCommunityResults, server_.stub(), list, &ranking, kCounty).ok());
+  ASSERT_EQ(ranking.community_results_size(), 3);
+  EXPECT_EQ(ranking.community_results(0).community(), "communities/yh-2");
+  EXPECT_EQ(ranking.community_results(2).community(), "communities/yh-3");
+  list.set_filter("complete = false");
+  ASSERT_TRUE(Call(&Stub::ListCommunityResults, server_.stub(), list, &ranking, kCounty).ok());
+  ASSERT_EQ(ranking.community_results_size(), 1);
+  EXPECT_EQ(ranking.community_results(0).community(), "communities/yh-3");
+  list.set_filter("");
+  list.set_order_by("total desc");
+  list.set_page_size(1);
+  ASSERT_TRUE(Call(&Stub::ListCommunityResults, server_.stub(), list, &ranking, kCounty).ok());
+  EXPECT_EQ(ranking.community_results(0).total().value(), "85.55");
+  EXPECT_FALSE(ranking.next_page_token().empty());
+  EXPECT_EQ(Call(&Stub::ListCommunityResults, server_.stub(), list, &ranking, kOtherCounty).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   // The school result shows 30 % of 87.35 = 26.205 → 26.21 with its source,
   // and the member's late self-assessment flagged.
   av1::GetSchoolResultRequest get;

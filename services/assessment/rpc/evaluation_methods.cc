@@ -33,7 +33,7 @@ const std::set<std::string>& EvaluationMethodNames() {
       "GetEvaluationScheme",   "CreateEvaluationScheme", "PublishEvaluationScheme", "CreateDeclaration",
       "FileDeclaration",       "CreateSelfAssessment",   "SubmitSelfAssessment",    "CreateReviewScore",
       "CreateEvaluationRun",   "GetEvaluationRun",       "FinaliseEvaluationRun",   "GetCommunityResult",
-      "GetSchoolResult",       "ExportEvaluationResults"};
+      "GetSchoolResult",       "ExportEvaluationResults", "ListCommunityResults"};
   return *kNames;
 }
 

@@ -5,7 +5,7 @@
 // Built: schemes (get, create, publish) and inputs (create/file declaration,
 // create/submit self-assessment, create review score) in
 // evaluation_methods.cc; runs and results (create/get/finalise run,
-// community and school result, CSV export) in evaluation_run_methods.cc. The other methods
+// community and school result, the county ranking, CSV export) in evaluation_run_methods.cc. The other methods
 // of the family still answer UNIMPLEMENTED.
 
 #include <set>
@@ -62,6 +62,9 @@ class EvaluationMethods : public SupportMethods {
   grpc::ServerUnaryReactor* GetCommunityResult(grpc::CallbackServerContext* ctx,
                                                const av1::GetCommunityResultRequest* req,
                                                av1::CommunityResult* resp) override;
+  grpc::ServerUnaryReactor* ListCommunityResults(grpc::CallbackServerContext* ctx,
+                                                 const av1::ListCommunityResultsRequest* req,
+                                                 av1::ListCommunityResultsResponse* resp) override;
   grpc::ServerUnaryReactor* GetSchoolResult(grpc::CallbackServerContext* ctx, const av1::GetSchoolResultRequest* req,
                                             av1::SchoolResult* resp) override;
   grpc::ServerUnaryReactor* ExportEvaluationResults(grpc::CallbackServerContext* ctx,

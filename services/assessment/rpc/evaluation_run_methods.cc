@@ -7,9 +7,69 @@
 #include "assessment/rpc/evaluation_call.h"
 #include "assessment/rpc/evaluation_methods.h"
 #include "assessment/rpc/party_call.h"
+#include <algorithm>
+#include <ctime>
+
+#include "assessment/domain/decimal.h"
+#include "common/api/list_request.h"
 #include "common/status/error.h"
 
 namespace gongtong::assessment {
+namespace {
+
+// Keeps the results matching the filter terms (community_type, complete, mode).
+absl::Status FilterResults(const std::vector<api::FilterTerm>& terms, std::vector<av1::CommunityResult>& results) {
+  for (const auto& t : terms) {
+    std::function<bool(const av1::CommunityResult&)> keep;
+    if (t.field == "complete") {
+      if (t.value != "true" && t.value != "false") {
+        return InvalidField("filter", "complete must be true or false", "筛选条件 complete 须为 true 或 false",
+                            "FILTER_INVALID");
+      }
+      const bool want = t.value == "true";
+      keep = [want](const av1::CommunityResult& r) { return r.complete() == want; };
+    } else if (t.field == "community_type") {
+      gongtong::registry::v1::CommunityType type;
+      if (!gongtong::registry::v1::CommunityType_Parse(t.value, &type)) {
+        return InvalidField("filter", "unknown community_type " + t.value, "共同体类型无效", "FILTER_INVALID");
+      }
+      keep = [type](const av1::CommunityResult& r) { return r.community_type() == type; };
+    } else {
+      av1::AssessmentMode mode;
+      if (!av1::AssessmentMode_Parse(t.value, &mode)) {
+        return InvalidField("filter", "unknown mode " + t.value, "考核方式无效", "FILTER_INVALID");
+      }
+      keep = [mode](const av1::CommunityResult& r) { return r.mode() == mode; };
+    }
+    results.erase(std::remove_if(results.begin(), results.end(), [&](const auto& r) { return !keep(r); }),
+                  results.end());
+  }
+  return absl::OkStatus();
+}
+
+// Sorts by the first order field; ties by community. Totals compare as exact
+// decimals (incomplete ones, without a total, last).
+void SortResults(const api::OrderField& order, std::vector<av1::CommunityResult>& results) {
+  auto total = [](const av1::CommunityResult& r) {
+    Decimal d;
+    return Decimal::TryParse(r.total().value(), &d) ? d : Decimal::FromInt(-1);
+  };
+  std::stable_sort(results.begin(), results.end(), [&](const auto& a, const auto& b) {
+    int c = 0;
+    if (order.field == "rank") {
+      const int ra = a.rank() == 0 ? INT32_MAX : a.rank(), rb = b.rank() == 0 ? INT32_MAX : b.rank();
+      c = ra < rb ? -1 : (ra > rb ? 1 : 0);
+    } else if (order.field == "total") {
+      c = Compare(total(a), total(b));
+    } else {
+      c = a.community().compare(b.community());
+    }
+    if (order.descending) c = -c;
+    return c != 0 ? c < 0 : a.community() < b.community();
+  });
+}
+
+}  // namespace
 
 grpc::ServerUnaryReactor* EvaluationMethods::CreateEvaluationRun(grpc::CallbackServerContext* ctx,
                                                                  const av1::CreateEvaluationRunRequest* req,
@@ -87,6 +147,41 @@ grpc::ServerUnaryReactor* EvaluationMethods::GetSchoolResult(grpc::CallbackServe
     GT_RETURN_IF_ERROR(MayReadSchoolResult(call.principal, run.region_code(), key.second,
                                            run.state() == av1::RUN_STATE_FINALISED));
     GT_ASSIGN_OR_RETURN(*resp, eval_store_.GetSchoolResult(key.first, key.second, call.deadline));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* EvaluationMethods::ListCommunityResults(grpc::CallbackServerContext* ctx,
+                                                                  const av1::ListCommunityResultsRequest* req,
+                                                                  av1::ListCommunityResultsResponse* resp) {
+  return deps_.edge->Unary(ctx, "ListCommunityResults", [=](const CallContext& call) -> absl::Status {
+    GT_ASSIGN_OR_RETURN(std::string id, ParseEvalName(req->parent(), "evaluationRuns", "parent"));
+    GT_ASSIGN_OR_RETURN(int limit, api::EffectivePageSize(req->page_size()));
+    GT_ASSIGN_OR_RETURN(auto terms, api::ParseFilter(req->filter(), {{"community_type", {"="}},
+                                                                     {"complete", {"="}},
+                                                                     {"mode", {"="}}}));
+    GT_ASSIGN_OR_RETURN(auto order, api::ParseOrderBy(req->order_by(), {"rank", "total", "community"},
+                                                      {{"rank", false}}));
+    GT_ASSIGN_OR_RETURN(EvaluationStore::RunResults results, eval_store_.LoadResults(id, call.deadline));
+    GT_RETURN_IF_ERROR(MayReadRun(call.principal, results.run.region_code()));
+    GT_RETURN_IF_ERROR(FilterResults(terms, results.communities));
+    SortResults(order.front(), results.communities);
+    const uint64_t fingerprint = api::RequestFingerprint({req->parent(), req->filter(), req->order_by()});
+    int offset = 0;
+    if (!req->page_token().empty()) {
+      GT_ASSIGN_OR_RETURN(api::PageCursor cursor,
+                          api::DecodePageToken(req->page_token(), fingerprint, static_cast<int64_t>(std::time(nullptr))));
+      offset = cursor.after.size() == 1 ? std::atoi(cursor.after[0].c_str()) : 0;
+    }
+    const int total = static_cast<int>(results.communities.size());
+    for (int i = offset; i < total && i < offset + limit; ++i) {
+      *resp->add_community_results() = results.communities[static_cast<size_t>(i)];
+    }
+    resp->set_total_size(total);
+    if (offset + limit < total) {
+      resp->set_next_page_token(api::EncodePageToken(
+          {{std::to_string(offset + limit)}, total, static_cast<int64_t>(std::time(nullptr)), fingerprint}));
+    }
     return absl::OkStatus();
   });
 }
