@@ -68,6 +68,7 @@ TEST(BookingRace, ConcurrentOverlappingBookingsNeverDoubleBook) {
         grpc::ClientContext ctx;
         ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
         ctx.AddMetadata("authorization", "Bearer " + token);
+        ctx.set_wait_for_ready(true);  // a connection still being set up is waited for, not failed
         grpc::Status s = stub->CreateSession(&ctx, req, &out);
         if (s.ok()) {
           ++booked;

@@ -87,6 +87,11 @@ void Seed(grpc::Status (RegistryStub::*method)(grpc::ClientContext*, const Req&,
       << s.error_code() << " " << s.error_message() << "\n" << json;
 }
 
+int EnvInt(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::atoi(v) : fallback;
+}
+
 // Letters and digits of an id (staff numbers are [0-9A-Za-z]).
 std::string Alnum(const std::string& id) {
   std::string out;
@@ -138,8 +143,10 @@ BookingWorld::BookingWorld() {
   SeedRegistry();
 
   // The booking service in-process, wired like main.cc.
+  // Sizes as in production by default; benchmarks raise them (environment).
+  const int pool_size = EnvInt("BOOKING_WORLD_PG_POOL", 8), workers = EnvInt("BOOKING_WORLD_WORKERS", 16);
   pool_ = std::make_unique<pg::Pool>(
-      pg::PoolOptions{LocalPostgres::Shared().dsn(), gongtong::testing::UniqueSchema("booking"), 8});
+      pg::PoolOptions{LocalPostgres::Shared().dsn(), gongtong::testing::UniqueSchema("booking"), pool_size});
   EXPECT_TRUE(pool_->WithConnection([&](pqxx::connection& c) {
     return pg::ApplyMigrations(c, pool_->schema(), {&pg::CommonMigrations(), &pg::BookingMigrations()}).status();
   }).ok());
@@ -147,7 +154,7 @@ BookingWorld::BookingWorld() {
   cache_ = std::make_unique<cache::ReadThroughCache>(redis_.get(), std::chrono::seconds(300));
   authenticator_ = std::make_unique<auth::Authenticator>(std::make_unique<auth::JwtVerifier>(
       TestAuth::Shared().KeySet(), auth::JwtPolicy{TestAuth::Shared().issuer, TestAuth::Shared().audience}));
-  executor_ = std::make_unique<BoundedExecutor>(16, 256);
+  executor_ = std::make_unique<BoundedExecutor>(workers, 1024);
   edge_ = std::make_unique<RpcEdge>(authenticator_.get(), executor_.get());
   const std::string service_token = Token({auth::Role::kService, "", "", ""});
   view_ = std::make_unique<RegistryView>(registry_channel, [service_token] { return service_token; }, cache_.get(),

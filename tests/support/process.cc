@@ -1,5 +1,7 @@
 #include "process.h"
 
+#include <sys/prctl.h>
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,6 +43,8 @@ ServiceProcess::ServiceProcess(const std::string& binary, const std::map<std::st
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
+    // Never outlive the test binary (a world kept until exit is not destroyed).
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     FILE* log = fopen(log_path_.c_str(), "w");
     if (log) dup2(fileno(log), STDERR_FILENO);
     execve(binary.c_str(), argv.data(), envp.data());

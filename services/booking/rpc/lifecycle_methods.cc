@@ -79,7 +79,7 @@ grpc::ServerUnaryReactor* BookingServiceImpl::CommitSession(grpc::CallbackServer
   return deps_.edge->Unary(ctx, "CommitSession", [=](const CallContext& call) -> absl::Status {
     GT_ASSIGN_OR_RETURN(StoredSession current, ReadableSession(call, req->name()));
     GT_RETURN_IF_ERROR(CanBookAsHost(call.principal, current.host_school, current.host_region));
-    GT_ASSIGN_OR_RETURN(bv1::BookingPolicy policy, deps_.policies->GetPolicy(current.community, call.deadline));
+    GT_ASSIGN_OR_RETURN(bv1::BookingPolicy policy, deps_.policies->PolicyForBooking(current.community, call.deadline));
     const auto w = pg::Writing(call, "CommitSession", req->request_id(), *req);
     auto change = [&](StoredSession& st, ChangeOutcome& out) -> absl::Status {
       bv1::Session& s = st.session;

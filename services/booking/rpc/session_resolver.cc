@@ -282,7 +282,7 @@ absl::StatusOr<SessionDraft> SessionResolver::Resolve(const bv1::Session& in, co
   }
 
   // Lead time (R-SYNC-4) under the community's policy.
-  GT_ASSIGN_OR_RETURN(bv1::BookingPolicy policy, policies_->GetPolicy(d.community, deadline));
+  GT_ASSIGN_OR_RETURN(bv1::BookingPolicy policy, policies_->PolicyForBooking(d.community, deadline));
   const bool short_notice = IsShortNotice(LocalToday(opt.now), date, policy.min_lead_days());
   if (short_notice && !policy.allow_short_notice()) {
     return Precondition("SHORT_NOTICE_NOT_ALLOWED", px + ".window",

@@ -55,6 +55,20 @@ absl::StatusOr<bv1::BookingPolicy> PolicyStore::GetPolicy(const std::string& com
   return out;
 }
 
+absl::StatusOr<bv1::BookingPolicy> PolicyStore::PolicyForBooking(const std::string& community,
+                                                                 pg::Deadline deadline) {
+  const absl::Time now = absl::Now();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = recent_.find(community);
+    if (it != recent_.end() && now - it->second.second < kPolicyFreshness) return it->second.first;
+  }
+  GT_ASSIGN_OR_RETURN(bv1::BookingPolicy policy, GetPolicy(community, deadline));
+  std::lock_guard<std::mutex> lock(mu_);
+  recent_[community] = {policy, now};
+  return policy;
+}
+
 absl::StatusOr<bv1::BookingPolicy> PolicyStore::UpdatePolicy(const std::string& community,
                                                              const bv1::BookingPolicy& values,
                                                              const std::vector<std::string>& paths,
@@ -95,6 +109,8 @@ absl::StatusOr<bv1::BookingPolicy> PolicyStore::UpdatePolicy(const std::string& 
         return absl::OkStatus();
       },
       ctx.deadline));
+  std::lock_guard<std::mutex> lock(mu_);
+  recent_.erase(community);
   return out;
 }
 

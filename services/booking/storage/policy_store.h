@@ -4,6 +4,8 @@
 // region's live-session cap (R-SYNC-7). Absent rows mean the defaults (a
 // policy) or inheritance (a cap: see SessionStore::EffectiveCapacity).
 
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,12 @@ class PolicyStore {
 
   // The community's policy, or the defaults (etag "" until first updated).
   absl::StatusOr<bv1::BookingPolicy> GetPolicy(const std::string& community, pg::Deadline deadline);
+  // The same for a booking: served from memory for up to kPolicyFreshness,
+  // so a booking costs no extra database round trip for a setting that
+  // changes a few times a year (an update is in force everywhere within
+  // that time, at once on the replica that made it).
+  absl::StatusOr<bv1::BookingPolicy> PolicyForBooking(const std::string& community, pg::Deadline deadline);
+  static constexpr absl::Duration kPolicyFreshness = absl::Seconds(5);
   // Replaces `paths` of the policy (already checked) with `values`'.
   absl::StatusOr<bv1::BookingPolicy> UpdatePolicy(const std::string& community, const bv1::BookingPolicy& values,
                                                   const std::vector<std::string>& paths,
@@ -46,6 +54,8 @@ class PolicyStore {
   pg::Pool* pool_;
   PolicyDefaults defaults_;
   SessionStore* sessions_;
+  std::mutex mu_;
+  std::map<std::string, std::pair<bv1::BookingPolicy, absl::Time>> recent_;  // community → (policy, read at)
 };
 
 }  // namespace gongtong::booking

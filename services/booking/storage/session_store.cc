@@ -42,6 +42,14 @@ std::string ArrayLiteral(const std::vector<std::string>& items) {
   return out + "}";
 }
 
+// Runs a statement prepared once per connection (planned once, not per
+// call: the booking path runs the same few statements thousands of times).
+template <typename... Args>
+pqxx::result Prepared(pqxx::transaction_base& tx, const std::string& name, const std::string& sql, Args&&... args) {
+  tx.conn().prepare(name, sql);
+  return tx.exec_prepared(name, std::forward<Args>(args)...);
+}
+
 pqxx::binarystring Bytes(const google::protobuf::Message& m, std::string& keep) {
   keep = m.SerializeAsString();
   return pqxx::binarystring(keep.data(), keep.size());
@@ -106,31 +114,6 @@ bool IsLiveState(bv1::SessionState s) {
          s == bv1::SESSION_STATE_CONFIRMED;
 }
 
-// The sessions live in [start, end) on any of `resources`, except `self`.
-struct Busy {
-  std::string resource, session_id;
-  int64_t start, end;
-  bool lapsed_hold;
-};
-
-std::vector<Busy> FindBusy(pqxx::transaction_base& tx, const std::vector<std::string>& resources, int64_t start,
-                           int64_t end, const std::string& self) {
-  auto rows = tx.exec_params(
-      "SELECT o.resource, o.session_id, extract(epoch from lower(o.during))::bigint, "
-      "extract(epoch from upper(o.during))::bigint, (s.state = 1 AND s.hold_expire_time <= now()) "
-      "FROM occupancy o JOIN sessions s ON s.id = o.session_id "
-      "WHERE o.live AND o.resource = ANY($1::text[]) "
-      "AND o.during && tstzrange(to_timestamp($2), to_timestamp($3), '[)') AND o.session_id <> $4 "
-      "ORDER BY lower(o.during), o.resource",
-      ArrayLiteral(resources), start, end, self);
-  std::vector<Busy> out;
-  for (const auto& r : rows) {
-    out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<int64_t>(), r[3].as<int64_t>(),
-                   r[4].as<bool>()});
-  }
-  return out;
-}
-
 void AppendEvent(pqxx::transaction_base& tx, const std::string& id, int64_t version,
                  const google::protobuf::Message& payload, const std::string& correlation_id) {
   events::AppendToOutbox(tx, kStream, events::MakeEvent("booking", "session", SessionName(id), version, payload,
@@ -176,28 +159,23 @@ int CancelLapsedHolds(pqxx::transaction_base& tx, const std::vector<std::string>
   return static_cast<int>(rows.size());
 }
 
-// Locks the region's 30-minute buckets that [start, end) touches, in order.
+// Locks the region's 30-minute buckets that [start, end) touches, in order,
+// in one statement.
 void LockCapacityBuckets(pqxx::transaction_base& tx, const std::string& region, int64_t start, int64_t end) {
+  std::vector<std::string> keys;
   for (int64_t b = start / kBucketSeconds; b <= (end - 1) / kBucketSeconds; ++b) {
-    tx.exec_params("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", absl::StrCat("cap:", region, ":", b));
+    keys.push_back(absl::StrCat("cap:", region, ":", b));
   }
+  Prepared(tx, "booking_lock_buckets",
+           "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) WITH ORDINALITY u(k, i) "
+           "ORDER BY i",
+           ArrayLiteral(keys));
 }
 
-// Live sessions of `region` at the busiest instant of [start, end).
-int PeakRegionLoad(pqxx::transaction_base& tx, const std::string& region, int64_t start, int64_t end,
-                   const std::string& self) {
-  auto rows = tx.exec_params(
-      "SELECT greatest(extract(epoch from lower(during))::bigint, $2), least(extract(epoch from upper(during))::bigint, $3) "
-      "FROM sessions WHERE host_region = $1 AND state IN (1, 2, 3) "
-      "AND during && tstzrange(to_timestamp($2), to_timestamp($3), '[)') "
-      "AND NOT (state = 1 AND hold_expire_time <= now()) AND id <> $4",
-      region, start, end, self);
-  std::vector<std::pair<int64_t, int>> edges;
-  for (const auto& r : rows) {
-    edges.emplace_back(r[0].as<int64_t>(), +1);
-    edges.emplace_back(r[1].as<int64_t>(), -1);
-  }
-  std::sort(edges.begin(), edges.end());  // at equal instants, ends (-1) before starts: half-open
+// Peak number of overlapping intervals (half-open: at equal instants ends
+// come before starts).
+int Peak(std::vector<std::pair<int64_t, int>> edges) {
+  std::sort(edges.begin(), edges.end());
   int load = 0, peak = 0;
   for (const auto& [t, d] : edges) {
     load += d;
@@ -207,28 +185,66 @@ int PeakRegionLoad(pqxx::transaction_base& tx, const std::string& region, int64_
 }
 
 // Busy resources and capacity of a live session about to occupy
-// [start, end); lapsed holds in the way are cancelled first.
+// [start, end): after the region's bucket locks, ONE read returns the live
+// occupancy of the session's resources (kind 1), the region's live sessions
+// overlapping the window (kind 2) and the cap entries in force (kind 3).
+// Lapsed holds in the way are cancelled first and count for nothing.
 std::vector<bv1::BookingConflict> CheckOccupancy(pqxx::transaction_base& tx, const std::vector<std::string>& resources,
-                                                 const std::string& region, const CapacityRule& cap, int64_t start,
+                                                 const std::string& region, int default_capacity, int64_t start,
                                                  int64_t end, const std::string& self) {
-  std::vector<bv1::BookingConflict> conflicts;
   LockCapacityBuckets(tx, region, start, end);
-  auto busy = FindBusy(tx, resources, start, end, self);
+  const std::string prefecture = region.substr(0, 4) + "00", province = region.substr(0, 2) + "0000";
+  auto rows = Prepared(tx, "booking_check_occupancy",
+      "SELECT 1, o.resource, o.session_id, extract(epoch from lower(o.during))::bigint, "
+      "extract(epoch from upper(o.during))::bigint, (s.state = 1 AND s.hold_expire_time <= now()) "
+      "FROM occupancy o JOIN sessions s ON s.id = o.session_id WHERE o.live AND o.resource = ANY($1::text[]) "
+      "AND o.during && tstzrange(to_timestamp($2), to_timestamp($3), '[)') AND o.session_id <> $4 "
+      "UNION ALL "
+      "SELECT 2, '', id, greatest(extract(epoch from lower(during))::bigint, $2), "
+      "least(extract(epoch from upper(during))::bigint, $3), (state = 1 AND hold_expire_time <= now()) "
+      "FROM sessions WHERE host_region = $5 AND state IN (1, 2, 3) "
+      "AND during && tstzrange(to_timestamp($2), to_timestamp($3), '[)') AND id <> $4 "
+      "UNION ALL "
+      "SELECT 3, region_code, '', max_concurrent_sessions, 0, false FROM region_capacities "
+      "WHERE region_code IN ($5, $6, $7)",
+      ArrayLiteral(resources), start, end, self, region, prefecture, province);
+  std::vector<bv1::BookingConflict> conflicts;
   std::vector<std::string> lapsed;
-  for (const auto& b : busy) {
-    if (b.lapsed_hold) lapsed.push_back(b.session_id);
+  std::vector<std::pair<int64_t, int>> edges;
+  CapacityRule cap{default_capacity, "default"};
+  int cap_rank = -1;
+  for (const auto& r : rows) {
+    const int kind = r[0].as<int>();
+    const bool lapsed_hold = r[5].as<bool>();
+    if (kind == 1) {
+      if (lapsed_hold) {
+        lapsed.push_back(r[2].as<std::string>());
+        continue;
+      }
+      bv1::BookingConflict c;
+      const std::string resource = r[1].as<std::string>();
+      c.set_kind(BusyKind(resource));
+      c.set_resource(resource);
+      c.set_conflicting_session(SessionName(r[2].as<std::string>()));
+      *c.mutable_conflicting_window() = LocalWindow(r[3].as<int64_t>(), r[4].as<int64_t>());
+      conflicts.push_back(std::move(c));
+    } else if (kind == 2) {
+      if (lapsed_hold) continue;
+      edges.emplace_back(r[3].as<int64_t>(), +1);
+      edges.emplace_back(r[4].as<int64_t>(), -1);
+    } else {
+      const std::string code = r[1].as<std::string>();
+      const int rank = code == region ? 2 : code == prefecture ? 1 : 0;
+      if (rank > cap_rank) {
+        cap_rank = rank;
+        cap = {r[3].as<int>(), code};
+      }
+    }
   }
+  std::sort(lapsed.begin(), lapsed.end());
+  lapsed.erase(std::unique(lapsed.begin(), lapsed.end()), lapsed.end());
   CancelLapsedHolds(tx, lapsed);
-  for (const auto& b : busy) {
-    if (b.lapsed_hold) continue;
-    bv1::BookingConflict c;
-    c.set_kind(BusyKind(b.resource));
-    c.set_resource(b.resource);
-    c.set_conflicting_session(SessionName(b.session_id));
-    *c.mutable_conflicting_window() = LocalWindow(b.start, b.end);
-    conflicts.push_back(std::move(c));
-  }
-  const int in_use = PeakRegionLoad(tx, region, start, end, self);
+  const int in_use = Peak(std::move(edges));
   if (in_use + 1 > cap.limit) {
     bv1::BookingConflict c;
     c.set_kind(bv1::CONFLICT_KIND_REGION_CAPACITY);
@@ -241,6 +257,13 @@ std::vector<bv1::BookingConflict> CheckOccupancy(pqxx::transaction_base& tx, con
 }
 
 bool IsExclusionViolation(const absl::Status& s) { return ReasonOf(s) == "DB_EXCLUSION_VIOLATION"; }
+
+absl::Status SessionExists(const std::string& id) {
+  return ErrorBuilder(absl::StatusCode::kAlreadyExists, "SESSION_EXISTS")
+      .Message("session " + id + " already exists")
+      .Zh("课程编号 " + id + " 已被使用")
+      .Field("session_id", "is taken");
+}
 
 }  // namespace
 
@@ -361,46 +384,44 @@ absl::StatusOr<bv1::Session> SessionStore::Create(const SessionDraft& draft, boo
               return absl::OkStatus();
             }
           }
-          if (!tx.exec_params("SELECT 1 FROM sessions WHERE id = $1", draft.id).empty()) {
-            return ErrorBuilder(absl::StatusCode::kAlreadyExists, "SESSION_EXISTS")
-                .Message("session " + draft.id + " already exists")
-                .Zh("课程编号 " + draft.id + " 已被使用")
-                .Field("session_id", "is taken");
-          }
           std::vector<bv1::BookingConflict> conflicts = draft.conflicts;
-          const CapacityRule cap = EffectiveCapacity(tx, draft.host_region);
-          auto found = CheckOccupancy(tx, resources, draft.host_region, cap, start, end, draft.id);
+          auto found = CheckOccupancy(tx, resources, draft.host_region, default_capacity_, start, end, draft.id);
           conflicts.insert(conflicts.end(), found.begin(), found.end());
           if (!conflicts.empty()) return ConflictError(conflicts);
           out = draft.session;
           const int64_t version = 1;
           if (validate_only) {
+            // Nothing written, but a taken id is still an error.
+            if (!tx.exec_params("SELECT 1 FROM sessions WHERE id = $1", draft.id).empty()) return SessionExists(draft.id);
             out.set_etag("");
             return absl::OkStatus();
           }
           std::string keep;
           const auto& s = draft.session;
-          auto row = tx.exec_params1(
-              "INSERT INTO sessions (id, host_school, host_region, host_teacher, host_classroom, community, "
+          std::vector<std::string> resources_col, schools, regions, pairings, roles;
+          for (const auto& o : draft.occupants) {
+            resources_col.push_back(o.resource);
+            roles.push_back(std::to_string(static_cast<int>(o.role)));
+            schools.push_back(o.school);
+            regions.push_back(o.region);
+            pairings.push_back(o.pairing);
+          }
+          // The session and everything it occupies, in one statement.
+          auto row = Prepared(tx, "booking_insert_session",
+              "WITH s AS (INSERT INTO sessions (id, host_school, host_region, host_teacher, host_classroom, community, "
               "series_id, subject, mode, local_date, during, state, short_notice, hold_expire_time, version, body) "
               "VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9, $10::date, "
               "tstzrange(to_timestamp($11), to_timestamp($12), '[)'), $13, $14, "
-              "CASE WHEN $15 > 0 THEN to_timestamp($15) END, $16, $17) "
-              "RETURNING extract(epoch from create_time)::bigint",
+              "CASE WHEN $15 > 0 THEN to_timestamp($15) END, $16, $17) RETURNING create_time), "
+              "o AS (INSERT INTO occupancy (session_id, resource, role, school, region, pairing, local_date, during, live) "
+              "SELECT $1, r, k, sc, rg, pa, $10::date, tstzrange(to_timestamp($11), to_timestamp($12), '[)'), true "
+              "FROM unnest($18::text[], $19::smallint[], $20::text[], $21::text[], $22::text[]) AS u(r, k, sc, rg, pa)) "
+              "SELECT extract(epoch from create_time)::bigint FROM s",
               draft.id, draft.host_school, draft.host_region, s.host().teacher(), s.host().classroom(),
               draft.community, s.series(), draft.subject, static_cast<int>(s.mode()), DateText(draft.date), start, end,
               static_cast<int>(s.state()), s.short_notice(), s.has_hold_expire_time() ? s.hold_expire_time().seconds() : 0,
-              version, Bytes(s, keep));
-          std::string values;
-          for (const auto& o : draft.occupants) {
-            absl::StrAppend(&values, values.empty() ? "" : ", ", "(", tx.quote(draft.id), ", ", tx.quote(o.resource),
-                            ", ", static_cast<int>(o.role), ", ", tx.quote(o.school), ", ", tx.quote(o.region), ", ",
-                            tx.quote(o.pairing), ", ",
-                            tx.quote(DateText(draft.date)), "::date, tstzrange(to_timestamp(", start,
-                            "), to_timestamp(", end, "), '[)'), true)");
-          }
-          tx.exec("INSERT INTO occupancy (session_id, resource, role, school, region, pairing, local_date, during, live) "
-                  "VALUES " + values);
+              version, Bytes(s, keep), ArrayLiteral(resources_col), "{" + absl::StrJoin(roles, ",") + "}",
+              ArrayLiteral(schools), ArrayLiteral(regions), ArrayLiteral(pairings))[0];
           out.set_etag(EtagOf(version));
           SetTimestamp(out.mutable_audit()->mutable_create_time(), row[0].as<int64_t>());
           *out.mutable_audit()->mutable_update_time() = out.audit().create_time();
@@ -423,6 +444,7 @@ absl::StatusOr<bv1::Session> SessionStore::Create(const SessionDraft& draft, boo
     // this time it is committed and will be named.
     if (!IsExclusionViolation(status)) break;
   }
+  if (status.code() == absl::StatusCode::kAlreadyExists) return SessionExists(draft.id);
   if (!status.ok()) return status;
   return out;
 }
