@@ -12,6 +12,10 @@ std::unique_ptr<events::StreamConsumer> MakeDeliveredSessionConsumer(pg::Pool* p
   options.stream = kBookingStream;
   options.group = kSupportConsumerGroup;
   options.consumer_name = consumer_name;
+  // The handler keeps all its effects in the transaction, so a read's entries
+  // are applied in one transaction (one commit each 100 events; issue 5).
+  options.batch_size = 100;
+  options.transaction_batch = 100;
   return std::make_unique<events::StreamConsumer>(
       pool, redis, options, [](pqxx::work& tx, const gongtong::events::v1::EventEnvelope& e) -> absl::Status {
         if (e.event_type() != gongtong::events::v1::SessionDelivered::descriptor()->full_name()) {
