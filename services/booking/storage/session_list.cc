@@ -126,20 +126,25 @@ absl::StatusOr<SessionPage> SessionStore::List(const SessionListQuery& q, pg::De
   const std::string key = q.order_field == "update_time" ? "s.update_time" : "lower(s.during)";
   const std::string dir = q.order_desc ? "DESC" : "ASC";
   std::string page_where = where;
-  const size_t base_params = p.values.size();
   if (q.after.size() == 2) {
     page_where = absl::StrCat(where, " AND (", key, ", s.id) ", q.order_desc ? "<" : ">", " (to_timestamp(",
                               p.Add(q.after[0]), "::double precision), ", p.Add(q.after[1]), ")");
   }
+  // The first page counts the total in the same statement (a window count
+  // over every matching row, taken before LIMIT).
   const std::string sql = absl::StrCat(
       "SELECT s.body, s.version, extract(epoch from s.create_time)::bigint, extract(epoch from s.update_time)::bigint, "
-      "extract(epoch from ", key, "), s.id FROM sessions s WHERE ", page_where, " ORDER BY ", key, " ", dir, ", s.id ",
-      dir, " LIMIT ", q.limit + 1);
+      "extract(epoch from ", key, "), s.id, ", q.count_total ? "count(*) OVER ()" : "-1", " FROM sessions s WHERE ",
+      page_where, " ORDER BY ", key, " ", dir, ", s.id ", dir, " LIMIT ", q.limit + 1);
+  // Listings repeat a few shapes of SQL: each is prepared once per connection.
+  const std::string statement = absl::StrCat("booking_list_", std::hash<std::string>{}(sql));
   SessionPage page;
   GT_RETURN_IF_ERROR(pool_->Transact(
       [&](pqxx::work& tx) -> absl::Status {
         page = SessionPage{};
-        auto rows = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(p.values));
+        tx.conn().prepare(statement, sql);
+        auto rows = tx.exec_prepared(statement, pqxx::prepare::make_dynamic_params(p.values));
+        if (q.count_total) page.total = rows.empty() ? 0 : rows[0][6].as<int64_t>();
         for (const auto& r : rows) {
           if (static_cast<int>(page.sessions.size()) == q.limit) {
             page.more = true;
@@ -153,12 +158,6 @@ absl::StatusOr<SessionPage> SessionStore::List(const SessionListQuery& q, pg::De
           s.mutable_audit()->mutable_update_time()->set_seconds(r[3].as<int64_t>());
           page.last_key = {r[4].as<std::string>(), r[5].as<std::string>()};
           page.sessions.push_back(std::move(s));
-        }
-        if (q.count_total) {
-          std::vector<std::string> count_values(p.values.begin(), p.values.begin() + base_params);
-          auto c = tx.exec_params1(absl::StrCat("SELECT count(*) FROM sessions s WHERE ", where),
-                                   pqxx::prepare::make_dynamic_params(count_values));
-          page.total = c[0].as<int64_t>();
         }
         return absl::OkStatus();
       },
