@@ -8,8 +8,9 @@
 // fresh schema, creates --assignments assignments (one teacher and one
 // receiving school each), publishes --events events for distinct sessions of
 // those teachers to gongtong:booking:events, then runs --consumers consumers
-// of group assessment-support (StreamConsumer, one transaction per event, as
-// the service does) until the stream is drained; then destroys the group and
+// of group assessment-support (MakeDeliveredSessionConsumer: the service's
+// StreamConsumer options, i.e. one transaction per batch of 100 entries)
+// until the stream is drained; then destroys the group and
 // replays the whole stream. Output: one JSON line, e.g.
 //   {"events":20000,"consumers":2,"ingest_per_s":1234.5,"replay_per_s":4567.8,"records":20000,...}
 #include <atomic>
