@@ -1,7 +1,7 @@
 // gongtong-booking: wiring only (issue 4). Sessions, their lifecycle,
-// policies, capacities and series (all but ModifySeries) are built;
-// ModifySeries, free slots, delivery counts, calendar feeds, UpdateSession
-// and UpdateDeliveryRecord answer UNIMPLEMENTED until they are.
+// policies, capacities, series (all but ModifySeries) and free slots are
+// built; ModifySeries, delivery counts, calendar feeds, UpdateSession and
+// UpdateDeliveryRecord answer UNIMPLEMENTED until they are.
 #include "absl/strings/match.h"
 #include "booking/registry/registry_view.h"
 #include "booking/rpc/booking_service.h"

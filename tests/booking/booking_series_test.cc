@@ -16,24 +16,24 @@ namespace {
 
 using S = BookingStub;
 
-BookingWorld &W() { return BookingWorld::Shared(); }
+BookingWorld& W() { return BookingWorld::Shared(); }
 
-std::string Class(const std::string &school, const std::string &id) {
+std::string Class(const std::string& school, const std::string& id) {
   return absl::StrCat("schools/", school, "/classes/", id);
 }
 
 // A weekly series of the seeded world: host t-host-1 in `room` with class
 // `host_class`, receivers, MATHEMATICS, host period `period`, on the weekday
 // of `first`, from `first` to `last`.
-bv1::SessionSeries SeriesOf(absl::CivilDay first, absl::CivilDay last, int period, const std::string &teacher,
-                            const std::string &room, const std::string &host_class,
-                            const std::vector<std::string> &receivers) {
+bv1::SessionSeries SeriesOf(absl::CivilDay first, absl::CivilDay last, int period, const std::string& teacher,
+                            const std::string& room, const std::string& host_class,
+                            const std::vector<std::string>& receivers) {
   bv1::SessionSeries s;
-  auto *t = s.mutable_session_template();
+  auto* t = s.mutable_session_template();
   t->mutable_host()->set_teacher("teachers/" + teacher);
   t->mutable_host()->set_classroom(absl::StrCat("schools/", kHost, "/classrooms/", room));
   t->mutable_host()->set_school_class(Class(kHost, host_class));
-  for (const auto &r : receivers) t->add_receiving_classes(r);
+  for (const auto& r : receivers) t->add_receiving_classes(r);
   t->mutable_subject()->set_code(gongtong::common::v1::SUBJECT_CODE_MATHEMATICS);
   t->set_topic("分数 第{n}讲");
   t->set_mode(bv1::SESSION_MODE_DEDICATED_DELIVERY);
@@ -46,9 +46,9 @@ bv1::SessionSeries SeriesOf(absl::CivilDay first, absl::CivilDay last, int perio
   return s;
 }
 
-grpc::Status CreateSeries(const bv1::SessionSeries &series, bv1::SessionSeries *out, const Caller &who = HostAdmin(),
-                          const std::string &series_id = "", bool all_or_nothing = false, bool validate_only = false,
-                          const std::string &request_id = "") {
+grpc::Status CreateSeries(const bv1::SessionSeries& series, bv1::SessionSeries* out, const Caller& who = HostAdmin(),
+                          const std::string& series_id = "", bool all_or_nothing = false, bool validate_only = false,
+                          const std::string& request_id = "") {
   bv1::CreateSeriesRequest req;
   *req.mutable_series() = series;
   req.set_series_id(series_id);
@@ -58,14 +58,14 @@ grpc::Status CreateSeries(const bv1::SessionSeries &series, bv1::SessionSeries *
   return Call(&S::CreateSeries, W().booking(), req, out, who);
 }
 
-int64_t SessionsOfSeries(const std::string &series_name, bool live_only = false) {
+int64_t SessionsOfSeries(const std::string& series_name, bool live_only = false) {
   return W().Count(absl::StrCat("SELECT count(*) FROM sessions WHERE series_id = '", series_name, "'",
                                 live_only ? " AND state IN (1, 2, 3)" : ""));
 }
 int64_t SeriesRows() { return W().Count("SELECT count(*) FROM series"); }
 int64_t AllSessions() { return W().Count("SELECT count(*) FROM sessions"); }
 
-absl::CivilDay DateOf(const bv1::SeriesOccurrence &o) { return ToCivilDay(o.date()); }
+absl::CivilDay DateOf(const bv1::SeriesOccurrence& o) { return ToCivilDay(o.date()); }
 
 // The nth school day a week or more ahead whose weekday is not the seeded
 // holiday's: weekly series from it for a few weeks meet no holiday. Each
@@ -100,7 +100,7 @@ TEST(CreateSeries, BooksEveryWeekSkipsTheHolidayAndReportsTheCollision) {
     EXPECT_EQ(DateOf(out.occurrences(i)), first + 7 * i) << i;
     EXPECT_EQ(out.occurrences(i).outcome(), expected[i]) << i;
   }
-  const auto &collided = out.occurrences(2);
+  const auto& collided = out.occurrences(2);
   EXPECT_TRUE(collided.session().empty());
   ASSERT_EQ(collided.conflicts_size(), 1);
   EXPECT_EQ(collided.conflicts(0).kind(), bv1::CONFLICT_KIND_TEACHER_BUSY);
@@ -141,7 +141,7 @@ TEST(CreateSeries, PastDatesAndBellScheduleMisfitsAreReportedNotBooked) {
   ASSERT_TRUE(s.ok()) << s.error_message();
   ASSERT_EQ(out.occurrences_size(), 5);
   int past = 0;
-  for (const auto &o : out.occurrences()) {
+  for (const auto& o : out.occurrences()) {
     if (DateOf(o) < today) {
       EXPECT_EQ(o.outcome(), bv1::OCCURRENCE_OUTCOME_SKIPPED_PAST) << FormatDay(DateOf(o));
       ++past;
@@ -226,41 +226,41 @@ TEST(CreateSeries, BadInputIsRefusedWithTheFieldAndNothingIsWritten) {
   const auto good = SeriesOf(first, first + 14, 2, "t-host-1", "rec-1", "c2", {Class(kMember2, "c2")});
   struct Row {
     std::string what;
-    std::function<void(bv1::CreateSeriesRequest &)> change;
+    std::function<void(bv1::CreateSeriesRequest&)> change;
     grpc::StatusCode code;
     std::string field;
   };
   const std::vector<Row> rows = {
-      {"no series", [](bv1::CreateSeriesRequest &r) { r.clear_series(); }, grpc::StatusCode::INVALID_ARGUMENT,
+      {"no series", [](bv1::CreateSeriesRequest& r) { r.clear_series(); }, grpc::StatusCode::INVALID_ARGUMENT,
        "series"},
-      {"bad id", [](bv1::CreateSeriesRequest &r) { r.set_series_id("Bad_Id"); }, grpc::StatusCode::INVALID_ARGUMENT,
+      {"bad id", [](bv1::CreateSeriesRequest& r) { r.set_series_id("Bad_Id"); }, grpc::StatusCode::INVALID_ARGUMENT,
        "series_id"},
-      {"no weekday", [](bv1::CreateSeriesRequest &r) { r.mutable_series()->clear_weekdays(); },
+      {"no weekday", [](bv1::CreateSeriesRequest& r) { r.mutable_series()->clear_weekdays(); },
        grpc::StatusCode::INVALID_ARGUMENT, "series.weekdays"},
-      {"interval 5", [](bv1::CreateSeriesRequest &r) { r.mutable_series()->set_interval_weeks(5); },
+      {"interval 5", [](bv1::CreateSeriesRequest& r) { r.mutable_series()->set_interval_weeks(5); },
        grpc::StatusCode::INVALID_ARGUMENT, "series.interval_weeks"},
-      {"no end date", [](bv1::CreateSeriesRequest &r) { r.mutable_series()->mutable_dates()->clear_end_date(); },
+      {"no end date", [](bv1::CreateSeriesRequest& r) { r.mutable_series()->mutable_dates()->clear_end_date(); },
        grpc::StatusCode::INVALID_ARGUMENT, "series.dates.end_date"},
       {"more than 200 days",
-       [&](bv1::CreateSeriesRequest &r) {
+       [&](bv1::CreateSeriesRequest& r) {
          *r.mutable_series()->mutable_dates()->mutable_end_date() = ToProtoDate(first + 201);
        },
        grpc::StatusCode::INVALID_ARGUMENT, "series.dates"},
-      {"no topic", [](bv1::CreateSeriesRequest &r) { r.mutable_series()->mutable_session_template()->clear_topic(); },
+      {"no topic", [](bv1::CreateSeriesRequest& r) { r.mutable_series()->mutable_session_template()->clear_topic(); },
        grpc::StatusCode::INVALID_ARGUMENT, "series.session_template.topic"},
       {"receiver not paired (R-SYNC-1)",
-       [](bv1::CreateSeriesRequest &r) {
+       [](bv1::CreateSeriesRequest& r) {
          r.mutable_series()->mutable_session_template()->set_receiving_classes(0, Class(kOutsider, "c1"));
        },
        grpc::StatusCode::FAILED_PRECONDITION, "series.session_template.receiving_classes[0]"},
       {"unknown teacher",
-       [](bv1::CreateSeriesRequest &r) {
+       [](bv1::CreateSeriesRequest& r) {
          r.mutable_series()->mutable_session_template()->mutable_host()->set_teacher("teachers/nobody");
        },
        grpc::StatusCode::NOT_FOUND, "series.session_template.host.teacher"},
   };
   const int64_t series_before = SeriesRows(), sessions_before = AllSessions();
-  for (const auto &row : rows) {
+  for (const auto& row : rows) {
     bv1::CreateSeriesRequest req;
     *req.mutable_series() = good;
     row.change(req);

@@ -2,11 +2,12 @@
 // The gRPC BookingService. Built: sessions (Get, List, Create), their
 // lifecycle (commit, confirm, decline, cancel, delivered, not delivered,
 // delivery records), booking policies and region capacities, recurring
-// series (Create, Get, List, Cancel; not yet ModifySeries). The other
+// series (Create, Get, List, Cancel; not yet ModifySeries), free slots. The other
 // methods answer UNIMPLEMENTED after authentication until they are built.
 // Handlers only convert, check access and delegate to the domain rules
 // (booking/domain), the resolver (registry facts) and the stores.
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -34,6 +35,7 @@ const std::set<std::string>& SessionMethodNames();
 const std::set<std::string>& LifecycleMethodNames();
 const std::set<std::string>& PolicyMethodNames();
 const std::set<std::string>& SeriesMethodNames();
+const std::set<std::string>& SlotMethodNames();
 
 class BookingServiceImpl final : public bv1::BookingService::CallbackService {
  public:
@@ -88,6 +90,10 @@ class BookingServiceImpl final : public bv1::BookingService::CallbackService {
                                          bv1::SessionSeries* resp) override;
   grpc::ServerUnaryReactor* CancelSeries(grpc::CallbackServerContext* ctx, const bv1::CancelSeriesRequest* req,
                                          bv1::SessionSeries* resp) override;
+  // ---- free slots (rpc/slot_methods.cc) ----
+  grpc::ServerUnaryReactor* FindFreeSlots(grpc::CallbackServerContext* ctx, const bv1::FindFreeSlotsRequest* req,
+                                          bv1::FindFreeSlotsResponse* resp) override;
+
   // One date of a series being planned: its outcome so far, and the session
   // to book when every rule needing no database passed.
   struct PlannedOccurrence {
@@ -104,6 +110,12 @@ class BookingServiceImpl final : public bv1::BookingService::CallbackService {
   absl::StatusOr<std::vector<PlannedOccurrence>> PlanSeries(const bv1::SessionSeries& series,
                                                             const std::string& series_name, absl::CivilDay from,
                                                             const CallContext& call);
+  // The resolved days of every school in `fields` (school code → the request
+  // field naming it) over first..last, one uncached registry call each; a
+  // school the registry does not know is NOT_FOUND naming its field.
+  absl::StatusOr<std::map<std::string, std::vector<rv1::SchoolDay>>> SchoolDaysOf(
+      const std::map<std::string, std::string>& fields, absl::CivilDay first, absl::CivilDay last,
+      const CallContext& call);
   // Reads a series the caller may see (as a session of its host school),
   // its BOOKED outcomes refreshed from its sessions' states.
   absl::StatusOr<StoredSeries> ReadableSeries(const CallContext& call, const std::string& name);

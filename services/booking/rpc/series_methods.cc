@@ -41,13 +41,13 @@ constexpr char kTemplate[] = "series.session_template";
 constexpr int kMaxReportedConflicts = 50;
 
 // The booking conflicts carried by a refusal (ConflictError), if any.
-std::vector<bv1::BookingConflict> ConflictsOf(const absl::Status &s) {
+std::vector<bv1::BookingConflict> ConflictsOf(const absl::Status& s) {
   std::vector<bv1::BookingConflict> out;
   auto payload = s.GetPayload(kDetailsPayloadUrl);
   if (!payload) return out;
   google::rpc::Status details;
   if (!details.ParseFromString(std::string(*payload))) return out;
-  for (const auto &any : details.details()) {
+  for (const auto& any : details.details()) {
     bv1::BookingConflictDetails d;
     if (any.UnpackTo(&d)) out.insert(out.end(), d.conflicts().begin(), d.conflicts().end());
   }
@@ -57,12 +57,12 @@ std::vector<bv1::BookingConflict> ConflictsOf(const absl::Status &s) {
 // The outcome of a date whose booking met `conflicts`: a calendar conflict
 // means a holiday, a bell-schedule misfit SCHEDULE_MISFIT, the region cap
 // alone CAPACITY_EXCEEDED, anything busy CONFLICT.
-bv1::OccurrenceOutcome OutcomeOf(const std::vector<bv1::BookingConflict> &conflicts) {
+bv1::OccurrenceOutcome OutcomeOf(const std::vector<bv1::BookingConflict>& conflicts) {
   bool capacity_only = true;
-  for (const auto &c : conflicts) {
+  for (const auto& c : conflicts) {
     if (c.kind() == bv1::CONFLICT_KIND_CALENDAR) return bv1::OCCURRENCE_OUTCOME_SKIPPED_HOLIDAY;
   }
-  for (const auto &c : conflicts) {
+  for (const auto& c : conflicts) {
     if (c.kind() == bv1::CONFLICT_KIND_BELL_SCHEDULE) return bv1::OCCURRENCE_OUTCOME_SCHEDULE_MISFIT;
     if (c.kind() != bv1::CONFLICT_KIND_REGION_CAPACITY) capacity_only = false;
   }
@@ -77,11 +77,11 @@ absl::Status AsTemplateFields(absl::Status s) {
   google::rpc::Status details;
   if (!details.ParseFromString(std::string(*payload))) return s;
   const std::string from = std::string(kTemplate) + ".receivers[", suffix = "].school_class";
-  for (auto &any : *details.mutable_details()) {
+  for (auto& any : *details.mutable_details()) {
     google::rpc::BadRequest bad;
     if (!any.UnpackTo(&bad)) continue;
-    for (auto &v : *bad.mutable_field_violations()) {
-      const std::string &f = v.field();
+    for (auto& v : *bad.mutable_field_violations()) {
+      const std::string& f = v.field();
       if (f.rfind(from, 0) != 0 || f.size() <= from.size() + suffix.size() ||
           f.compare(f.size() - suffix.size(), suffix.size(), suffix) != 0) {
         continue;
@@ -107,7 +107,7 @@ bool IsLive(bv1::SessionState s) {
 
 // The write context of one occurrence of a series call: its own idempotency
 // key (the call's request_id and the date), the call's actor.
-pg::WriteContext OccurrenceWrite(const pg::WriteContext &call_write, absl::CivilDay date) {
+pg::WriteContext OccurrenceWrite(const pg::WriteContext& call_write, absl::CivilDay date) {
   pg::WriteContext w = call_write;
   w.method = call_write.method + "/occurrence";
   if (!w.request_id.empty()) w.request_id = absl::StrCat(call_write.request_id, "/", FormatDay(date));
@@ -115,14 +115,14 @@ pg::WriteContext OccurrenceWrite(const pg::WriteContext &call_write, absl::Civil
 }
 
 // all_or_nothing refused: FAILED_PRECONDITION with the first 50 conflicts.
-absl::Status NotAllBookable(const std::vector<bv1::SeriesOccurrence> &occurrences) {
+absl::Status NotAllBookable(const std::vector<bv1::SeriesOccurrence>& occurrences) {
   bv1::BookingConflictDetails details;
   int failed = 0;
   std::string first_date;
-  for (const auto &o : occurrences) {
+  for (const auto& o : occurrences) {
     if (!Failed(o.outcome())) continue;
     if (failed++ == 0) first_date = FormatDay(ToCivilDay(o.date()));
-    for (const auto &c : o.conflicts()) {
+    for (const auto& c : o.conflicts()) {
       if (details.conflicts_size() < kMaxReportedConflicts) *details.add_conflicts() = c;
     }
   }
@@ -137,10 +137,10 @@ absl::Status NotAllBookable(const std::vector<bv1::SeriesOccurrence> &occurrence
 
 // Cancels one occurrence session (series cancel, or undoing a booking this
 // call made); a session no longer live is left as it is.
-absl::Status CancelOccurrence(SessionStore *sessions, const std::string &session_name, bv1::CancellationReason code,
-                              const std::string &reason, const pg::WriteContext &w) {
-  auto change = [&](StoredSession &st, ChangeOutcome &out) -> absl::Status {
-    bv1::Session &s = st.session;
+absl::Status CancelOccurrence(SessionStore* sessions, const std::string& session_name, bv1::CancellationReason code,
+                              const std::string& reason, const pg::WriteContext& w) {
+  auto change = [&](StoredSession& st, ChangeOutcome& out) -> absl::Status {
+    bv1::Session& s = st.session;
     if (!IsLive(s.state())) {
       out.unchanged = true;
       return absl::OkStatus();
@@ -150,7 +150,7 @@ absl::Status CancelOccurrence(SessionStore *sessions, const std::string &session
     e->set_previous_state(s.state());
     s.set_state(bv1::SESSION_STATE_CANCELLED);
     s.clear_hold_expire_time();
-    auto *c = s.mutable_cancellation();
+    auto* c = s.mutable_cancellation();
     c->set_reason_code(code);
     c->set_reason(reason);
     *c->mutable_actor() = w.actor;
@@ -165,11 +165,11 @@ absl::Status CancelOccurrence(SessionStore *sessions, const std::string &session
 // Books the planned drafts (or only checks them, `check_only`), filling the
 // outcome of each; an error that is not a booking refusal stops it. "{n}" in
 // the template's topic counts the occurrences booked (1-based).
-absl::Status BookPlanned(SessionStore *sessions, const bv1::SessionTemplate &t,
-                         std::vector<BookingServiceImpl::PlannedOccurrence> &plan, bool check_only,
-                         const pg::WriteContext &w) {
+absl::Status BookPlanned(SessionStore* sessions, const bv1::SessionTemplate& t,
+                         std::vector<BookingServiceImpl::PlannedOccurrence>& plan, bool check_only,
+                         const pg::WriteContext& w) {
   int n = 0;
-  for (auto &p : plan) {
+  for (auto& p : plan) {
     if (!p.draft) continue;
     p.draft->session.set_topic(OccurrenceOf(t, p.draft->date, n + 1).topic());
     auto booked = sessions->Create(*p.draft, check_only, OccurrenceWrite(w, p.draft->date));
@@ -183,39 +183,39 @@ absl::Status BookPlanned(SessionStore *sessions, const bv1::SessionTemplate &t,
     if (conflicts.empty()) return booked.status();
     p.occurrence.set_outcome(OutcomeOf(conflicts));
     p.occurrence.clear_session();
-    for (auto &c : conflicts) *p.occurrence.add_conflicts() = std::move(c);
+    for (auto& c : conflicts) *p.occurrence.add_conflicts() = std::move(c);
   }
   return absl::OkStatus();
 }
 
-std::vector<bv1::SeriesOccurrence> Occurrences(const std::vector<BookingServiceImpl::PlannedOccurrence> &plan) {
+std::vector<bv1::SeriesOccurrence> Occurrences(const std::vector<BookingServiceImpl::PlannedOccurrence>& plan) {
   std::vector<bv1::SeriesOccurrence> out;
-  for (const auto &p : plan) out.push_back(p.occurrence);
+  for (const auto& p : plan) out.push_back(p.occurrence);
   return out;
 }
 
 // Undoes the bookings of a failed call.
-void CancelBooked(SessionStore *sessions, const std::vector<bv1::SeriesOccurrence> &occurrences,
-                  const pg::WriteContext &w) {
-  for (const auto &o : occurrences) {
+void CancelBooked(SessionStore* sessions, const std::vector<bv1::SeriesOccurrence>& occurrences,
+                  const pg::WriteContext& w) {
+  for (const auto& o : occurrences) {
     if (o.outcome() != bv1::OCCURRENCE_OUTCOME_BOOKED || o.session().empty()) continue;
     (void)CancelOccurrence(sessions, o.session(), bv1::CANCELLATION_REASON_OTHER,
                            "the series could not be booked as a whole", OccurrenceWrite(w, ToCivilDay(o.date())));
   }
 }
 
-bool IsLiveOutcome(const bv1::SeriesOccurrence &o) { return o.outcome() == bv1::OCCURRENCE_OUTCOME_BOOKED; }
+bool IsLiveOutcome(const bv1::SeriesOccurrence& o) { return o.outcome() == bv1::OCCURRENCE_OUTCOME_BOOKED; }
 
 }  // namespace
 
-const std::set<std::string> &SeriesMethodNames() {
+const std::set<std::string>& SeriesMethodNames() {
   static const std::set<std::string> kNames = {"GetSeries", "ListSeries", "CreateSeries", "CancelSeries"};
   return kNames;
 }
 
 absl::StatusOr<std::vector<BookingServiceImpl::PlannedOccurrence>> BookingServiceImpl::PlanSeries(
-    const bv1::SessionSeries &series, const std::string &series_name, absl::CivilDay from, const CallContext &call) {
-  const bv1::SessionTemplate &t = series.session_template();
+    const bv1::SessionSeries& series, const std::string& series_name, absl::CivilDay from, const CallContext& call) {
+  const bv1::SessionTemplate& t = series.session_template();
   const std::string px = kTemplate;
   GT_ASSIGN_OR_RETURN(std::string host, SchoolOfResource(t.host().classroom(), px + ".host.classroom"));
   // Every school's days over the range, in one registry call each.
@@ -227,17 +227,10 @@ absl::StatusOr<std::vector<BookingServiceImpl::PlannedOccurrence>> BookingServic
   }
   const SeriesSpec spec = SpecOf(series);
   std::map<std::string, SchoolDays> days;
-  for (const auto &[code, field] : school_fields) {
-    auto resolved = deps_.registry->SchoolDays(code, spec.first, spec.last, call.deadline);
-    if (!resolved.ok()) {
-      if (resolved.status().code() != absl::StatusCode::kNotFound) return resolved.status();
-      return ErrorBuilder(absl::StatusCode::kNotFound, "NOT_FOUND")
-          .Message(absl::StrCat(field, ": school ", code, " does not exist"))
-          .Zh(absl::StrCat("学校 ", code, " 不存在"))
-          .Field(field, "does not exist");
-    }
-    SchoolDays &mine = days["schools/" + code];
-    for (const auto &d : *resolved) {
+  GT_ASSIGN_OR_RETURN(auto resolved, SchoolDaysOf(school_fields, spec.first, spec.last, call));
+  for (const auto& [code, list] : resolved) {
+    SchoolDays& mine = days["schools/" + code];
+    for (const auto& d : list) {
       DayInfo info;
       info.kind = d.kind();
       info.timetable_weekday = ToWeekday(d.timetable_weekday()).value_or(absl::Weekday::monday);
@@ -249,7 +242,7 @@ absl::StatusOr<std::vector<BookingServiceImpl::PlannedOccurrence>> BookingServic
   std::vector<PlannedOccurrence> plan;
   const absl::Time now = absl::Now();
   const absl::CivilDay today = LocalToday(now);
-  for (const Candidate &c : ExpandSeries(spec, "schools/" + host, days)) {
+  for (const Candidate& c : ExpandSeries(spec, "schools/" + host, days)) {
     if (c.date < from) continue;
     PlannedOccurrence p;
     *p.occurrence.mutable_date() = ToProtoDate(c.date);
@@ -272,7 +265,7 @@ absl::StatusOr<std::vector<BookingServiceImpl::PlannedOccurrence>> BookingServic
         return AsTemplateFields(draft.status());  // the template itself is wrong
       } else if (!draft->conflicts.empty()) {
         p.occurrence.set_outcome(OutcomeOf(draft->conflicts));
-        for (const auto &x : draft->conflicts) *p.occurrence.add_conflicts() = x;
+        for (const auto& x : draft->conflicts) *p.occurrence.add_conflicts() = x;
       } else {
         draft->id = NewResourceId();
         draft->session.set_name(SessionName(draft->id));
@@ -285,7 +278,25 @@ absl::StatusOr<std::vector<BookingServiceImpl::PlannedOccurrence>> BookingServic
   return plan;
 }
 
-absl::StatusOr<StoredSeries> BookingServiceImpl::ReadableSeries(const CallContext &call, const std::string &name) {
+absl::StatusOr<std::map<std::string, std::vector<rv1::SchoolDay>>> BookingServiceImpl::SchoolDaysOf(
+    const std::map<std::string, std::string>& fields, absl::CivilDay first, absl::CivilDay last,
+    const CallContext& call) {
+  std::map<std::string, std::vector<rv1::SchoolDay>> out;
+  for (const auto& [code, field] : fields) {
+    auto resolved = deps_.registry->SchoolDays(code, first, last, call.deadline);
+    if (!resolved.ok()) {
+      if (resolved.status().code() != absl::StatusCode::kNotFound) return resolved.status();
+      return ErrorBuilder(absl::StatusCode::kNotFound, "NOT_FOUND")
+          .Message(absl::StrCat(field, ": school ", code, " does not exist"))
+          .Zh(absl::StrCat("学校 ", code, " 不存在"))
+          .Field(field, "does not exist");
+    }
+    out[code] = std::move(*resolved);
+  }
+  return out;
+}
+
+absl::StatusOr<StoredSeries> BookingServiceImpl::ReadableSeries(const CallContext& call, const std::string& name) {
   GT_ASSIGN_OR_RETURN(std::string id, ParseSeriesName(name, "name"));
   SeriesStore store(deps_.sessions->pool());
   GT_ASSIGN_OR_RETURN(StoredSeries st, store.Get(id, call.deadline));
@@ -295,7 +306,7 @@ absl::StatusOr<StoredSeries> BookingServiceImpl::ReadableSeries(const CallContex
   parties.host_teacher = st.host_teacher;
   GT_RETURN_IF_ERROR(CanReadSession(call.principal, parties));
   GT_ASSIGN_OR_RETURN(auto states, store.OccurrenceStates(id, call.deadline));
-  for (auto &o : *st.series.mutable_occurrences()) {
+  for (auto& o : *st.series.mutable_occurrences()) {
     if (o.outcome() != bv1::OCCURRENCE_OUTCOME_BOOKED) continue;
     auto it = states.find(o.session().substr(std::string("sessions/").size()));
     if (it != states.end() && it->second == bv1::SESSION_STATE_CANCELLED) {
@@ -309,19 +320,19 @@ absl::StatusOr<StoredSeries> BookingServiceImpl::ReadableSeries(const CallContex
   return st;
 }
 
-grpc::ServerUnaryReactor *BookingServiceImpl::GetSeries(grpc::CallbackServerContext *ctx,
-                                                        const bv1::GetSeriesRequest *req, bv1::SessionSeries *resp) {
-  return deps_.edge->Unary(ctx, "GetSeries", [=](const CallContext &call) -> absl::Status {
+grpc::ServerUnaryReactor* BookingServiceImpl::GetSeries(grpc::CallbackServerContext* ctx,
+                                                        const bv1::GetSeriesRequest* req, bv1::SessionSeries* resp) {
+  return deps_.edge->Unary(ctx, "GetSeries", [=](const CallContext& call) -> absl::Status {
     GT_ASSIGN_OR_RETURN(StoredSeries st, ReadableSeries(call, req->name()));
     *resp = std::move(st.series);
     return absl::OkStatus();
   });
 }
 
-grpc::ServerUnaryReactor *BookingServiceImpl::ListSeries(grpc::CallbackServerContext *ctx,
-                                                         const bv1::ListSeriesRequest *req,
-                                                         bv1::ListSeriesResponse *resp) {
-  return deps_.edge->Unary(ctx, "ListSeries", [=](const CallContext &call) -> absl::Status {
+grpc::ServerUnaryReactor* BookingServiceImpl::ListSeries(grpc::CallbackServerContext* ctx,
+                                                         const bv1::ListSeriesRequest* req,
+                                                         bv1::ListSeriesResponse* resp) {
+  return deps_.edge->Unary(ctx, "ListSeries", [=](const CallContext& call) -> absl::Status {
     SeriesListQuery q;
     GT_ASSIGN_OR_RETURN(q.limit, api::EffectivePageSize(req->page_size()));
     GT_ASSIGN_OR_RETURN(q.filter, api::ParseFilter(req->filter(), SeriesFilterFields()));
@@ -331,7 +342,7 @@ grpc::ServerUnaryReactor *BookingServiceImpl::ListSeries(grpc::CallbackServerCon
     q.order_field = order[0].field;
     q.order_desc = order[0].descending;
     // Others see only the series of their scope (filtered silently).
-    const auth::Principal &p = call.principal;
+    const auth::Principal& p = call.principal;
     switch (p.role) {
       case auth::Role::kProvinceAdmin:
       case auth::Role::kService:
@@ -360,22 +371,22 @@ grpc::ServerUnaryReactor *BookingServiceImpl::ListSeries(grpc::CallbackServerCon
     SeriesStore store(deps_.sessions->pool());
     GT_ASSIGN_OR_RETURN(SeriesPage page, store.List(q, call.deadline));
     if (page.total >= 0) total = page.total;
-    for (auto &s : page.series) *resp->add_series() = std::move(s.series);
+    for (auto& s : page.series) *resp->add_series() = std::move(s.series);
     resp->set_total_size(static_cast<int32_t>(total));
     if (page.more) resp->set_next_page_token(api::EncodePageToken({page.last_key, total, now, fingerprint}));
     return absl::OkStatus();
   });
 }
 
-grpc::ServerUnaryReactor *BookingServiceImpl::CreateSeries(grpc::CallbackServerContext *ctx,
-                                                           const bv1::CreateSeriesRequest *req,
-                                                           bv1::SessionSeries *resp) {
-  return deps_.edge->Unary(ctx, "CreateSeries", [=](const CallContext &call) -> absl::Status {
+grpc::ServerUnaryReactor* BookingServiceImpl::CreateSeries(grpc::CallbackServerContext* ctx,
+                                                           const bv1::CreateSeriesRequest* req,
+                                                           bv1::SessionSeries* resp) {
+  return deps_.edge->Unary(ctx, "CreateSeries", [=](const CallContext& call) -> absl::Status {
     if (!req->has_series()) return InvalidField("series", "is required", "缺少系列信息");
     if (!req->series_id().empty() && !ValidClientId(req->series_id())) {
       return InvalidField("series_id", "must match ^[a-z0-9][a-z0-9-]{0,39}$", "系列编号格式不正确");
     }
-    const bv1::SessionSeries &in = req->series();
+    const bv1::SessionSeries& in = req->series();
     GT_RETURN_IF_ERROR(ValidateSeriesShape(in));
     GT_RETURN_IF_ERROR(ValidateTemplateShape(in.session_template()));
     const pg::WriteContext w = pg::Writing(call, "CreateSeries", req->request_id(), *req);
@@ -405,14 +416,14 @@ grpc::ServerUnaryReactor *BookingServiceImpl::CreateSeries(grpc::CallbackServerC
     }
     const auto checked = Occurrences(plan);
     if (req->all_or_nothing()) {
-      for (const auto &o : checked) {
+      for (const auto& o : checked) {
         if (Failed(o.outcome())) return NotAllBookable(checked);
       }
     }
 
     StoredSeries st;
     st.id = id;
-    bv1::SessionSeries &s = st.series;
+    bv1::SessionSeries& s = st.series;
     s = in;
     s.set_name(name);
     if (s.interval_weeks() == 0) s.set_interval_weeks(1);
@@ -421,7 +432,7 @@ grpc::ServerUnaryReactor *BookingServiceImpl::CreateSeries(grpc::CallbackServerC
     s.clear_etag();
     s.clear_audit();
     st.host_teacher = in.session_template().host().teacher();
-    for (const auto &p : plan) {
+    for (const auto& p : plan) {
       if (p.draft) {
         st.host_school = p.draft->host_school;
         st.host_region = p.draft->host_region;
@@ -438,7 +449,7 @@ grpc::ServerUnaryReactor *BookingServiceImpl::CreateSeries(grpc::CallbackServerC
       GT_RETURN_IF_ERROR(CanBookAsHost(call.principal, st.host_school, st.host_region));
     }
     if (req->validate_only()) {
-      for (const auto &o : checked) *s.add_occurrences() = o;
+      for (const auto& o : checked) *s.add_occurrences() = o;
       *resp = std::move(s);
       return absl::OkStatus();
     }
@@ -446,14 +457,14 @@ grpc::ServerUnaryReactor *BookingServiceImpl::CreateSeries(grpc::CallbackServerC
     GT_RETURN_IF_ERROR(BookPlanned(deps_.sessions, in.session_template(), plan, /*check_only=*/false, w));
     const auto booked = Occurrences(plan);
     if (req->all_or_nothing()) {
-      for (const auto &o : booked) {
+      for (const auto& o : booked) {
         if (!Failed(o.outcome())) continue;
         CancelBooked(deps_.sessions, booked,
                      w);  // lost a race after the check
         return NotAllBookable(booked);
       }
     }
-    for (const auto &o : booked) *s.add_occurrences() = o;
+    for (const auto& o : booked) *s.add_occurrences() = o;
     auto written = store.Insert(st, w);
     if (!written.ok()) {
       CancelBooked(deps_.sessions, booked, w);
@@ -464,10 +475,10 @@ grpc::ServerUnaryReactor *BookingServiceImpl::CreateSeries(grpc::CallbackServerC
   });
 }
 
-grpc::ServerUnaryReactor *BookingServiceImpl::CancelSeries(grpc::CallbackServerContext *ctx,
-                                                           const bv1::CancelSeriesRequest *req,
-                                                           bv1::SessionSeries *resp) {
-  return deps_.edge->Unary(ctx, "CancelSeries", [=](const CallContext &call) -> absl::Status {
+grpc::ServerUnaryReactor* BookingServiceImpl::CancelSeries(grpc::CallbackServerContext* ctx,
+                                                           const bv1::CancelSeriesRequest* req,
+                                                           bv1::SessionSeries* resp) {
+  return deps_.edge->Unary(ctx, "CancelSeries", [=](const CallContext& call) -> absl::Status {
     GT_ASSIGN_OR_RETURN(std::string id, ParseSeriesName(req->name(), "name"));
     GT_RETURN_IF_ERROR(ValidateCancellation(req->reason_code(), req->reason()));
     if (req->has_from_date() && !IsFullDate(req->from_date())) {
@@ -490,7 +501,7 @@ grpc::ServerUnaryReactor *BookingServiceImpl::CancelSeries(grpc::CallbackServerC
     }
     const absl::CivilDay today = LocalToday(absl::Now());
     const absl::CivilDay from = req->has_from_date() ? std::max(ToCivilDay(req->from_date()), today) : today;
-    for (auto &o : *st.series.mutable_occurrences()) {
+    for (auto& o : *st.series.mutable_occurrences()) {
       if (!IsLiveOutcome(o) || ToCivilDay(o.date()) < from) continue;
       GT_RETURN_IF_ERROR(CancelOccurrence(deps_.sessions, o.session(), req->reason_code(), req->reason(),
                                           OccurrenceWrite(w, ToCivilDay(o.date()))));

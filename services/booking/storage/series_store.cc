@@ -20,7 +20,7 @@ constexpr char kColumns[] =
     "extract(epoch from x.update_time)::bigint, "
     "x.id, x.host_school, x.host_region, x.host_teacher, x.community";
 
-StoredSeries SeriesFromRow(const pqxx::row &r) {
+StoredSeries SeriesFromRow(const pqxx::row& r) {
   StoredSeries st;
   pqxx::binarystring body(r[0]);
   st.series.ParseFromArray(body.data(), static_cast<int>(body.size()));
@@ -37,15 +37,15 @@ StoredSeries SeriesFromRow(const pqxx::row &r) {
 }
 
 // The body as stored: no etag, no audit (they come from the columns).
-std::string BodyOf(const bv1::SessionSeries &s) {
+std::string BodyOf(const bv1::SessionSeries& s) {
   bv1::SessionSeries body = s;
   body.clear_etag();
   body.clear_audit();
   return body.SerializeAsString();
 }
 
-std::string FirstDateText(const bv1::SessionSeries &s) {
-  const auto &d = s.dates().start_date();
+std::string FirstDateText(const bv1::SessionSeries& s) {
+  const auto& d = s.dates().start_date();
   char buf[16];
   snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year(), d.month(), d.day());
   return buf;
@@ -59,20 +59,20 @@ struct Params {
   }
 };
 
-absl::Status BadValue(const api::FilterTerm &t, const std::string &why) {
+absl::Status BadValue(const api::FilterTerm& t, const std::string& why) {
   return InvalidField("filter", absl::StrCat(t.field, ": ", why), absl::StrCat("筛选条件 ", t.field, " 的值无效"));
 }
 
-std::string CodeOfSchool(const std::string &v) { return absl::StartsWith(v, "schools/") ? v.substr(8) : v; }
+std::string CodeOfSchool(const std::string& v) { return absl::StartsWith(v, "schools/") ? v.substr(8) : v; }
 
 // Runs `write` (which fills the answer) in one transaction together with
 // ctx's idempotency claim and recorded answer; a retry gets the first answer.
 absl::StatusOr<bv1::SessionSeries> IdempotentWrite(
-    pg::Pool *pool, const pg::WriteContext &ctx,
-    const std::function<absl::Status(pqxx::work &, bv1::SessionSeries &)> &write) {
+    pg::Pool* pool, const pg::WriteContext& ctx,
+    const std::function<absl::Status(pqxx::work&, bv1::SessionSeries&)>& write) {
   bv1::SessionSeries out;
   GT_RETURN_IF_ERROR(pool->Transact(
-      [&](pqxx::work &tx) -> absl::Status {
+      [&](pqxx::work& tx) -> absl::Status {
         GT_ASSIGN_OR_RETURN(auto replay, pg::Replay<bv1::SessionSeries>(tx, ctx));
         if (replay) {
           out = *replay;
@@ -88,7 +88,7 @@ absl::StatusOr<bv1::SessionSeries> IdempotentWrite(
 
 }  // namespace
 
-const std::vector<api::FilterField> &SeriesFilterFields() {
+const std::vector<api::FilterField>& SeriesFilterFields() {
   static const std::vector<api::FilterField> kFields = {
       {"teacher", {"="}},   {"host_school", {"="}}, {"school_class", {"="}},
       {"community", {"="}}, {"state", {"="}},       {"region_code", {":"}},
@@ -96,20 +96,20 @@ const std::vector<api::FilterField> &SeriesFilterFields() {
   return kFields;
 }
 
-absl::StatusOr<std::string> ParseSeriesName(const std::string &name, const std::string &field) {
+absl::StatusOr<std::string> ParseSeriesName(const std::string& name, const std::string& field) {
   if (!absl::StartsWith(name, "series/") || !ValidClientId(name.substr(7))) {
     return InvalidField(field, "must be series/{series_id}", "系列名称格式不正确");
   }
   return name.substr(7);
 }
 
-std::string SeriesName(const std::string &id) { return "series/" + id; }
+std::string SeriesName(const std::string& id) { return "series/" + id; }
 
-absl::StatusOr<std::optional<bv1::SessionSeries>> SeriesStore::PriorAnswer(const pg::WriteContext &ctx) {
+absl::StatusOr<std::optional<bv1::SessionSeries>> SeriesStore::PriorAnswer(const pg::WriteContext& ctx) {
   std::optional<bv1::SessionSeries> answer;
   if (ctx.request_id.empty()) return answer;
   GT_RETURN_IF_ERROR(pool_->Transact(
-      [&](pqxx::work &tx) -> absl::Status {
+      [&](pqxx::work& tx) -> absl::Status {
         auto rows = tx.exec_params(
             "SELECT fingerprint, response FROM idempotency_keys "
             "WHERE method = $1 AND request_id = $2 "
@@ -128,10 +128,10 @@ absl::StatusOr<std::optional<bv1::SessionSeries>> SeriesStore::PriorAnswer(const
   return answer;
 }
 
-absl::StatusOr<bool> SeriesStore::Exists(const std::string &id, pg::Deadline deadline) {
+absl::StatusOr<bool> SeriesStore::Exists(const std::string& id, pg::Deadline deadline) {
   bool exists = false;
   GT_RETURN_IF_ERROR(pool_->Transact(
-      [&](pqxx::work &tx) {
+      [&](pqxx::work& tx) {
         exists = !tx.exec_params("SELECT 1 FROM series WHERE id = $1", id).empty();
         return absl::OkStatus();
       },
@@ -139,8 +139,8 @@ absl::StatusOr<bool> SeriesStore::Exists(const std::string &id, pg::Deadline dea
   return exists;
 }
 
-absl::StatusOr<bv1::SessionSeries> SeriesStore::Insert(const StoredSeries &s, const pg::WriteContext &ctx) {
-  return IdempotentWrite(pool_, ctx, [&](pqxx::work &tx, bv1::SessionSeries &out) -> absl::Status {
+absl::StatusOr<bv1::SessionSeries> SeriesStore::Insert(const StoredSeries& s, const pg::WriteContext& ctx) {
+  return IdempotentWrite(pool_, ctx, [&](pqxx::work& tx, bv1::SessionSeries& out) -> absl::Status {
     const std::string body = BodyOf(s.series);
     auto rows = tx.exec_params(
         "INSERT INTO series (id, host_school, host_region, host_teacher, "
@@ -164,10 +164,10 @@ absl::StatusOr<bv1::SessionSeries> SeriesStore::Insert(const StoredSeries &s, co
   });
 }
 
-absl::StatusOr<StoredSeries> SeriesStore::Get(const std::string &id, pg::Deadline deadline) {
+absl::StatusOr<StoredSeries> SeriesStore::Get(const std::string& id, pg::Deadline deadline) {
   StoredSeries st;
   GT_RETURN_IF_ERROR(pool_->Transact(
-      [&](pqxx::work &tx) -> absl::Status {
+      [&](pqxx::work& tx) -> absl::Status {
         auto rows = tx.exec_params(absl::StrCat("SELECT ", kColumns, " FROM series x WHERE x.id = $1"), id);
         if (rows.empty()) {
           return ErrorBuilder(absl::StatusCode::kNotFound, "SERIES_NOT_FOUND")
@@ -182,9 +182,9 @@ absl::StatusOr<StoredSeries> SeriesStore::Get(const std::string &id, pg::Deadlin
   return st;
 }
 
-absl::StatusOr<bv1::SessionSeries> SeriesStore::Update(const StoredSeries &s, int64_t expected_version,
-                                                       const pg::WriteContext &ctx) {
-  return IdempotentWrite(pool_, ctx, [&](pqxx::work &tx, bv1::SessionSeries &out) -> absl::Status {
+absl::StatusOr<bv1::SessionSeries> SeriesStore::Update(const StoredSeries& s, int64_t expected_version,
+                                                       const pg::WriteContext& ctx) {
+  return IdempotentWrite(pool_, ctx, [&](pqxx::work& tx, bv1::SessionSeries& out) -> absl::Status {
     const std::string body = BodyOf(s.series);
     auto rows = tx.exec_params(
         "UPDATE series SET body = $3, state = $4, version = "
@@ -207,13 +207,13 @@ absl::StatusOr<bv1::SessionSeries> SeriesStore::Update(const StoredSeries &s, in
   });
 }
 
-absl::StatusOr<std::map<std::string, bv1::SessionState>> SeriesStore::OccurrenceStates(const std::string &id,
+absl::StatusOr<std::map<std::string, bv1::SessionState>> SeriesStore::OccurrenceStates(const std::string& id,
                                                                                        pg::Deadline deadline) {
   std::map<std::string, bv1::SessionState> states;
   GT_RETURN_IF_ERROR(pool_->Transact(
-      [&](pqxx::work &tx) {
+      [&](pqxx::work& tx) {
         states.clear();
-        for (const auto &r : tx.exec_params("SELECT id, state FROM sessions WHERE series_id = $1", SeriesName(id))) {
+        for (const auto& r : tx.exec_params("SELECT id, state FROM sessions WHERE series_id = $1", SeriesName(id))) {
           states[r[0].as<std::string>()] = static_cast<bv1::SessionState>(r[1].as<int>());
         }
         return absl::OkStatus();
@@ -222,11 +222,11 @@ absl::StatusOr<std::map<std::string, bv1::SessionState>> SeriesStore::Occurrence
   return states;
 }
 
-absl::StatusOr<SeriesPage> SeriesStore::List(const SeriesListQuery &q, pg::Deadline deadline) {
+absl::StatusOr<SeriesPage> SeriesStore::List(const SeriesListQuery& q, pg::Deadline deadline) {
   Params p;
   std::vector<std::string> conds;
-  for (const auto &t : q.filter) {
-    const std::string &f = t.field;
+  for (const auto& t : q.filter) {
+    const std::string& f = t.field;
     if (f == "teacher") {
       conds.push_back(absl::StrCat("x.host_teacher = ", p.Add(t.value)));
     } else if (f == "host_school") {
@@ -282,10 +282,10 @@ absl::StatusOr<SeriesPage> SeriesStore::List(const SeriesListQuery &q, pg::Deadl
                                        ", x.id ", dir, " LIMIT ", q.limit + 1);
   SeriesPage page;
   GT_RETURN_IF_ERROR(pool_->Transact(
-      [&](pqxx::work &tx) -> absl::Status {
+      [&](pqxx::work& tx) -> absl::Status {
         page = SeriesPage{};
         auto rows = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(p.values));
-        for (const auto &r : rows) {
+        for (const auto& r : rows) {
           if (static_cast<int>(page.series.size()) == q.limit) {
             page.more = true;
             break;

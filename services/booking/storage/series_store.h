@@ -53,42 +53,42 @@ struct SeriesPage {
   int64_t total = -1;
 };
 
-const std::vector<api::FilterField> &SeriesFilterFields();
+const std::vector<api::FilterField>& SeriesFilterFields();
 
 // "series/{id}" → id; INVALID_ARGUMENT naming `field` when malformed.
-absl::StatusOr<std::string> ParseSeriesName(const std::string &name, const std::string &field);
-std::string SeriesName(const std::string &id);
+absl::StatusOr<std::string> ParseSeriesName(const std::string& name, const std::string& field);
+std::string SeriesName(const std::string& id);
 
 class SeriesStore {
  public:
-  explicit SeriesStore(pg::Pool *pool) : pool_(pool) {}
+  explicit SeriesStore(pg::Pool* pool) : pool_(pool) {}
 
   // The answer already recorded for ctx.request_id; INVALID_ARGUMENT when
   // the id was used for a different request; nullopt when none.
-  absl::StatusOr<std::optional<bv1::SessionSeries>> PriorAnswer(const pg::WriteContext &ctx);
+  absl::StatusOr<std::optional<bv1::SessionSeries>> PriorAnswer(const pg::WriteContext& ctx);
 
-  absl::StatusOr<bool> Exists(const std::string &id, pg::Deadline deadline);
+  absl::StatusOr<bool> Exists(const std::string& id, pg::Deadline deadline);
 
   // Writes a new series (version 1); ALREADY_EXISTS (field series_id) when
   // the id is taken. Returns it with etag and audit.
-  absl::StatusOr<bv1::SessionSeries> Insert(const StoredSeries &s, const pg::WriteContext &ctx);
+  absl::StatusOr<bv1::SessionSeries> Insert(const StoredSeries& s, const pg::WriteContext& ctx);
 
   // NOT_FOUND when unknown.
-  absl::StatusOr<StoredSeries> Get(const std::string &id, pg::Deadline deadline);
+  absl::StatusOr<StoredSeries> Get(const std::string& id, pg::Deadline deadline);
 
   // Replaces the series body when its version is still `expected_version`
   // (ABORTED otherwise: a concurrent change won).
-  absl::StatusOr<bv1::SessionSeries> Update(const StoredSeries &s, int64_t expected_version,
-                                            const pg::WriteContext &ctx);
+  absl::StatusOr<bv1::SessionSeries> Update(const StoredSeries& s, int64_t expected_version,
+                                            const pg::WriteContext& ctx);
 
-  absl::StatusOr<SeriesPage> List(const SeriesListQuery &q, pg::Deadline deadline);
+  absl::StatusOr<SeriesPage> List(const SeriesListQuery& q, pg::Deadline deadline);
 
   // The current state of every session of the series: session id → state.
-  absl::StatusOr<std::map<std::string, bv1::SessionState>> OccurrenceStates(const std::string &id,
+  absl::StatusOr<std::map<std::string, bv1::SessionState>> OccurrenceStates(const std::string& id,
                                                                             pg::Deadline deadline);
 
  private:
-  pg::Pool *pool_;
+  pg::Pool* pool_;
 };
 
 }  // namespace gongtong::booking
