@@ -27,7 +27,7 @@ add_library(assessment_eval_storage STATIC
 target_link_libraries(assessment_eval_storage PUBLIC assessment_eval_domain OpenSSL::Crypto)
 
 # Handlers beyond rpc/evaluation_methods.cc and rpc/party_methods.cc.
-target_sources(assessment_rpc PRIVATE rpc/party_call.cc rpc/evaluation_call.cc rpc/evaluation_run_methods.cc
+target_sources(assessment_rpc PRIVATE rpc/evaluation_call.cc rpc/evaluation_run_methods.cc
   rpc/evaluation_tasks.cc
   rpc/party_post_methods.cc)
 target_link_libraries(assessment_rpc PUBLIC assessment_eval_storage)

@@ -1,5 +1,8 @@
 #include "assessment/rpc/evaluation_call.h"
 
+#include <cstdio>
+#include <random>
+
 #include "assessment/domain/party_rules.h"
 #include "common/status/error.h"
 
@@ -30,6 +33,19 @@ absl::StatusOr<std::pair<std::string, std::string>> ParseResultName(const std::s
   }
   return InvalidField(field, "must be \"evaluationRuns/{run}/" + collection + "/{key}\"", "结果名称格式无效",
                       "NAME_INVALID");
+}
+
+absl::StatusOr<std::string> IdOrGenerated(const std::string& id, const char* field, const char* prefix) {
+  if (id.empty()) {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    char buf[17];
+    std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(rng()));
+    return std::string(prefix) + "-" + buf;
+  }
+  if (!IsId(id)) {
+    return InvalidField(field, "must match ^[a-z0-9][a-z0-9-]{0,39}$", "编号须为小写字母、数字或连字符，不超过40个字符");
+  }
+  return id;
 }
 
 absl::StatusOr<std::string> ParseSchoolRef(const std::string& name, const std::string& field) {

@@ -1,6 +1,6 @@
 #pragma once
-// Resource names of the evaluation handlers: "{collection}/{id}" and the
-// result names under a run. Malformed names are INVALID_ARGUMENT naming the
+// Resource names and ids of the evaluation and Party handlers:
+// "{collection}/{id}", the result names under a run, generated ids. Malformed names are INVALID_ARGUMENT naming the
 // field.
 
 #include <string>
@@ -17,6 +17,9 @@ absl::StatusOr<std::string> ParseEvalName(const std::string& name, const std::st
 absl::StatusOr<std::pair<std::string, std::string>> ParseResultName(const std::string& name,
                                                                     const std::string& collection,
                                                                     const std::string& field);
+// The id a create asked for (^[a-z0-9][a-z0-9-]{0,39}$, INVALID_ARGUMENT
+// naming `field`), or a generated "<prefix>-<16 hex>" one.
+absl::StatusOr<std::string> IdOrGenerated(const std::string& id, const char* field, const char* prefix);
 // "schools/{10 digits}" → the code.
 absl::StatusOr<std::string> ParseSchoolRef(const std::string& name, const std::string& field);
 

@@ -7,7 +7,6 @@
 
 #include "assessment/domain/evaluation_access.h"
 #include "assessment/rpc/evaluation_call.h"
-#include "assessment/rpc/party_call.h"
 #include "common/status/error.h"
 
 namespace gongtong::assessment {
@@ -73,7 +72,7 @@ grpc::ServerUnaryReactor* EvaluationMethods::CreateEvaluationScheme(grpc::Callba
     GT_RETURN_IF_ERROR(CheckRegion(s.region_code(), "evaluation_scheme.region_code"));
     GT_RETURN_IF_ERROR(ValidateScheme(s, "evaluation_scheme"));
     GT_ASSIGN_OR_RETURN(std::string id,
-                        PartyIdOrGenerated(req->evaluation_scheme_id(), "evaluation_scheme_id", "scheme"));
+                        IdOrGenerated(req->evaluation_scheme_id(), "evaluation_scheme_id", "scheme"));
     av1::EvaluationScheme input = s;
     input.clear_name();
     input.clear_version();
@@ -119,7 +118,7 @@ grpc::ServerUnaryReactor* EvaluationMethods::CreateDeclaration(grpc::CallbackSer
     // A project is agreed by the pair: the core's admin may file it too.
     GT_RETURN_IF_ERROR(MayFileForSchool(call.principal, school,
                                         d.kind() == av1::DECLARATION_KIND_PROJECT ? c.core_school_code : ""));
-    GT_ASSIGN_OR_RETURN(std::string id, PartyIdOrGenerated(req->declaration_id(), "declaration_id", "decl"));
+    GT_ASSIGN_OR_RETURN(std::string id, IdOrGenerated(req->declaration_id(), "declaration_id", "decl"));
     av1::Declaration input = d;
     input.clear_name();
     input.clear_state();
@@ -156,7 +155,7 @@ grpc::ServerUnaryReactor* EvaluationMethods::CreateSelfAssessment(grpc::Callback
     GT_RETURN_IF_ERROR(ParseEvalName(sa.scheme(), "evaluationSchemes", "self_assessment.scheme").status());
     GT_RETURN_IF_ERROR(ParseEvalName(sa.community(), "communities", "self_assessment.community").status());
     GT_RETURN_IF_ERROR(CheckSchoolYear(sa.school_year(), "self_assessment.school_year"));
-    GT_ASSIGN_OR_RETURN(std::string id, PartyIdOrGenerated(req->self_assessment_id(), "self_assessment_id", "sa"));
+    GT_ASSIGN_OR_RETURN(std::string id, IdOrGenerated(req->self_assessment_id(), "self_assessment_id", "sa"));
     av1::SelfAssessment input = sa;
     input.clear_name();
     input.clear_total();
@@ -203,7 +202,7 @@ grpc::ServerUnaryReactor* EvaluationMethods::CreateReviewScore(grpc::CallbackSer
     }
     GT_ASSIGN_OR_RETURN(CommunityFact c, eval_store_.GetCommunity(community_id, "review_score.community", call.deadline));
     GT_RETURN_IF_ERROR(MayWriteReview(p, c.region_code));
-    GT_ASSIGN_OR_RETURN(std::string id, PartyIdOrGenerated(req->review_score_id(), "review_score_id", "rs"));
+    GT_ASSIGN_OR_RETURN(std::string id, IdOrGenerated(req->review_score_id(), "review_score_id", "rs"));
     av1::ReviewScore input = rs;
     input.clear_name();
     input.clear_total();

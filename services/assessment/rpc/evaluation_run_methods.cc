@@ -6,7 +6,6 @@
 #include "assessment/domain/evaluation_csv.h"
 #include "assessment/rpc/evaluation_call.h"
 #include "assessment/rpc/evaluation_methods.h"
-#include "assessment/rpc/party_call.h"
 #include <algorithm>
 #include <ctime>
 
@@ -88,7 +87,7 @@ grpc::ServerUnaryReactor* EvaluationMethods::CreateEvaluationRun(grpc::CallbackS
     if (!r.scheme().empty()) {
       GT_RETURN_IF_ERROR(ParseEvalName(r.scheme(), "evaluationSchemes", "evaluation_run.scheme").status());
     }
-    GT_ASSIGN_OR_RETURN(std::string id, PartyIdOrGenerated(req->evaluation_run_id(), "evaluation_run_id", "run"));
+    GT_ASSIGN_OR_RETURN(std::string id, IdOrGenerated(req->evaluation_run_id(), "evaluation_run_id", "run"));
     av1::EvaluationRun input;
     input.set_region_code(r.region_code());
     input.set_school_year(r.school_year());

@@ -8,7 +8,7 @@
 
 #include "assessment/domain/party_access.h"
 #include "assessment/domain/party_rules.h"
-#include "assessment/rpc/party_call.h"
+#include "assessment/rpc/evaluation_call.h"
 #include "common/api/list_request.h"
 #include "common/status/error.h"
 
@@ -111,7 +111,7 @@ grpc::ServerUnaryReactor* PartyMethods::GetCheckpointRecord(grpc::CallbackServer
                                                             const av1::GetCheckpointRecordRequest* req,
                                                             av1::CheckpointRecord* resp) {
   return deps_.edge->Unary(ctx, "GetCheckpointRecord", [=](const CallContext& call) -> absl::Status {
-    GT_ASSIGN_OR_RETURN(std::string id, ParseCheckpointRecordName(req->name(), "name"));
+    GT_ASSIGN_OR_RETURN(std::string id, ParseEvalName(req->name(), "checkpointRecords", "name"));
     auto row = party_store_.GetCheckpoint(id, call.deadline);
     if (!row.ok()) {
       // Nothing leaks: a caller without a wide scope cannot tell existence.
@@ -184,7 +184,7 @@ grpc::ServerUnaryReactor* PartyMethods::CreateCheckpointRecord(grpc::CallbackSer
     }
     GT_RETURN_IF_ERROR(ValidateCheckpointInput(req->checkpoint_record(), "checkpoint_record"));
     GT_ASSIGN_OR_RETURN(std::string id,
-                        PartyIdOrGenerated(req->checkpoint_record_id(), "checkpoint_record_id", "cp"));
+                        IdOrGenerated(req->checkpoint_record_id(), "checkpoint_record_id", "cp"));
     av1::CheckpointRecord input = req->checkpoint_record();
     input.clear_name();
     input.clear_party_organization();
@@ -211,7 +211,7 @@ grpc::ServerUnaryReactor* PartyMethods::DeleteCheckpointRecord(grpc::CallbackSer
         p.role != Role::kSchoolAdmin) {
       return MayWritePartyPoints(p, MemberScope{});
     }
-    GT_ASSIGN_OR_RETURN(std::string id, ParseCheckpointRecordName(req->name(), "name"));
+    GT_ASSIGN_OR_RETURN(std::string id, ParseEvalName(req->name(), "checkpointRecords", "name"));
     const MemberCheck check = [&p](const PartyMember& m) { return MayWritePartyPoints(p, ScopeOf(m)); };
     GT_ASSIGN_OR_RETURN(*resp, party_store_.DeleteCheckpoint(
                                    id, req->etag(), check,
@@ -225,7 +225,7 @@ grpc::ServerUnaryReactor* PartyMethods::ListLongMarchStandings(grpc::CallbackSer
                                                                av1::ListLongMarchStandingsResponse* resp) {
   return deps_.edge->Unary(ctx, "ListLongMarchStandings", [=](const CallContext& call) -> absl::Status {
     const auth::Principal& p = call.principal;
-    GT_RETURN_IF_ERROR(CheckOrganizationName(req->party_organization(), "party_organization"));
+    GT_RETURN_IF_ERROR(ParseEvalName(req->party_organization(), "partyOrganizations", "party_organization").status());
     if (req->campaign_year() < 2000 || req->campaign_year() > 2100) {
       return InvalidField("campaign_year", "required, 2000..2100", "活动年度必填，须在2000到2100之间");
     }

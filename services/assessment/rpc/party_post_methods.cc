@@ -3,7 +3,7 @@
 // assignment, list the members without a post. Listed in PartyMethodNames().
 #include "assessment/domain/party_access.h"
 #include "assessment/domain/party_rules.h"
-#include "assessment/rpc/party_call.h"
+#include "assessment/rpc/evaluation_call.h"
 #include "assessment/rpc/party_methods.h"
 #include "common/status/error.h"
 
@@ -67,11 +67,12 @@ grpc::ServerUnaryReactor* PartyMethods::CreateDemonstrationPost(grpc::CallbackSe
     if (title == 0 || title > 40 * 3) {
       return InvalidField("demonstration_post.display_name", "1-40 characters", "岗位名称须为1到40个字符");
     }
-    GT_RETURN_IF_ERROR(CheckOrganizationName(p.party_organization(), "demonstration_post.party_organization"));
+    GT_RETURN_IF_ERROR(
+        ParseEvalName(p.party_organization(), "partyOrganizations", "demonstration_post.party_organization").status());
     if (p.max_holders() < 0) {
       return InvalidField("demonstration_post.max_holders", "must be >= 0", "人数上限不能为负");
     }
-    GT_ASSIGN_OR_RETURN(std::string id, PartyIdOrGenerated(req->demonstration_post_id(), "demonstration_post_id", "post"));
+    GT_ASSIGN_OR_RETURN(std::string id, IdOrGenerated(req->demonstration_post_id(), "demonstration_post_id", "post"));
     av1::DemonstrationPost input = p;
     input.clear_name();
     input.clear_holder_count();
@@ -107,7 +108,7 @@ grpc::ServerUnaryReactor* PartyMethods::CreatePostAssignment(grpc::CallbackServe
         a.start_date().day() < 1 || a.start_date().day() > 31) {
       return InvalidField("post_assignment.start_date", "required date", "开始日期必填");
     }
-    GT_ASSIGN_OR_RETURN(std::string id, PartyIdOrGenerated("", "post_assignment", "pa"));
+    GT_ASSIGN_OR_RETURN(std::string id, IdOrGenerated("", "post_assignment", "pa"));
     av1::PostAssignment input = a;
     input.clear_name();
     input.clear_end_date();
