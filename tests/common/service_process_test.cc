@@ -143,7 +143,7 @@ TEST_P(EachService, StartsMigratesServesAndDrains) {
 INSTANTIATE_TEST_SUITE_P(
     Suite, EachService,
     ::testing::Values(
-        ServiceRow{"registry", "gongtong.registry.v1.RegistryService", "GetPartyOrganization"},
+        ServiceRow{"registry", "gongtong.registry.v1.RegistryService", "GetSecretaryStudio"},
         ServiceRow{"scheduling", "gongtong.scheduling.v1.SchedulingService", "GetTermPlan"},
         ServiceRow{"booking", "gongtong.booking.v1.BookingService", "ModifySeries"},
         ServiceRow{"assessment", "gongtong.assessment.v1.AssessmentService", "GetSupportAssignment"}),

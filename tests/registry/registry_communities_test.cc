@@ -677,12 +677,5 @@ TEST_F(Communities, BadListRequestsNameTheField) {
   EXPECT_TRUE(HasField(st, "order_by"));
 }
 
-TEST_F(Communities, PartyOrganisationsAreNotBuiltYet) {
-  rv1::GetPartyOrganizationRequest req;
-  req.set_name("partyOrganizations/1");
-  rv1::PartyOrganization out;
-  EXPECT_EQ(Call(&Stub::GetPartyOrganization, stub(), req, &out).error_code(), grpc::StatusCode::UNIMPLEMENTED);
-}
-
 }  // namespace
 }  // namespace gongtong::registry

@@ -7,9 +7,6 @@
 
 #include <functional>
 
-#include <pqxx/binarystring>
-
-#include "gongtong/events/v1/envelope.pb.h"
 #include "registry/rpc/registry_service.h"
 #include "registry_test_server.h"
 
@@ -63,7 +60,26 @@ rv1::Classroom Room(const std::string& name, rv1::ClassroomKind kind, int capaci
 
 class Roster : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = new RegistryServer("regroster"); }
+  // Teachers' memberships name partyOrganizations/branch-1, which must be
+  // registered (teacher.proto): a branch of a school of its own.
+  static void SetUpTestSuite() {
+    server_ = new RegistryServer("regroster");
+    rv1::CreateSchoolRequest school;
+    school.mutable_school()->set_school_code(Code(990));
+    school.mutable_school()->set_display_name("党支部所在学校");
+    school.mutable_school()->set_region_code("331024");
+    school.mutable_school()->set_urban_rural_category(rv1::URBAN_RURAL_CATEGORY_VILLAGE);
+    school.mutable_school()->set_school_type_code("211");
+    rv1::School created;
+    ASSERT_TRUE(Call(&Stub::CreateSchool, server_->stub(), school, &created).ok());
+    rv1::CreatePartyOrganizationRequest branch;
+    branch.set_party_organization_id("branch-1");
+    branch.mutable_party_organization()->set_display_name("第一党支部");
+    branch.mutable_party_organization()->set_kind(rv1::PARTY_ORGANIZATION_KIND_BRANCH);
+    branch.mutable_party_organization()->add_schools(created.name());
+    rv1::PartyOrganization org;
+    ASSERT_TRUE(Call(&Stub::CreatePartyOrganization, server_->stub(), branch, &org).ok());
+  }
   static void TearDownTestSuite() { delete server_; }
   Stub* stub() { return server_->stub(); }
   int64_t Count(const std::string& sql) { return server_->Count(sql); }
@@ -132,22 +148,6 @@ class Roster : public ::testing::Test {
     return Call(&Stub::MoveTeacher, stub(), req, out, caller);
   }
 
-  // The aggregate types of the outbox events about `name`, oldest first.
-  std::vector<std::string> EventTypes(const std::string& name) {
-    std::vector<std::string> out;
-    EXPECT_TRUE(server_->pool()
-                    .Transact([&](pqxx::work& tx) {
-                      for (const auto& row :
-                           tx.exec_params("SELECT envelope FROM outbox WHERE aggregate_id = $1 ORDER BY id", name)) {
-                        gongtong::events::v1::EventEnvelope e;
-                        e.ParseFromString(pqxx::binarystring(row[0]).str());
-                        out.push_back(e.aggregate_type() + ":" + e.event_type().substr(e.event_type().rfind('.') + 1));
-                      }
-                      return absl::OkStatus();
-                    })
-                    .ok());
-    return out;
-  }
 
   static RegistryServer* server_;
 };
@@ -530,10 +530,10 @@ TEST_F(Roster, ClassAndClassroomChangesReachTheFeedWithTombstonesAndEvents) {
   EXPECT_EQ(feed.changes(4).natural_key().resource_id(), "rec");
   EXPECT_FALSE(feed.changes(4).has_classroom());
 
-  EXPECT_EQ(EventTypes(c.name()),
+  EXPECT_EQ(server_->EventTypes(c.name()),
             (std::vector<std::string>{"school_class:SchoolClassChanged", "school_class:SchoolClassChanged",
                                       "school_class:SchoolClassDeleted"}));
-  EXPECT_EQ(EventTypes(room.name()),
+  EXPECT_EQ(server_->EventTypes(room.name()),
             (std::vector<std::string>{"classroom:ClassroomChanged", "classroom:ClassroomDeleted"}));
 }
 
@@ -770,7 +770,7 @@ TEST_F(Roster, MovesKeepTheHistoryAndReachTheFeed) {
   EXPECT_EQ(feed.changes(0).changed_fields().paths(0), "school");
   EXPECT_EQ(feed.changes(0).natural_key().staff_number(), "ZJ3001");
   EXPECT_EQ(feed.changes(0).teacher().school(), duiyang);
-  EXPECT_EQ(EventTypes(t.name()),
+  EXPECT_EQ(server_->EventTypes(t.name()),
             (std::vector<std::string>{"teacher:TeacherChanged", "teacher:TeacherChanged", "teacher:TeacherMoved",
                                       "teacher:TeacherChanged", "teacher:TeacherMoved", "teacher:TeacherChanged"}));
 
@@ -839,7 +839,7 @@ TEST_F(Roster, TeacherTombstonesCarryTheStaffNumber) {
   EXPECT_FALSE(feed.changes(1).has_teacher());
   EXPECT_EQ(feed.changes(1).natural_key().staff_number(), "ZJ5001");
   EXPECT_EQ(feed.changes(1).natural_key().school_code(), school.substr(8));
-  EXPECT_EQ(EventTypes(t.name()), (std::vector<std::string>{"teacher:TeacherChanged", "teacher:TeacherDeleted"}));
+  EXPECT_EQ(server_->EventTypes(t.name()), (std::vector<std::string>{"teacher:TeacherChanged", "teacher:TeacherDeleted"}));
 }
 
 }  // namespace

@@ -326,12 +326,12 @@ TEST_F(Registry, TheChangeFeedSyncsIncrementallyWithTombstones) {
 }
 
 TEST_F(Registry, MethodsNotBuiltYetAuthenticateThenAnswerUnimplemented) {
-  rv1::GetPartyOrganizationRequest req;
-  req.set_name("partyOrganizations/1");
-  rv1::PartyOrganization out;
+  rv1::GetSecretaryStudioRequest req;
+  req.set_name("secretaryStudios/1");
+  rv1::SecretaryStudio out;
   grpc::ClientContext anonymous;
-  EXPECT_EQ(stub()->GetPartyOrganization(&anonymous, req, &out).error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(Call(&Stub::GetPartyOrganization, stub(), req, &out).error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(stub()->GetSecretaryStudio(&anonymous, req, &out).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Call(&Stub::GetSecretaryStudio, stub(), req, &out).error_code(), grpc::StatusCode::UNIMPLEMENTED);
 }
 
 

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <pqxx/binarystring>
 #include "common/pg/migrations.h"
+#include "gongtong/events/v1/envelope.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "grpcpp/create_channel.h"
@@ -31,7 +33,8 @@ RegistryServer::RegistryServer(const std::string& schema_prefix)
       feed_(&pool_),
       communities_(&pool_),
       calendars_(&pool_),
-      roster_(&pool_) {
+      roster_(&pool_),
+      party_(&pool_) {
   EXPECT_TRUE(pool_.WithConnection([&](pqxx::connection& c) {
     return pg::ApplyMigrations(c, pool_.schema(), {&pg::CommonMigrations(), &pg::RegistryMigrations()}).status();
   }).ok());
@@ -39,6 +42,7 @@ RegistryServer::RegistryServer(const std::string& schema_prefix)
   stores.communities = &communities_;
   stores.calendars = &calendars_;
   stores.roster = &roster_;
+  stores.party = &party_;
   stores.pool = &pool_;
   service_ = std::make_unique<RegistryServiceImpl>(&edge_, stores);
   HostOptions options;
@@ -66,6 +70,19 @@ int64_t RegistryServer::Count(const std::string& sql) {
     return absl::OkStatus();
   }).ok());
   return n;
+}
+
+std::vector<std::string> RegistryServer::EventTypes(const std::string& name) {
+  std::vector<std::string> out;
+  EXPECT_TRUE(pool_.Transact([&](pqxx::work& tx) {
+    for (const auto& row : tx.exec_params("SELECT envelope FROM outbox WHERE aggregate_id = $1 ORDER BY id", name)) {
+      gongtong::events::v1::EventEnvelope e;
+      e.ParseFromString(pqxx::binarystring(row[0]).str());
+      out.push_back(e.aggregate_type() + ":" + e.event_type().substr(e.event_type().rfind('.') + 1));
+    }
+    return absl::OkStatus();
+  }).ok());
+  return out;
 }
 
 std::string Token(const Caller& c) {

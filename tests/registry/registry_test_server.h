@@ -28,6 +28,9 @@ class RegistryServer {
   pg::Pool& pool() { return pool_; }
   // The single integer an SQL query returns, run in the server's schema.
   int64_t Count(const std::string& sql);
+  // "<aggregate_type>:<event message>" of the outbox events about resource
+  // `name`, oldest first, e.g. "teacher:TeacherChanged".
+  std::vector<std::string> EventTypes(const std::string& name);
 
  private:
   pg::Pool pool_;
@@ -41,6 +44,7 @@ class RegistryServer {
   CommunityStore communities_;
   CalendarStore calendars_;
   RosterStore roster_;
+  PartyStore party_;
   std::unique_ptr<RegistryServiceImpl> service_;
   std::unique_ptr<ServiceHost> host_;
   std::thread runner_;

@@ -21,15 +21,6 @@ using gongtong::registry::v1::COMMUNITY_TYPE_UNSPECIFIED;
 constexpr std::string_view kCommunities = "communities/";
 constexpr std::string_view kPairings = "/pairings/";
 
-// Characters (UTF-8 code points), not bytes: names are Chinese.
-size_t Utf8Length(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) {
-    if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) ++n;
-  }
-  return n;
-}
-
 std::string Trimmed(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -47,19 +38,6 @@ bool AllDigitsOrDash(std::string_view s) {
     if (!(c >= '0' && c <= '9') && c != '-') return false;
   }
   return true;
-}
-
-void PersonViolations(const Person& p, const std::string& path, std::vector<Violation>* v) {
-  if (!p.teacher().empty()) {
-    if (!IsTeacherName(p.teacher())) {
-      v->push_back({path + ".teacher", "must be teachers/{teacher_id}", "教师资源名称格式应为 teachers/{id}"});
-    }
-  } else if (Trimmed(p.display_name()).empty()) {
-    v->push_back({path + ".display_name", "is required when no teacher is named", "须填写姓名或选择教师"});
-  }
-  if (Utf8Length(p.display_name()) > 100) {
-    v->push_back({path + ".display_name", "must be at most 100 characters", "姓名不超过100个字符"});
-  }
 }
 
 void ContactViolations(const Contact& c, const std::string& path, std::vector<Violation>* v) {
@@ -102,6 +80,29 @@ bool SameSubject(const Subject& a, const Subject& b) {
 }
 
 }  // namespace
+
+// Characters (UTF-8 code points), not bytes: names are Chinese.
+size_t Utf8Length(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) {
+    if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) ++n;
+  }
+  return n;
+}
+
+void PersonViolations(const Person& p, const std::string& path, std::vector<Violation>* v) {
+  if (!p.teacher().empty()) {
+    if (!IsTeacherName(p.teacher())) {
+      v->push_back({path + ".teacher", "must be teachers/{teacher_id}", "教师资源名称格式应为 teachers/{id}"});
+    }
+  } else if (Trimmed(p.display_name()).empty()) {
+    v->push_back({path + ".display_name", "is required when no teacher is named", "须填写姓名或选择教师"});
+  }
+  if (Utf8Length(p.display_name()) > 100) {
+    v->push_back({path + ".display_name", "must be at most 100 characters", "姓名不超过100个字符"});
+  }
+}
+
 
 // ---- names ------------------------------------------------------------------
 

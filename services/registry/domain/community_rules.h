@@ -71,6 +71,11 @@ const std::vector<gongtong::common::v1::SubjectCode>& SeedPairingSubjects();
 
 // ---- validation (INVALID_ARGUMENT) -----------------------------------------
 
+// Characters (UTF-8 code points), not bytes: names are Chinese.
+size_t Utf8Length(std::string_view s);
+// A person: a valid "teachers/{id}" or a display name; names ≤ 100 characters.
+void PersonViolations(const gongtong::common::v1::Person& p, const std::string& path, std::vector<Violation>* v);
+
 // Every violation of the community's own fields; `prefix` is its request
 // path, e.g. "community".
 std::vector<Violation> CommunityViolations(const Community& c, const std::string& prefix);

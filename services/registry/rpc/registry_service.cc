@@ -51,7 +51,7 @@ RegistryServiceImpl::RegistryServiceImpl(RpcEdge* edge, RegistryStores stores)
     : edge_(edge), schools_(stores.schools), changes_(stores.changes), cache_(stores.cache), stores_(stores) {
   std::set<std::string> implemented = {"ListChanges"};
   for (const auto* family : {&SchoolMethodNames(), &ImportMethodNames(), &CommunityMethodNames(),
-                             &CalendarMethodNames(), &RosterMethodNames()}) {
+                             &CalendarMethodNames(), &RosterMethodNames(), &PartyMethodNames()}) {
     implemented.insert(family->begin(), family->end());
   }
   RouteAllMethodsToEdge(

@@ -1,6 +1,7 @@
 #pragma once
 // The gRPC RegistryService. Implemented so far: schools, communities and
-// pairings, calendars and bell schedules, classes, classrooms and teachers
+// pairings, calendars and bell schedules, classes, classrooms and teachers,
+// Party organisations
 // (each family's methods listed by its <Family>MethodNames()), bulk import
 // and the change feed (ListChanges); every other
 // method is routed through the edge and answers UNIMPLEMENTED after
@@ -17,6 +18,7 @@
 #include "registry/storage/calendar_store.h"
 #include "registry/storage/change_feed.h"
 #include "registry/storage/community_store.h"
+#include "registry/storage/party_store.h"
 #include "registry/storage/roster_store.h"
 #include "registry/storage/school_store.h"
 
@@ -36,6 +38,7 @@ struct RegistryStores {
   CommunityStore* communities = nullptr;
   CalendarStore* calendars = nullptr;
   RosterStore* roster = nullptr;  // classes, classrooms, teachers
+  PartyStore* party = nullptr;    // Party organisations
   pg::Pool* pool = nullptr;  // for work spanning resources (bulk import); set by name
 };
 
@@ -46,6 +49,7 @@ const std::set<std::string>& ImportMethodNames();
 const std::set<std::string>& CommunityMethodNames();
 const std::set<std::string>& CalendarMethodNames();
 const std::set<std::string>& RosterMethodNames();
+const std::set<std::string>& PartyMethodNames();
 
 class RegistryServiceImpl final : public rv1::RegistryService::CallbackService {
  public:
@@ -183,6 +187,20 @@ class RegistryServiceImpl final : public rv1::RegistryService::CallbackService {
                                             rv1::Teacher* resp) override;
   grpc::ServerUnaryReactor* MoveTeacher(grpc::CallbackServerContext* ctx, const rv1::MoveTeacherRequest* req,
                                         rv1::Teacher* resp) override;
+
+  // ---- Party organisations (rpc/party_methods.cc) ----
+  grpc::ServerUnaryReactor* GetPartyOrganization(grpc::CallbackServerContext* ctx, const rv1::GetPartyOrganizationRequest* req,
+      rv1::PartyOrganization* resp) override;
+  grpc::ServerUnaryReactor* ListPartyOrganizations(grpc::CallbackServerContext* ctx, const rv1::ListPartyOrganizationsRequest* req,
+      rv1::ListPartyOrganizationsResponse* resp) override;
+  grpc::ServerUnaryReactor* CreatePartyOrganization(grpc::CallbackServerContext* ctx, const rv1::CreatePartyOrganizationRequest* req,
+      rv1::PartyOrganization* resp) override;
+  grpc::ServerUnaryReactor* UpdatePartyOrganization(grpc::CallbackServerContext* ctx, const rv1::UpdatePartyOrganizationRequest* req,
+      rv1::PartyOrganization* resp) override;
+  grpc::ServerUnaryReactor* DeletePartyOrganization(grpc::CallbackServerContext* ctx, const rv1::DeletePartyOrganizationRequest* req,
+      rv1::PartyOrganization* resp) override;
+  grpc::ServerUnaryReactor* UndeletePartyOrganization(grpc::CallbackServerContext* ctx, const rv1::UndeletePartyOrganizationRequest* req,
+      rv1::PartyOrganization* resp) override;
 
  private:
   // The school's serialized bytes, through the cache.

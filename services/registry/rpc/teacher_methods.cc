@@ -25,11 +25,31 @@ std::string CodeOf(const Teacher& t) {
   return code.ok() ? *code : "";
 }
 
-// The teacher's school is live and the teacher's stages are of it.
+// The Party organisation her membership names exists (NOT_FOUND) and is
+// live (FAILED_PRECONDITION).
+absl::Status MembershipOrganizationLive(const Teacher& t, const TeacherFacts& f) {
+  const std::string& organization = t.party_membership().organization();
+  if (organization.empty()) return absl::OkStatus();
+  const std::string field = "teacher.party_membership.organization";
+  if (!f.party_organization.exists) {
+    return ErrorBuilder(absl::StatusCode::kNotFound, "PARTY_ORGANIZATION_NOT_FOUND")
+        .Message("no Party organisation " + organization)
+        .Zh("党组织不存在：" + organization)
+        .Field(field, "does not exist");
+  }
+  if (f.party_organization.deleted) {
+    return PreconditionOn("PARTY_ORGANIZATION_DELETED", field, "the Party organisation is deleted", "该党组织已删除");
+  }
+  return absl::OkStatus();
+}
+
+// The teacher's school is live, her Party organisation registered and live,
+// and her stages are of the school.
 absl::Status TeacherFitsSchool(const Teacher& t, const TeacherFacts& f) {
   if (f.school.deleted) {
     return PreconditionOn("SCHOOL_DELETED", "teacher.school", "the school is deleted", "该教师所在学校已删除");
   }
+  GT_RETURN_IF_ERROR(MembershipOrganizationLive(t, f));
   return TeacherStagesFitSchool(t, f.school.stages, "teacher");
 }
 

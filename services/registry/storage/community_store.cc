@@ -92,19 +92,6 @@ int64_t VersionOf(const std::string& etag) {
   return v;
 }
 
-SchoolFacts LoadSchools(pqxx::transaction_base& tx, std::vector<std::string> codes, bool lock) {
-  SchoolFacts facts;
-  codes.erase(std::remove(codes.begin(), codes.end(), std::string()), codes.end());
-  if (codes.empty()) return facts;
-  auto rows = tx.exec_params(
-      absl::StrCat("SELECT school_code, region_code, deleted_at IS NOT NULL FROM schools "
-                   "WHERE school_code = ANY($1::text[]) ORDER BY school_code",
-                   lock ? " FOR SHARE" : ""),
-      TextArray(codes));
-  for (const auto& row : rows) facts[row[0].as<std::string>()] = SchoolFact{row[2].as<bool>(), row[1].as<std::string>()};
-  return facts;
-}
-
 std::vector<std::string> PairingSchoolCodes(const Pairing& p) { return {CodeOf(p.core_school()), CodeOf(p.member_school())}; }
 
 absl::Status CommunityNotFound(const std::string& id) {
@@ -220,7 +207,7 @@ CommunityFacts LoadCommunityFacts(pqxx::transaction_base& tx, const std::string&
   CommunityFacts facts;
   std::vector<std::string> codes = CommunitySchoolCodes(before);
   for (auto& code : CommunitySchoolCodes(after)) codes.push_back(code);
-  facts.schools = LoadSchools(tx, codes, /*lock=*/true);
+  facts.schools = LoadSchoolFacts(tx, codes, /*lock=*/true);
   for (const auto& row : tx.exec_params(
            "SELECT DISTINCT member_school_code FROM pairings WHERE community_id = $1 AND deleted_at IS NULL", id)) {
     facts.paired_members.insert(row[0].as<std::string>());
@@ -384,6 +371,19 @@ std::string Where(const std::vector<std::string>& where) {
 
 }  // namespace
 
+SchoolFacts LoadSchoolFacts(pqxx::transaction_base& tx, std::vector<std::string> codes, bool lock) {
+  SchoolFacts facts;
+  codes.erase(std::remove(codes.begin(), codes.end(), std::string()), codes.end());
+  if (codes.empty()) return facts;
+  auto rows = tx.exec_params(
+      absl::StrCat("SELECT school_code, region_code, deleted_at IS NOT NULL FROM schools "
+                   "WHERE school_code = ANY($1::text[]) ORDER BY school_code",
+                   lock ? " FOR SHARE" : ""),
+      TextArray(codes));
+  for (const auto& row : rows) facts[row[0].as<std::string>()] = SchoolFact{row[2].as<bool>(), row[1].as<std::string>()};
+  return facts;
+}
+
 CommunityReach ReachOf(const Community& c, const SchoolFacts& schools) {
   CommunityReach reach;
   reach.region_code = c.region_code();
@@ -429,7 +429,7 @@ absl::StatusOr<CommunityRecord> CommunityStore::Get(const std::string& id, pg::D
     auto rows = tx.exec_params(absl::StrCat("SELECT ", kCommunityColumns, " FROM communities c WHERE c.community_id = $1"), id);
     if (rows.empty()) return CommunityNotFound(id);
     record.community = CommunityFromRow(rows[0]);
-    record.schools = LoadSchools(tx, CommunitySchoolCodes(record.community), /*lock=*/false);
+    record.schools = LoadSchoolFacts(tx, CommunitySchoolCodes(record.community), /*lock=*/false);
     return absl::OkStatus();
   }, deadline);
   if (!s.ok()) return s;
@@ -590,7 +590,7 @@ absl::StatusOr<PairingRecord> CommunityStore::GetPairing(const std::string& cid,
     record.community = SelectCommunity(tx, cid);
     std::vector<std::string> codes = CommunitySchoolCodes(record.community);
     for (auto& code : PairingSchoolCodes(record.pairing)) codes.push_back(code);
-    record.schools = LoadSchools(tx, codes, /*lock=*/false);
+    record.schools = LoadSchoolFacts(tx, codes, /*lock=*/false);
     return absl::OkStatus();
   }, deadline);
   if (!s.ok()) return s;
@@ -661,7 +661,7 @@ absl::StatusOr<Pairing> CommunityStore::CreatePairing(const std::string& cid, co
     p.set_community(CommunityName(cid));
     std::vector<std::string> codes = CommunitySchoolCodes(community.community);
     for (auto& code : PairingSchoolCodes(p)) codes.push_back(code);
-    community.schools = LoadSchools(tx, codes, /*lock=*/true);
+    community.schools = LoadSchoolFacts(tx, codes, /*lock=*/true);
     GT_RETURN_IF_ERROR(check(Pairing(), p, false, community));
     if (!tx.exec_params("SELECT 1 FROM pairings WHERE community_id = $1 AND pairing_id = $2", cid, pid).empty()) {
       return ErrorBuilder(absl::StatusCode::kAlreadyExists, "PAIRING_ID_TAKEN")
@@ -731,7 +731,7 @@ absl::StatusOr<Pairing> CommunityStore::MutatePairing(const std::string& cid, co
     GT_RETURN_IF_ERROR(mutate(p, deleted));
     std::vector<std::string> codes = CommunitySchoolCodes(community.community);
     for (auto& code : PairingSchoolCodes(p)) codes.push_back(code);
-    community.schools = LoadSchools(tx, codes, /*lock=*/true);
+    community.schools = LoadSchoolFacts(tx, codes, /*lock=*/true);
     GT_RETURN_IF_ERROR(check(before, p, deleted, community));
     const std::string member = CodeOf(p.member_school());
     if (before.audit().has_delete_time() && !deleted) {

@@ -44,6 +44,10 @@ struct PairingRecord {
   SchoolFacts schools;  // of the community's schools and the pairing's
 };
 
+// The existence, deletion and region of schools `codes` ("" skipped),
+// locked FOR SHARE when `lock`.
+SchoolFacts LoadSchoolFacts(pqxx::transaction_base& tx, std::vector<std::string> codes, bool lock);
+
 // Where a community reaches, for the access rules.
 CommunityReach ReachOf(const Community& c, const SchoolFacts& schools);
 

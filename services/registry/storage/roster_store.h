@@ -18,6 +18,7 @@
 #include "common/pg/pool.h"
 #include "gongtong/registry/v1/change.pb.h"
 #include "registry/domain/roster_rules.h"
+#include "registry/domain/party_rules.h"
 #include "registry/storage/roster_table.h"
 #include "registry/storage/school_store.h"
 
@@ -39,6 +40,7 @@ struct TeacherFacts {
   SchoolState school;                    // the teacher's school after the change
   SchoolState previous_school;           // … and before it (differs on a move)
   std::vector<std::string> homeroom_of;  // live classes she is homeroom teacher of
+  PartyOrgState party_organization;      // her party_membership.organization after the change
 };
 
 // A resource read with the region of its school.

@@ -7,6 +7,7 @@
 #include "common/events/event.h"
 #include "gongtong/events/v1/registry_events.pb.h"
 #include "registry/storage/change_log.h"
+#include "registry/storage/party_store.h"
 #include "registry/storage/roster_filters.h"
 #include "registry/storage/roster_store.h"
 #include "registry/storage/roster_write.h"
@@ -82,7 +83,9 @@ const Resource<Teacher, TeacherFacts>& Teachers() {
     };
     r->facts = [](pqxx::transaction_base& tx, const Teacher& before, const Teacher& after,
                   const SchoolState& before_school, const SchoolState& after_school) {
-      TeacherFacts facts{after_school, before.name().empty() ? after_school : before_school, {}};
+      TeacherFacts facts{after_school, before.name().empty() ? after_school : before_school, {}, {}};
+      auto organization = ParsePartyOrganizationName(after.party_membership().organization(), "");
+      if (organization.ok()) facts.party_organization = LockPartyOrganization(tx, *organization);
       if (!after.name().empty()) {
         for (const auto& row :
              tx.exec_params("SELECT school_code, class_id FROM school_classes WHERE homeroom_teacher_id = $1 "

@@ -1,0 +1,176 @@
+// Table-driven tests of the pure Party organisation rules
+// (registry/domain/party_rules.h, party_access.h): one row per case of each
+// R-PARTY-ORG rule, named in the row.
+#include <gtest/gtest.h>
+
+#include "registry/domain/party_access.h"
+#include "registry/domain/party_rules.h"
+
+namespace gongtong::registry {
+namespace {
+
+namespace rv1 = gongtong::registry::v1;
+constexpr char kA[] = "schools/2133000001";
+constexpr char kB[] = "schools/2150000002";
+
+PartyOrganization Org(rv1::PartyOrganizationKind kind, std::vector<std::string> schools) {
+  PartyOrganization o;
+  o.set_display_name("党组织");
+  o.set_kind(kind);
+  for (auto& s : schools) o.add_schools(s);
+  return o;
+}
+
+std::vector<std::string> FieldsOf(const std::vector<Violation>& v) {
+  std::vector<std::string> out;
+  for (const auto& x : v) out.push_back(x.field);
+  return out;
+}
+
+TEST(PartyRules, OwnFieldViolations) {
+  struct Row {
+    const char* rule;
+    std::function<void(PartyOrganization&)> change;
+    rv1::PartyOrganizationKind kind;
+    std::vector<std::string> schools;
+    std::vector<std::string> fields;  // expected violations, in order
+  };
+  using K = rv1::PartyOrganizationKind;
+  const K kBranch = rv1::PARTY_ORGANIZATION_KIND_BRANCH, kJoint = rv1::PARTY_ORGANIZATION_KIND_JOINT_COMMITTEE;
+  const std::vector<Row> rows = {
+      {"R-PARTY-ORG-1 valid branch", nullptr, kBranch, {kA}, {}},
+      {"R-PARTY-ORG-1 kind missing", nullptr, rv1::PARTY_ORGANIZATION_KIND_UNSPECIFIED, {kA}, {"o.kind"}},
+      {"R-PARTY-ORG-1 name empty", [](auto& o) { o.set_display_name("  "); }, kBranch, {kA}, {"o.display_name"}},
+      {"R-PARTY-ORG-1 name 101 characters", [](auto& o) { o.set_display_name(std::string(101, 'x')); }, kBranch,
+       {kA}, {"o.display_name"}},
+      {"R-PARTY-ORG-1 name 100 Chinese characters",
+       [](auto& o) {
+         std::string n;
+         for (int i = 0; i < 100; ++i) n += "党";
+         o.set_display_name(n);
+       },
+       kBranch, {kA}, {}},
+      {"R-PARTY-ORG-2 joint committee of two", nullptr, kJoint, {kA, kB}, {}},
+      {"R-PARTY-ORG-2 joint committee of one", nullptr, kJoint, {kA}, {"o.schools"}},
+      {"R-PARTY-ORG-2 branch without school", nullptr, kBranch, {}, {"o.schools"}},
+      {"R-PARTY-ORG-2 branch of two schools", nullptr, kBranch, {kA, kB}, {"o.schools"}},
+      {"R-PARTY-ORG-2 school listed twice", nullptr, kJoint, {kA, kA}, {"o.schools[1]"}},
+      {"R-PARTY-ORG-2 malformed school", nullptr, kBranch, {"schools/123"}, {"o.schools[0]"}},
+      {"R-PARTY-ORG-3 both superiors",
+       [](auto& o) {
+         o.set_superior("partyOrganizations/top");
+         o.set_external_superior("五和镇党委");
+       },
+       kBranch, {kA}, {"o.external_superior"}},
+      {"R-PARTY-ORG-3 external superior only", [](auto& o) { o.set_external_superior("五和镇党委"); }, kBranch,
+       {kA}, {}},
+      {"R-PARTY-ORG-3 malformed superior", [](auto& o) { o.set_superior("top"); }, kBranch, {kA}, {"o.superior"}},
+      {"R-PARTY-ORG-3 itself as superior", [](auto& o) { o.set_superior("partyOrganizations/me"); }, kBranch, {kA},
+       {"o.superior"}},
+      {"R-PARTY-ORG-4 secretary without name", [](auto& o) { o.mutable_secretary()->set_position("书记"); },
+       kBranch, {kA}, {"o.secretary.display_name"}},
+      {"R-PARTY-ORG-4 secretary a teacher", [](auto& o) { o.mutable_secretary()->set_teacher("teachers/t-1"); },
+       kBranch, {kA}, {}},
+      {"R-PARTY-ORG-4 officer without role",
+       [](auto& o) { o.add_officers()->mutable_person()->set_display_name("张"); }, kBranch, {kA},
+       {"o.officers[0].role"}},
+      {"R-PARTY-ORG-4 21 officers",
+       [](auto& o) {
+         for (int i = 0; i < 21; ++i) {
+           auto* x = o.add_officers();
+           x->set_role(rv1::PARTY_OFFICER_ROLE_COMMITTEE_MEMBER);
+           x->mutable_person()->set_display_name("委员");
+         }
+       },
+       kBranch, {kA}, {"o.officers"}},
+  };
+  for (const auto& row : rows) {
+    PartyOrganization o = Org(row.kind, row.schools);
+    if (row.change) row.change(o);
+    EXPECT_EQ(FieldsOf(PartyOrganizationViolations(o, "me", "o")), row.fields) << row.rule;
+  }
+}
+
+TEST(PartyRules, FactsAgainstTheDatabase) {
+  SchoolFacts schools = {{"2133000001", {false, "331024"}}, {"2150000002", {true, "500154"}}};
+  struct Row {
+    const char* rule;
+    std::vector<std::string> schools;
+    std::string superior;
+    PartyOrgFacts orgs;
+    absl::StatusCode code;
+  };
+  const std::vector<Row> rows = {
+      {"R-PARTY-ORG-5 live school, no superior", {kA}, "", {}, absl::StatusCode::kOk},
+      {"R-PARTY-ORG-5 unknown school", {"schools/2133999999"}, "", {}, absl::StatusCode::kNotFound},
+      {"R-PARTY-ORG-5 deleted school", {kB}, "", {}, absl::StatusCode::kFailedPrecondition},
+      {"R-PARTY-ORG-5 unknown superior", {kA}, "partyOrganizations/up", {}, absl::StatusCode::kNotFound},
+      {"R-PARTY-ORG-5 deleted superior", {kA}, "partyOrganizations/up", {{"up", {true, ""}}},
+       absl::StatusCode::kFailedPrecondition},
+      {"R-PARTY-ORG-5 chain to the top", {kA}, "partyOrganizations/up",
+       {{"up", {false, "top"}}, {"top", {false, ""}}}, absl::StatusCode::kOk},
+      {"R-PARTY-ORG-5 chain back to itself", {kA}, "partyOrganizations/up",
+       {{"up", {false, "top"}}, {"top", {false, "me"}}}, absl::StatusCode::kFailedPrecondition},
+      {"R-PARTY-ORG-5 direct two-cycle", {kA}, "partyOrganizations/up", {{"up", {false, "me"}}},
+       absl::StatusCode::kFailedPrecondition},
+      {"R-PARTY-ORG-5 a cycle above (not through it)", {kA}, "partyOrganizations/up",
+       {{"up", {false, "top"}}, {"top", {false, "up"}}}, absl::StatusCode::kFailedPrecondition},
+  };
+  for (const auto& row : rows) {
+    PartyOrganization o = Org(rv1::PARTY_ORGANIZATION_KIND_BRANCH, row.schools);
+    o.set_superior(row.superior);
+    absl::Status s = PartySchoolsLive(o, schools, "o");
+    if (s.ok()) s = SuperiorAcyclic("me", o, row.orgs, "o");
+    EXPECT_EQ(s.code(), row.code) << row.rule << ": " << s;
+  }
+}
+
+TEST(PartyRules, DeleteNeedsNoMembersAndNoSubordinates) {
+  EXPECT_TRUE(PartyOrganizationUnreferenced({}, {}).ok()) << "R-PARTY-ORG-6 unreferenced";
+  EXPECT_EQ(PartyOrganizationUnreferenced({"teachers/t-1"}, {}).code(), absl::StatusCode::kFailedPrecondition)
+      << "R-PARTY-ORG-6 a member";
+  EXPECT_EQ(PartyOrganizationUnreferenced({}, {"partyOrganizations/b"}).code(), absl::StatusCode::kFailedPrecondition)
+      << "R-PARTY-ORG-6 a subordinate";
+}
+
+TEST(PartyAccess, EachRoleAndItsReach) {
+  using auth::Role;
+  auto P = [](Role role, std::string region, std::string school) {
+    auth::Principal p;
+    p.role = role;
+    p.region_prefix = region;
+    p.school_code = school;
+    return p;
+  };
+  const PartyReach xianju{{"2133000001"}, {"331024"}};
+  const PartyReach joint{{"2133000001", "2150000002"}, {"331024", "500154"}};
+  struct Row {
+    const char* rule;
+    auth::Principal p;
+    PartyReach reach;
+    std::vector<std::string> paths;
+    bool may;
+  };
+  const std::vector<Row> rows = {
+      {"province writes all", P(Role::kProvinceAdmin, "", ""), joint, {"display_name"}, true},
+      {"county in its region", P(Role::kCountyBureau, "331024", ""), xianju, {"display_name"}, true},
+      {"county outside for a school", P(Role::kCountyBureau, "331024", ""), joint, {"display_name"}, false},
+      {"school admin secretary of own", P(Role::kSchoolAdmin, "", "2133000001"), xianju, {"secretary"}, true},
+      {"school admin officers of own", P(Role::kSchoolAdmin, "", "2133000001"), xianju, {"officers"}, true},
+      {"school admin name of own", P(Role::kSchoolAdmin, "", "2133000001"), xianju, {"display_name"}, false},
+      {"school admin joint committee", P(Role::kSchoolAdmin, "", "2133000001"), joint, {"secretary"}, false},
+      {"school admin other school", P(Role::kSchoolAdmin, "", "2133000009"), xianju, {"secretary"}, false},
+      {"teacher", P(Role::kTeacher, "", "2133000001"), xianju, {"secretary"}, false},
+  };
+  for (const auto& row : rows) {
+    absl::Status s = MayUpdateParty(row.p, row.paths);
+    if (s.ok()) s = CanWriteParty(row.p, row.reach);
+    EXPECT_EQ(s.ok(), row.may) << row.rule << ": " << s;
+    EXPECT_TRUE(CanReadParty(row.p).ok()) << row.rule << " reads";
+  }
+  EXPECT_FALSE(MayWriteParty(P(Role::kSchoolAdmin, "", "2133000001")).ok());
+  EXPECT_FALSE(CanReadParty(P(Role::kTownshipHead, "331024001", "")).ok());
+}
+
+}  // namespace
+}  // namespace gongtong::registry
