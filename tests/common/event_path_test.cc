@@ -36,14 +36,19 @@ events::ConsumerOptions Consumer(const std::string& stream, const std::string& g
 
 class EventPath : public EventFixture {};
 
-TEST_F(EventPath, EveryEventExactlyOnceAcrossARedisRestart) {
+class EventPathAcrossRestart : public EventFixture, public ::testing::WithParamInterface<int> {};
+
+// The parameter is ConsumerOptions.transaction_batch: 1 (one transaction per
+// entry) and 64 (batches).
+TEST_P(EventPathAcrossRestart, EveryEventExactlyOnceAcrossARedisRestart) {
   constexpr int kEvents = 300;
   events::RelayOptions relay_options;
   relay_options.idle_poll = 20ms;
   relay_options.error_backoff = 100ms;
   events::OutboxRelay relay(pool_.get(), LocalRedis::Shared().options(), relay_options);
-  events::StreamConsumer consumer(pool_.get(), LocalRedis::Shared().options(),
-                                  Consumer(stream_, "g-restart"), RecordingHandler());
+  auto options = Consumer(stream_, "g-restart");
+  options.transaction_batch = GetParam();
+  events::StreamConsumer consumer(pool_.get(), LocalRedis::Shared().options(), options, RecordingHandler());
   relay.Start();
   consumer.Start();
 
@@ -68,6 +73,8 @@ TEST_F(EventPath, EveryEventExactlyOnceAcrossARedisRestart) {
   EXPECT_EQ(Scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL"), 0);
   EXPECT_EQ(Scalar("SELECT count(*) FROM processed_events"), kEvents);
 }
+
+INSTANTIATE_TEST_SUITE_P(TransactionBatch, EventPathAcrossRestart, ::testing::Values(1, 64));
 
 TEST_F(EventPath, RelayKilledBetweenXaddAndMarkingPublishedIsDeduplicated) {
   constexpr int kEvents = 50;
