@@ -163,6 +163,28 @@ else
   not_ok "registry GetSchool with a tampered token: got ${CALL_CODE:-no code}: $CALL_OUT"
 fi
 
+# 3b. the services call each other: the demo bookings (scripts/demo-bookings) went through the
+# booking service, which read the registry with its service token through the cache.
+call "${ADDR[booking]}" gongtong.booking.v1.BookingService/ListSessions \
+  '{"filter":"host_school = \"schools/2133102401\""}' "$TOKEN"
+if [[ $CALL_CODE == OK ]] && grep -q '"name": *"sessions/demo-xj-dy-' <<<"$CALL_OUT"; then
+  ok "booking lists the demo sessions of 仙居县第一小学 ($(grep -c '"name": *"sessions/' <<<"$CALL_OUT"))"
+else
+  not_ok "booking ListSessions: want the demo sessions, got ${CALL_CODE:-no code}: $CALL_OUT"
+fi
+# A double booking of the same slot is refused, naming the busy teacher.
+first=$(grep -o '"name": *"sessions/demo-xj-dy-[0-9]*"' <<<"$CALL_OUT" | head -n1 | grep -oE '[0-9]{8}' || true)
+if [[ -n $first ]]; then
+  body=$(printf '{"session":{"host":{"teacher":"teachers/t-2133102401-2","classroom":"schools/2133102401/classrooms/rec-1","schoolClass":"schools/2133102401/classes/g3-2"},"receivers":[{"schoolClass":"schools/2133102402/classes/g3-2"}],"subject":{"code":"SUBJECT_CODE_MATHEMATICS"},"topic":"重复预约","mode":"SESSION_MODE_DEDICATED_DELIVERY","window":{"date":{"year":%d,"month":%d,"day":%d},"startTime":{"hours":9,"minutes":10},"endTime":{"hours":9,"minutes":30}}}}' \
+    "$((10#${first:0:4}))" "$((10#${first:4:2}))" "$((10#${first:6:2}))")
+  call "${ADDR[booking]}" gongtong.booking.v1.BookingService/CreateSession "$body" "$TOKEN"
+  if [[ $CALL_CODE == FAILED_PRECONDITION ]] && grep -q "TEACHER_BUSY" <<<"$CALL_OUT"; then
+    ok "booking refuses a double booking with TEACHER_BUSY"
+  else
+    not_ok "booking double booking: want FAILED_PRECONDITION TEACHER_BUSY, got ${CALL_CODE:-no code}: $CALL_OUT"
+  fi
+fi
+
 # 5. down (before 4, so that the drain messages are in the logs too)
 if scripts/dev down >"$RUN/down.log" 2>&1; then
   ok "scripts/dev down"
