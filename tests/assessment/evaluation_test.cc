@@ -383,6 +383,21 @@ TEST_F(EvaluationTest, DeliveredSessionsCountOnceAcrossReplays) {
     drain();
     EXPECT_EQ(server_.Count(count_sql + "'communities/yh-1/pairings/p1'"), 3);
   }
+  // The figure through the API, against the R-SYNC-5 target of 100.
+  av1::ListIndicatorValuesRequest req;
+  req.set_school_year(2024);
+  req.set_filter("metric = COMPUTED_METRIC_SYNC_SESSIONS_DELIVERED AND community = \"communities/yh-1\"");
+  av1::ListIndicatorValuesResponse values;
+  ASSERT_TRUE(Call(&Stub::ListIndicatorValues, server_.stub(), req, &values, kCounty).ok());
+  ASSERT_EQ(values.indicator_values_size(), 1);
+  EXPECT_EQ(values.indicator_values(0).subject(), "communities/yh-1/pairings/p1");
+  EXPECT_EQ(values.indicator_values(0).value().value(), "3");
+  EXPECT_EQ(values.indicator_values(0).target().value(), "100");
+  EXPECT_FALSE(values.indicator_values(0).target_met());
+  ASSERT_TRUE(Call(&Stub::ListIndicatorValues, server_.stub(), req, &values, kOtherCounty).ok());
+  EXPECT_EQ(values.indicator_values_size(), 0);
+  EXPECT_EQ(Call(&Stub::ListIndicatorValues, server_.stub(), req, &values, Admin(Core(1))).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(EvaluationTest, RegistryEventsKeepCommunityAndMemberFacts) {

@@ -7,6 +7,7 @@
 
 #include "assessment/domain/evaluation_access.h"
 #include "assessment/rpc/evaluation_call.h"
+#include "common/api/list_request.h"
 #include "common/status/error.h"
 
 namespace gongtong::assessment {
@@ -32,7 +33,8 @@ const std::set<std::string>& EvaluationMethodNames() {
       "GetEvaluationScheme",   "CreateEvaluationScheme", "PublishEvaluationScheme", "CreateDeclaration",
       "FileDeclaration",       "CreateSelfAssessment",   "SubmitSelfAssessment",    "CreateReviewScore",
       "CreateEvaluationRun",   "GetEvaluationRun",       "FinaliseEvaluationRun",   "GetCommunityResult",
-      "GetSchoolResult",       "ExportEvaluationResults", "ListCommunityResults"};
+      "GetSchoolResult",       "ExportEvaluationResults", "ListCommunityResults",
+      "ListIndicatorValues"};
   return *kNames;
 }
 
@@ -210,6 +212,61 @@ grpc::ServerUnaryReactor* EvaluationMethods::CreateReviewScore(grpc::CallbackSer
     input.clear_audit();
     GT_ASSIGN_OR_RETURN(*resp, eval_store_.CreateReviewScore(
                                    id, input, pg::Writing(call, "CreateReviewScore", req->request_id(), *req)));
+    return absl::OkStatus();
+  });
+}
+
+// ---- indicators ----------------------------------------------------------------
+
+grpc::ServerUnaryReactor* EvaluationMethods::ListIndicatorValues(grpc::CallbackServerContext* ctx,
+                                                                 const av1::ListIndicatorValuesRequest* req,
+                                                                 av1::ListIndicatorValuesResponse* resp) {
+  return deps_.edge->Unary(ctx, "ListIndicatorValues", [=](const CallContext& call) -> absl::Status {
+    const auth::Principal& p = call.principal;
+    std::string region;
+    switch (p.role) {
+      case auth::Role::kProvinceAdmin:
+      case auth::Role::kService: break;
+      case auth::Role::kCountyBureau: region = p.region_prefix; break;
+      default: return AccessDenied("read indicator values", "查看指标数据");  // schools: through their results
+    }
+    GT_RETURN_IF_ERROR(CheckSchoolYear(req->school_year(), "school_year"));
+    GT_ASSIGN_OR_RETURN(auto terms, api::ParseFilter(req->filter(), {{"metric", {"="}}, {"community", {"="}}}));
+    int metric = 0;
+    std::string community;
+    for (const auto& t : terms) {
+      if (t.field == "metric") {
+        av1::ComputedMetric m;
+        if (!av1::ComputedMetric_Parse(t.value, &m)) {
+          return InvalidField("filter", "unknown metric " + t.value, "指标类型无效", "FILTER_INVALID");
+        }
+        metric = m;
+      } else {
+        GT_ASSIGN_OR_RETURN(community, ParseEvalName(t.value, "communities", "filter"));
+      }
+    }
+    GT_ASSIGN_OR_RETURN(int limit, api::EffectivePageSize(req->page_size() == 0 ? 100 : req->page_size()));
+    GT_ASSIGN_OR_RETURN(auto rows,
+                        eval_store_.ListIndicators(req->school_year(), metric, community, region, call.deadline));
+    const uint64_t fingerprint =
+        api::RequestFingerprint({std::to_string(req->school_year()), req->filter(), req->order_by(), region});
+    int offset = 0;
+    if (!req->page_token().empty()) {
+      GT_ASSIGN_OR_RETURN(api::PageCursor cursor, api::DecodePageToken(req->page_token(), fingerprint,
+                                                                       static_cast<int64_t>(std::time(nullptr))));
+      offset = cursor.after.size() == 1 ? std::atoi(cursor.after[0].c_str()) : 0;
+    }
+    const int total = static_cast<int>(rows.size());
+    for (int i = offset; i < total && i < offset + limit; ++i) {
+      const auto& r = rows[static_cast<size_t>(i)];
+      *resp->add_indicator_values() = IndicatorValueOf(r.key, Decimal::FromInt(r.count), DefaultTarget(r.key.metric),
+                                                       r.count, r.last_event_unix);
+    }
+    resp->set_total_size(total);
+    if (offset + limit < total) {
+      resp->set_next_page_token(api::EncodePageToken(
+          {{std::to_string(offset + limit)}, total, static_cast<int64_t>(std::time(nullptr)), fingerprint}));
+    }
     return absl::OkStatus();
   });
 }

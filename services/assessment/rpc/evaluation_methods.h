@@ -3,7 +3,8 @@
 // declarations, self-assessments, review scores, indicators, runs, results
 // and the CSV export. Second layer of the chain (see support_methods.h).
 // Built: schemes (get, create, publish) and inputs (create/file declaration,
-// create/submit self-assessment, create review score) in
+// create/submit self-assessment, create review score, the
+// indicator values of pairings and communities) in
 // evaluation_methods.cc; runs and results (create/get/finalise run,
 // community and school result, the county ranking, CSV export) in evaluation_run_methods.cc. The other methods
 // of the family still answer UNIMPLEMENTED.
@@ -50,6 +51,10 @@ class EvaluationMethods : public SupportMethods {
   grpc::ServerUnaryReactor* CreateReviewScore(grpc::CallbackServerContext* ctx,
                                               const av1::CreateReviewScoreRequest* req,
                                               av1::ReviewScore* resp) override;
+  // Indicators from events (R-SYNC-5, R-ACT-1).
+  grpc::ServerUnaryReactor* ListIndicatorValues(grpc::CallbackServerContext* ctx,
+                                                const av1::ListIndicatorValuesRequest* req,
+                                                av1::ListIndicatorValuesResponse* resp) override;
   // Runs and results (evaluation_run_methods.cc).
   grpc::ServerUnaryReactor* CreateEvaluationRun(grpc::CallbackServerContext* ctx,
                                                 const av1::CreateEvaluationRunRequest* req,

@@ -615,6 +615,31 @@ absl::StatusOr<av1::ReviewScore> EvaluationStore::CreateReviewScore(const std::s
   return created;
 }
 
+absl::StatusOr<std::vector<EvaluationStore::IndicatorRow>> EvaluationStore::ListIndicators(
+    int school_year, int metric, const std::string& community_id, const std::string& region_prefix,
+    pg::Deadline deadline) {
+  std::vector<IndicatorRow> out;
+  GT_RETURN_IF_ERROR(pool_->Transact([&](pqxx::transaction_base& tx) -> absl::Status {
+    for (const auto& row : tx.exec_params(
+             "SELECT i.metric, i.subject, i.term, i.event_count, extract(epoch from i.last_event_at)::bigint FROM "
+             "eval_indicator_counts i JOIN eval_community_facts c ON c.community_id = split_part(i.subject, '/', 2) "
+             "WHERE starts_with(i.subject, 'communities/') AND i.school_year = $1 AND ($2 = 0 OR i.metric = $2) AND "
+             "($3 = '' OR c.community_id = $3) AND starts_with(c.region_code, $4) ORDER BY i.subject, i.metric, i.term",
+             school_year, metric, community_id, region_prefix)) {
+      IndicatorRow r;
+      r.key.metric = static_cast<av1::ComputedMetric>(row[0].as<int>());
+      r.key.subject = row[1].as<std::string>();
+      r.key.school_year = school_year;
+      r.key.term = static_cast<gongtong::common::v1::TermKind>(row[2].as<int>());
+      r.count = row[3].as<int64_t>();
+      r.last_event_unix = row[4].as<int64_t>();
+      out.push_back(std::move(r));
+    }
+    return absl::OkStatus();
+  }, deadline));
+  return out;
+}
+
 absl::StatusOr<av1::EvaluationRun> EvaluationStore::CreateRun(const std::string& run_id,
                                                               const av1::EvaluationRun& input,
                                                               const pg::WriteContext& w) {

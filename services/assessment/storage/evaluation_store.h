@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "assessment/domain/evaluation_compute.h"
+#include "assessment/domain/evaluation_indicators.h"
 #include "assessment/domain/evaluation_scheme.h"
 #include <pqxx/pqxx>
 
@@ -91,6 +92,19 @@ class EvaluationStore {
       const std::function<absl::Status(const av1::SelfAssessment&)>& check, const pg::WriteContext& w);
   absl::StatusOr<av1::ReviewScore> CreateReviewScore(const std::string& id, const av1::ReviewScore& input,
                                                      const pg::WriteContext& w);
+
+  // ---- indicators ----
+  // The event-counted figures of a school year about pairings and
+  // communities ("communities/{c}…" subjects), optionally of one metric
+  // (0 = any) and community ("" = any), limited to communities whose region
+  // starts with `region_prefix`; by subject.
+  struct IndicatorRow {
+    IndicatorKey key;
+    int64_t count = 0;
+    int64_t last_event_unix = 0;
+  };
+  absl::StatusOr<std::vector<IndicatorRow>> ListIndicators(int school_year, int metric, const std::string& community_id,
+                                                          const std::string& region_prefix, pg::Deadline deadline);
 
   // ---- runs and results ----
   // Computes every community of the region with a rule in the scheme from
