@@ -2,7 +2,8 @@
 // The gRPC BookingService. Built: sessions (Get, List, Create), their
 // lifecycle (commit, confirm, decline, cancel, delivered, not delivered,
 // delivery records), booking policies and region capacities, recurring
-// series (Create, Get, List, Cancel; not yet ModifySeries), free slots. The other
+// series (Create, Get, List, Cancel; not yet ModifySeries), free slots,
+// calendar feeds. The other
 // methods answer UNIMPLEMENTED after authentication until they are built.
 // Handlers only convert, check access and delegate to the domain rules
 // (booking/domain), the resolver (registry facts) and the stores.
@@ -36,6 +37,7 @@ const std::set<std::string>& LifecycleMethodNames();
 const std::set<std::string>& PolicyMethodNames();
 const std::set<std::string>& SeriesMethodNames();
 const std::set<std::string>& SlotMethodNames();
+const std::set<std::string>& FeedMethodNames();
 
 class BookingServiceImpl final : public bv1::BookingService::CallbackService {
  public:
@@ -93,6 +95,9 @@ class BookingServiceImpl final : public bv1::BookingService::CallbackService {
   // ---- free slots (rpc/slot_methods.cc) ----
   grpc::ServerUnaryReactor* FindFreeSlots(grpc::CallbackServerContext* ctx, const bv1::FindFreeSlotsRequest* req,
                                           bv1::FindFreeSlotsResponse* resp) override;
+  // ---- calendar feeds (rpc/feed_methods.cc) ----
+  grpc::ServerUnaryReactor* GetCalendarFeed(grpc::CallbackServerContext* ctx, const bv1::GetCalendarFeedRequest* req,
+                                            bv1::CalendarFeed* resp) override;
 
   // One date of a series being planned: its outcome so far, and the session
   // to book when every rule needing no database passed.
