@@ -492,5 +492,18 @@ TEST(GetSession, UnknownAndMalformedNames) {
   EXPECT_TRUE(HasField(s, "name"));
 }
 
+// Last (gtest runs a file's tests in order): the registry goes away for good.
+TEST(ZzRegistryDown, UnknownRegistryFactsAreUnavailableNotGuessedAndNothingIsWritten) {
+  const auto day = W().SchoolDay(10, 11);
+  W().StopRegistry();
+  // The host school, room and classes are cached; this teacher was never read: the service cannot
+  // know whether she exists (NOT_FOUND while the registry is up) and says so.
+  bv1::Session out;
+  grpc::Status s = Create(SessionAt(day, 3, "t-never-read", "rec-1", "c1"), &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
+  EXPECT_EQ(Reason(s), "REGISTRY_UNAVAILABLE");
+  EXPECT_EQ(SessionsOn(day), 0);
+}
+
 }  // namespace
 }  // namespace gongtong::booking::testing

@@ -1,5 +1,7 @@
 #include "booking_world.h"
 
+#include <signal.h>
+
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
@@ -273,6 +275,11 @@ absl::CivilDay BookingWorld::SchoolDay(int min_days_ahead, int nth) const {
     if (!Weekday(d) || !InTerm(d) || d == holiday_) continue;
     if (nth-- == 0) return d;
   }
+}
+
+void BookingWorld::StopRegistry() {
+  registry_process_->Signal(SIGKILL);
+  registry_process_->WaitExit(std::chrono::seconds(10));
 }
 
 int64_t BookingWorld::Count(const std::string& sql) {

@@ -71,6 +71,9 @@ class BookingWorld {
   // A weekday inside a term declared a public holiday in the calendar.
   absl::CivilDay HolidayDay() const { return holiday_; }
 
+  // Stops the registry process for good (fault tests; run them last).
+  void StopRegistry();
+
   // The single integer an SQL query returns, in the booking schema.
   int64_t Count(const std::string& sql);
 
