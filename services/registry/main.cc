@@ -28,6 +28,7 @@ absl::Status Wire(ServiceRuntime& rt) {
   stores.calendars = rt.Own(std::make_unique<registry::CalendarStore>(rt.pool));
   stores.roster = rt.Own(std::make_unique<registry::RosterStore>(rt.pool));
   stores.party = rt.Own(std::make_unique<registry::PartyStore>(rt.pool));
+  stores.joint_buildings = rt.Own(std::make_unique<registry::JointBuildingStore>(rt.pool));
   rt.host->AddService(rt.Own(std::make_unique<registry::RegistryServiceImpl>(rt.edge, stores)));
 
   // Every replica's cache stays correct: changes committed anywhere (even by

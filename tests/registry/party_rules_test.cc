@@ -133,6 +133,56 @@ TEST(PartyRules, DeleteNeedsNoMembersAndNoSubordinates) {
       << "R-PARTY-ORG-6 a subordinate";
 }
 
+TEST(PartyRules, JointBuildingViolations) {
+  struct Row {
+    const char* rule;
+    std::function<void(PartyJointBuilding&)> change;
+    std::vector<std::string> fields;
+  };
+  const std::vector<Row> rows = {
+      {"R-PARTY-JB-1 valid with a village", nullptr, {}},
+      {"R-PARTY-JB-1 valid with an organisation", [](auto& j) { j.set_partner_organization("partyOrganizations/b"); },
+       {}},
+      {"R-PARTY-JB-1 no partner", [](auto& j) { j.clear_partner(); }, {"j.partner_organization"}},
+      {"R-PARTY-JB-1 itself as partner", [](auto& j) { j.set_partner_organization("partyOrganizations/a"); },
+       {"j.partner_organization"}},
+      {"R-PARTY-JB-1 organisation missing", [](auto& j) { j.clear_organization(); }, {"j.organization"}},
+      {"R-PARTY-JB-1 unit kind missing", [](auto& j) { j.mutable_partner_unit()->clear_kind(); },
+       {"j.partner_unit.kind"}},
+      {"R-PARTY-JB-1 unit region 7 digits", [](auto& j) { j.mutable_partner_unit()->set_region_code("3310241"); },
+       {"j.partner_unit.region_code"}},
+      {"R-PARTY-JB-1 village code 12 digits",
+       [](auto& j) { j.mutable_partner_unit()->set_region_code("331024100201"); }, {}},
+      {"R-PARTY-JB-1 five liaisons",
+       [](auto& j) {
+         for (int i = 0; i < 5; ++i) j.add_liaisons()->set_display_name("联络员");
+       },
+       {"j.liaisons"}},
+      {"R-PARTY-JB-1 no start date", [](auto& j) { j.clear_period(); }, {"j.period.start_date"}},
+  };
+  for (const auto& row : rows) {
+    PartyJointBuilding j;
+    j.set_display_name("结对共建");
+    j.set_organization("partyOrganizations/a");
+    j.mutable_partner_unit()->set_display_name("阳冲村");
+    j.mutable_partner_unit()->set_kind(rv1::EXTERNAL_UNIT_KIND_VILLAGE);
+    j.mutable_period()->mutable_start_date()->set_year(2025);
+    j.mutable_period()->mutable_start_date()->set_month(9);
+    j.mutable_period()->mutable_start_date()->set_day(1);
+    if (row.change) row.change(j);
+    EXPECT_EQ(FieldsOf(PartyJointBuildingViolations(j, "j")), row.fields) << row.rule;
+  }
+  PartyJointBuilding j;
+  j.set_partner_organization("partyOrganizations/b");
+  EXPECT_EQ(PartnerKey(j), "org:b") << "R-PARTY-JB-2 pair key";
+  const PartyOrgFacts orgs = {{"a", {false, ""}}, {"d", {true, ""}}};
+  EXPECT_TRUE(PartyOrganizationLive("partyOrganizations/a", orgs, "f").ok()) << "R-PARTY-JB-2 live";
+  EXPECT_EQ(PartyOrganizationLive("partyOrganizations/x", orgs, "f").code(), absl::StatusCode::kNotFound)
+      << "R-PARTY-JB-2 unknown";
+  EXPECT_EQ(PartyOrganizationLive("partyOrganizations/d", orgs, "f").code(), absl::StatusCode::kFailedPrecondition)
+      << "R-PARTY-JB-2 deleted";
+}
+
 TEST(PartyAccess, EachRoleAndItsReach) {
   using auth::Role;
   auto P = [](Role role, std::string region, std::string school) {

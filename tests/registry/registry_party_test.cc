@@ -362,5 +362,93 @@ TEST_F(Party, TeachersMembershipNamesARegisteredLiveOrganization) {
   EXPECT_EQ(members.teachers_size(), 1);
 }
 
+TEST_F(Party, JointBuildingWithAVillageIsServedAndOneLivePerPair) {
+  const std::string a = NewSchool(61), b = NewSchool(62);
+  rv1::PartyOrganization branch, other, out;
+  ASSERT_TRUE(Create(Org("共建支部", rv1::PARTY_ORGANIZATION_KIND_BRANCH, {a}), &branch, "jb-branch").ok());
+  ASSERT_TRUE(Create(Org("另一支部", rv1::PARTY_ORGANIZATION_KIND_BRANCH, {b}), &other, "jb-other").ok());
+  rv1::CreatePartyJointBuildingRequest req;
+  auto* j = req.mutable_party_joint_building();
+  j->set_display_name("共建支部—阳冲村党支部结对共建");
+  j->set_organization(branch.name());
+  j->mutable_partner_unit()->set_display_name("阳冲村党支部");
+  j->mutable_partner_unit()->set_kind(rv1::EXTERNAL_UNIT_KIND_VILLAGE);
+  j->mutable_partner_unit()->set_region_code("331024");
+  *j->add_liaisons() = Named("李联络");
+  j->mutable_period()->mutable_start_date()->set_year(2025);
+  j->mutable_period()->mutable_start_date()->set_month(9);
+  j->mutable_period()->mutable_start_date()->set_day(1);
+  req.set_party_joint_building_id("jb-village");
+  rv1::PartyJointBuilding jb, jout;
+  grpc::Status st = Call(&Stub::CreatePartyJointBuilding, stub(), req, &jb, kCounty);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(jb.name(), "partyJointBuildings/jb-village");
+  // The same pair again: ALREADY_EXISTS.
+  req.set_party_joint_building_id("jb-village-2");
+  EXPECT_EQ(Call(&Stub::CreatePartyJointBuilding, stub(), req, &jout).error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  // Both partners, none, itself, an unknown organisation: the field named, nothing written.
+  const int64_t rows = Count("SELECT count(*) FROM party_joint_buildings");
+  rv1::CreatePartyJointBuildingRequest bad = req;
+  bad.set_party_joint_building_id("");
+  bad.mutable_party_joint_building()->set_partner_organization(branch.name());
+  st = Call(&Stub::CreatePartyJointBuilding, stub(), bad, &jout);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(HasField(st, "party_joint_building.partner_organization"));
+  bad.mutable_party_joint_building()->clear_partner_organization();
+  st = Call(&Stub::CreatePartyJointBuilding, stub(), bad, &jout);
+  EXPECT_TRUE(HasField(st, "party_joint_building.partner_organization")) << "neither partner";
+  bad.mutable_party_joint_building()->set_partner_organization("partyOrganizations/nobody");
+  st = Call(&Stub::CreatePartyJointBuilding, stub(), bad, &jout);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_TRUE(HasField(st, "party_joint_building.partner_organization"));
+  bad.mutable_party_joint_building()->clear_period();
+  st = Call(&Stub::CreatePartyJointBuilding, stub(), bad, &jout);
+  EXPECT_TRUE(HasField(st, "party_joint_building.period.start_date"));
+  EXPECT_EQ(Call(&Stub::CreatePartyJointBuilding, stub(), req, &jout, kOtherCounty).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Call(&Stub::CreatePartyJointBuilding, stub(), req, &jout, SchoolAdmin(Code(61))).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Count("SELECT count(*) FROM party_joint_buildings"), rows);
+
+  // Two organisations pair too; the list by organization matches either side.
+  rv1::CreatePartyJointBuildingRequest orgs = req;
+  orgs.set_party_joint_building_id("jb-orgs");
+  orgs.mutable_party_joint_building()->set_display_name("两支部共建");
+  orgs.mutable_party_joint_building()->set_partner_organization(other.name());
+  ASSERT_TRUE(Call(&Stub::CreatePartyJointBuilding, stub(), orgs, &jout).ok());
+  rv1::ListPartyJointBuildingsRequest list;
+  list.set_filter("organization = " + other.name());
+  rv1::ListPartyJointBuildingsResponse page;
+  ASSERT_TRUE(Call(&Stub::ListPartyJointBuildings, stub(), list, &page, TeacherOf(Code(62))).ok());
+  ASSERT_EQ(page.party_joint_buildings_size(), 1);
+  EXPECT_EQ(page.party_joint_buildings(0).name(), "partyJointBuildings/jb-orgs");
+  list.set_filter("partner_kind = EXTERNAL_UNIT_KIND_VILLAGE AND active_on = 2026-01-05");
+  ASSERT_TRUE(Call(&Stub::ListPartyJointBuildings, stub(), list, &page).ok());
+  EXPECT_EQ(page.total_size(), 1);
+
+  // Update, delete (the pair is free again), and an undelete that would make two live relations of one pair.
+  rv1::UpdatePartyJointBuildingRequest up;
+  up.mutable_party_joint_building()->set_name(jb.name());
+  *up.mutable_party_joint_building()->add_liaisons() = Named("王联络");
+  up.mutable_update_mask()->add_paths("liaisons");
+  ASSERT_TRUE(Call(&Stub::UpdatePartyJointBuilding, stub(), up, &jout).ok());
+  EXPECT_EQ(jout.liaisons(0).display_name(), "王联络");
+  rv1::DeletePartyJointBuildingRequest del;
+  del.set_name(jb.name());
+  ASSERT_TRUE(Call(&Stub::DeletePartyJointBuilding, stub(), del, &jout).ok());
+  EXPECT_TRUE(jout.audit().has_delete_time());
+  req.set_party_joint_building_id("jb-village-3");  // the pair is free again
+  ASSERT_TRUE(Call(&Stub::CreatePartyJointBuilding, stub(), req, &jout).ok());
+  rv1::UndeletePartyJointBuildingRequest undel;
+  undel.set_name(jb.name());
+  EXPECT_EQ(Call(&Stub::UndeletePartyJointBuilding, stub(), undel, &jout).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(server_->EventTypes(jb.name()),
+            (std::vector<std::string>{"party_joint_building:PartyJointBuildingChanged",
+                                      "party_joint_building:PartyJointBuildingChanged",
+                                      "party_joint_building:PartyJointBuildingDeleted"}));
+  (void)out;
+}
+
 }  // namespace
 }  // namespace gongtong::registry

@@ -34,7 +34,8 @@ RegistryServer::RegistryServer(const std::string& schema_prefix)
       communities_(&pool_),
       calendars_(&pool_),
       roster_(&pool_),
-      party_(&pool_) {
+      party_(&pool_),
+      joint_buildings_(&pool_) {
   EXPECT_TRUE(pool_.WithConnection([&](pqxx::connection& c) {
     return pg::ApplyMigrations(c, pool_.schema(), {&pg::CommonMigrations(), &pg::RegistryMigrations()}).status();
   }).ok());
@@ -43,6 +44,7 @@ RegistryServer::RegistryServer(const std::string& schema_prefix)
   stores.calendars = &calendars_;
   stores.roster = &roster_;
   stores.party = &party_;
+  stores.joint_buildings = &joint_buildings_;
   stores.pool = &pool_;
   service_ = std::make_unique<RegistryServiceImpl>(&edge_, stores);
   HostOptions options;

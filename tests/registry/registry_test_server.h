@@ -45,6 +45,7 @@ class RegistryServer {
   CalendarStore calendars_;
   RosterStore roster_;
   PartyStore party_;
+  JointBuildingStore joint_buildings_;
   std::unique_ptr<RegistryServiceImpl> service_;
   std::unique_ptr<ServiceHost> host_;
   std::thread runner_;

@@ -57,6 +57,13 @@ void ContactViolations(const Contact& c, const std::string& path, std::vector<Vi
   }
 }
 
+bool SameSubject(const Subject& a, const Subject& b) {
+  return a.code() == b.code() &&
+         (a.code() != gongtong::common::v1::SUBJECT_CODE_OTHER || Trimmed(a.custom_name()) == Trimmed(b.custom_name()));
+}
+
+}  // namespace
+
 // start_date required and valid; end_date, when set, valid and ≥ start.
 void PeriodViolations(const gongtong::common::v1::DateRange& r, bool has_period, const std::string& path,
                       std::vector<Violation>* v) {
@@ -74,12 +81,6 @@ void PeriodViolations(const gongtong::common::v1::DateRange& r, bool has_period,
   }
 }
 
-bool SameSubject(const Subject& a, const Subject& b) {
-  return a.code() == b.code() &&
-         (a.code() != gongtong::common::v1::SUBJECT_CODE_OTHER || Trimmed(a.custom_name()) == Trimmed(b.custom_name()));
-}
-
-}  // namespace
 
 // Characters (UTF-8 code points), not bytes: names are Chinese.
 size_t Utf8Length(std::string_view s) {

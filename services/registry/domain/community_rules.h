@@ -75,6 +75,9 @@ const std::vector<gongtong::common::v1::SubjectCode>& SeedPairingSubjects();
 size_t Utf8Length(std::string_view s);
 // A person: a valid "teachers/{id}" or a display name; names ≤ 100 characters.
 void PersonViolations(const gongtong::common::v1::Person& p, const std::string& path, std::vector<Violation>* v);
+// start_date required and valid; end_date, when set, valid and ≥ start.
+void PeriodViolations(const gongtong::common::v1::DateRange& r, bool has_period, const std::string& path,
+                      std::vector<Violation>* v);
 
 // Every violation of the community's own fields; `prefix` is its request
 // path, e.g. "community".

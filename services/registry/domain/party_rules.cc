@@ -171,4 +171,89 @@ absl::Status PartyOrganizationUnreferenced(const std::vector<std::string>& membe
   return absl::OkStatus();
 }
 
+std::string PartyJointBuildingName(std::string_view joint_building_id) {
+  return "partyJointBuildings/" + std::string(joint_building_id);
+}
+
+absl::StatusOr<std::string> ParsePartyJointBuildingName(std::string_view name, const std::string& field) {
+  constexpr std::string_view kPrefix = "partyJointBuildings/";
+  if (name.substr(0, kPrefix.size()) != kPrefix || !IsResourceId(name.substr(kPrefix.size()))) {
+    return InvalidField(field, "must be partyJointBuildings/{joint_building_id}",
+                        "结对共建资源名称格式应为 partyJointBuildings/{id}");
+  }
+  return std::string(name.substr(kPrefix.size()));
+}
+
+std::vector<Violation> PartyJointBuildingViolations(const PartyJointBuilding& j, const std::string& prefix) {
+  std::vector<Violation> v;
+  if (j.display_name().find_first_not_of(" \t") == std::string::npos || Utf8Length(j.display_name()) > 100) {
+    v.push_back({prefix + ".display_name", "must be 1 to 100 characters", "结对共建名称不能为空且不超过100个字符"});
+  }
+  if (OrgIdOf(j.organization()).empty()) {
+    v.push_back({prefix + ".organization", "must be partyOrganizations/{id}", "须填写学校一方党组织 partyOrganizations/{id}"});
+  }
+  switch (j.partner_case()) {
+    case PartyJointBuilding::kPartnerOrganization:
+      if (OrgIdOf(j.partner_organization()).empty()) {
+        v.push_back({prefix + ".partner_organization", "must be partyOrganizations/{id}",
+                     "结对党组织资源名称格式应为 partyOrganizations/{id}"});
+      } else if (j.partner_organization() == j.organization()) {
+        v.push_back({prefix + ".partner_organization", "must differ from organization", "不能与本组织结对"});
+      }
+      break;
+    case PartyJointBuilding::kPartnerUnit: {
+      const auto& u = j.partner_unit();
+      if (u.display_name().find_first_not_of(" \t") == std::string::npos || Utf8Length(u.display_name()) > 100) {
+        v.push_back({prefix + ".partner_unit.display_name", "must be 1 to 100 characters", "结对单位名称不能为空且不超过100个字符"});
+      }
+      if (u.kind() == v1::EXTERNAL_UNIT_KIND_UNSPECIFIED || !v1::ExternalUnitKind_IsValid(u.kind())) {
+        v.push_back({prefix + ".partner_unit.kind", "is required", "须选择结对单位类型"});
+      }
+      const size_t n = u.region_code().size();
+      if (n != 0 && ((n != 6 && n != 9 && n != 12) || u.region_code().find_first_not_of("0123456789") != std::string::npos)) {
+        v.push_back({prefix + ".partner_unit.region_code", "must be 6, 9 or 12 digits", "区划代码应为6、9或12位数字"});
+      }
+      break;
+    }
+    default:
+      v.push_back({prefix + ".partner_organization", "exactly one of partner_organization and partner_unit is required",
+                   "须填写结对党组织或结对单位"});
+  }
+  if (j.liaisons_size() > 4) v.push_back({prefix + ".liaisons", "at most 4 liaisons", "联络员不超过4人"});
+  for (int i = 0; i < j.liaisons_size(); ++i) {
+    PersonViolations(j.liaisons(i), absl::StrCat(prefix, ".liaisons[", i, "]"), &v);
+  }
+  for (int i = 0; i < j.leading_group_size(); ++i) {
+    const std::string path = absl::StrCat(prefix, ".leading_group[", i, "]");
+    if (j.leading_group(i).role() == v1::LEADING_GROUP_ROLE_UNSPECIFIED ||
+        !v1::LeadingGroupRole_IsValid(j.leading_group(i).role())) {
+      v.push_back({path + ".role", "must be leader, deputy leader or member", "须填写领导小组职务（组长、副组长、成员）"});
+    }
+    PersonViolations(j.leading_group(i).person(), path + ".person", &v);
+  }
+  PeriodViolations(j.period(), j.has_period(), prefix + ".period", &v);
+  return v;
+}
+
+std::string PartnerKey(const PartyJointBuilding& j) {
+  if (j.partner_case() == PartyJointBuilding::kPartnerOrganization) return "org:" + OrgIdOf(j.partner_organization());
+  return absl::StrCat("unit:", static_cast<int>(j.partner_unit().kind()), ":", j.partner_unit().display_name());
+}
+
+absl::Status PartyOrganizationLive(const std::string& name, const PartyOrgFacts& orgs, const std::string& field) {
+  const std::string id = OrgIdOf(name);
+  if (id.empty()) return absl::OkStatus();
+  auto it = orgs.find(id);
+  if (it == orgs.end()) {
+    return ErrorBuilder(absl::StatusCode::kNotFound, "PARTY_ORGANIZATION_NOT_FOUND")
+        .Message("no Party organisation " + name)
+        .Zh("党组织不存在：" + id)
+        .Field(field, "does not exist");
+  }
+  if (it->second.deleted) {
+    return PreconditionOn("PARTY_ORGANIZATION_DELETED", field, "the Party organisation is deleted", "该党组织已删除");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace gongtong::registry

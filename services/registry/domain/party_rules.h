@@ -17,6 +17,15 @@
 //                  the schools exist (NOT_FOUND) and are live; the superior
 //                  exists (NOT_FOUND) and is live; the superior chain has no
 //                  cycle.
+//   R-PARTY-JB-1   joint building: 1–100-character name; `organization`
+//                  required; exactly one of partner_organization /
+//                  partner_unit, a partner organisation other than
+//                  `organization`; an external unit named (1–100) with its
+//                  kind; at most 4 liaisons; leading group roles set;
+//                  period.start_date required (INVALID_ARGUMENT).
+//   R-PARTY-JB-2   both organisations exist (NOT_FOUND) and are live
+//                  (FAILED_PRECONDITION); one live relation per pair
+//                  (ALREADY_EXISTS, by the store).
 //   R-PARTY-ORG-6  an organisation is deleted only when no live teacher's
 //                  membership and no live subordinate names it
 //                  (FAILED_PRECONDITION).
@@ -33,6 +42,7 @@
 
 namespace gongtong::registry {
 
+using gongtong::registry::v1::PartyJointBuilding;
 using gongtong::registry::v1::PartyOrganization;
 
 // ---- names ----------------------------------------------------------------
@@ -82,5 +92,21 @@ absl::Status SuperiorAcyclic(const std::string& id, const PartyOrganization& o, 
 // `subordinates` (live organisations) name it.
 absl::Status PartyOrganizationUnreferenced(const std::vector<std::string>& members,
                                            const std::vector<std::string>& subordinates);
+
+// ---- joint-building relations -----------------------------------------------
+
+std::string PartyJointBuildingName(std::string_view joint_building_id);
+absl::StatusOr<std::string> ParsePartyJointBuildingName(std::string_view name, const std::string& field);
+
+// R-PARTY-JB-1; `prefix` e.g. "party_joint_building".
+std::vector<Violation> PartyJointBuildingViolations(const PartyJointBuilding& j, const std::string& prefix);
+
+// Who the relation pairs with, for "one live relation per pair":
+// "org:{id}" or "unit:{kind}:{name}".
+std::string PartnerKey(const PartyJointBuilding& j);
+
+// R-PARTY-JB-2: the organisation named at `field` ("" id skipped) exists
+// and is live, per `orgs`.
+absl::Status PartyOrganizationLive(const std::string& name, const PartyOrgFacts& orgs, const std::string& field);
 
 }  // namespace gongtong::registry

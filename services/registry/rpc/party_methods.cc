@@ -1,6 +1,6 @@
 // RegistryService: Party organisations (Get, List, Create, Update, Delete,
-// Undelete). Each method listed in PartyMethodNames() is implemented in this
-// file; joint-building relations and secretary studios still answer
+// Undelete). PartyMethodNames() lists these and the joint-building methods
+// (rpc/joint_building_methods.cc); secretary studios still answer
 // UNIMPLEMENTED through the edge.
 #include "common/status/error.h"
 #include "registry/domain/party_access.h"
@@ -54,7 +54,9 @@ std::string IdOfName(const std::string& name) {
 const std::set<std::string>& PartyMethodNames() {
   static const auto* kNames = new std::set<std::string>{
       "GetPartyOrganization",    "ListPartyOrganizations",    "CreatePartyOrganization",
-      "UpdatePartyOrganization", "DeletePartyOrganization",   "UndeletePartyOrganization"};
+      "UpdatePartyOrganization", "DeletePartyOrganization",   "UndeletePartyOrganization",
+      "GetPartyJointBuilding",   "ListPartyJointBuildings",   "CreatePartyJointBuilding",
+      "UpdatePartyJointBuilding", "DeletePartyJointBuilding", "UndeletePartyJointBuilding"};
   return *kNames;
 }
 

@@ -18,6 +18,7 @@
 #include "registry/storage/calendar_store.h"
 #include "registry/storage/change_feed.h"
 #include "registry/storage/community_store.h"
+#include "registry/storage/joint_building_store.h"
 #include "registry/storage/party_store.h"
 #include "registry/storage/roster_store.h"
 #include "registry/storage/school_store.h"
@@ -39,6 +40,7 @@ struct RegistryStores {
   CalendarStore* calendars = nullptr;
   RosterStore* roster = nullptr;  // classes, classrooms, teachers
   PartyStore* party = nullptr;    // Party organisations
+  JointBuildingStore* joint_buildings = nullptr;  // Party joint-building relations
   pg::Pool* pool = nullptr;  // for work spanning resources (bulk import); set by name
 };
 
@@ -201,6 +203,20 @@ class RegistryServiceImpl final : public rv1::RegistryService::CallbackService {
       rv1::PartyOrganization* resp) override;
   grpc::ServerUnaryReactor* UndeletePartyOrganization(grpc::CallbackServerContext* ctx, const rv1::UndeletePartyOrganizationRequest* req,
       rv1::PartyOrganization* resp) override;
+
+  // ---- Party joint-building relations (rpc/joint_building_methods.cc) ----
+  grpc::ServerUnaryReactor* GetPartyJointBuilding(grpc::CallbackServerContext* ctx, const rv1::GetPartyJointBuildingRequest* req,
+      rv1::PartyJointBuilding* resp) override;
+  grpc::ServerUnaryReactor* ListPartyJointBuildings(grpc::CallbackServerContext* ctx, const rv1::ListPartyJointBuildingsRequest* req,
+      rv1::ListPartyJointBuildingsResponse* resp) override;
+  grpc::ServerUnaryReactor* CreatePartyJointBuilding(grpc::CallbackServerContext* ctx, const rv1::CreatePartyJointBuildingRequest* req,
+      rv1::PartyJointBuilding* resp) override;
+  grpc::ServerUnaryReactor* UpdatePartyJointBuilding(grpc::CallbackServerContext* ctx, const rv1::UpdatePartyJointBuildingRequest* req,
+      rv1::PartyJointBuilding* resp) override;
+  grpc::ServerUnaryReactor* DeletePartyJointBuilding(grpc::CallbackServerContext* ctx, const rv1::DeletePartyJointBuildingRequest* req,
+      rv1::PartyJointBuilding* resp) override;
+  grpc::ServerUnaryReactor* UndeletePartyJointBuilding(grpc::CallbackServerContext* ctx, const rv1::UndeletePartyJointBuildingRequest* req,
+      rv1::PartyJointBuilding* resp) override;
 
  private:
   // The school's serialized bytes, through the cache.

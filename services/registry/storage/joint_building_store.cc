@@ -1,0 +1,274 @@
+#include "registry/storage/joint_building_store.h"
+
+#include <pqxx/binarystring>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/status/error.h"
+#include "gongtong/events/v1/registry_events.pb.h"
+#include "registry/storage/community_store.h"
+#include "registry/storage/page_fetch.h"
+#include "registry/storage/roster_write.h"
+#include "registry/storage/row_codec.h"
+
+namespace gongtong::registry {
+namespace {
+
+using gongtong::registry::v1::Change;
+using gongtong::registry::v1::ChangeKind;
+
+// Row layout: id, body, version, created/updated/deleted epochs, display_name.
+constexpr char kColumns[] =
+    "j.joint_building_id, j.body, j.version, extract(epoch from j.created_at)::float8, "
+    "extract(epoch from j.updated_at)::float8, extract(epoch from j.deleted_at)::float8, j.display_name";
+
+PartyJointBuilding FromRow(const pqxx::row& row) {
+  PartyJointBuilding j;
+  pqxx::binarystring body(row[1]);
+  j.ParseFromString(body.str());
+  j.set_name(PartyJointBuildingName(row[0].as<std::string>()));
+  j.set_etag(row[2].as<std::string>());
+  FillAudit(j.mutable_audit(), row, 3);
+  return j;
+}
+
+std::string OrgId(const std::string& name) {
+  auto id = ParsePartyOrganizationName(name, "");
+  return id.ok() ? *id : "";
+}
+
+pqxx::result SelectById(pqxx::transaction_base& tx, const std::string& id, bool lock) {
+  return tx.exec_params(absl::StrCat("SELECT ", kColumns, " FROM party_joint_buildings j WHERE j.joint_building_id = $1",
+                                     lock ? " FOR UPDATE" : ""),
+                        id);
+}
+
+// A text[] literal of the non-empty ids (resource ids: [a-z0-9-] only).
+std::string IdArray(const std::vector<std::string>& ids) {
+  std::vector<std::string> kept;
+  for (const auto& id : ids) {
+    if (!id.empty()) kept.push_back(id);
+  }
+  return "{" + absl::StrJoin(kept, ",") + "}";
+}
+
+std::string DateOf(const google::type::Date& d, bool has) { return has ? IsoDate(d) : ""; }
+
+JointBuildingFacts LoadFacts(pqxx::transaction_base& tx, const PartyJointBuilding& before,
+                             const PartyJointBuilding& after) {
+  JointBuildingFacts facts;
+  std::vector<std::string> ids = {OrgId(after.organization()), OrgId(after.partner_organization())};
+  for (const auto& row : tx.exec_params(
+           "SELECT organization_id, superior_id, deleted_at IS NOT NULL FROM party_organizations "
+           "WHERE organization_id = ANY($1::text[]) ORDER BY organization_id FOR SHARE",
+           IdArray(ids))) {
+    facts.orgs[row[0].as<std::string>()] = PartyOrgFact{row[2].as<bool>(), row[1].as<std::string>()};
+  }
+  std::vector<std::string> codes;
+  for (const auto& row : tx.exec_params(
+           "SELECT DISTINCT school_code FROM party_organization_schools WHERE organization_id = ANY($1::text[]) "
+           "ORDER BY school_code",
+           IdArray({OrgId(before.organization()), OrgId(after.organization())}))) {
+    codes.push_back(row[0].as<std::string>());
+  }
+  const SchoolFacts schools = LoadSchoolFacts(tx, codes, /*lock=*/false);
+  for (const auto& [code, fact] : schools) {
+    facts.reach.school_codes.push_back(code);
+    facts.reach.school_regions.push_back(fact.region_code);
+  }
+  return facts;
+}
+
+void Record(pqxx::transaction_base& tx, ChangeKind kind, const PartyJointBuilding& j,
+            const std::vector<std::string>& paths, const JointBuildingFacts& facts, const WriteContext& ctx) {
+  Change change;
+  change.set_kind(kind);
+  change.set_resource_type(gongtong::registry::v1::RESOURCE_TYPE_PARTY_JOINT_BUILDING);
+  change.mutable_natural_key()->set_resource_id(j.name().substr(std::string("partyJointBuildings/").size()));
+  for (const auto& p : paths) change.mutable_changed_fields()->add_paths(p);
+  const std::string region = facts.reach.school_regions.empty() ? "" : facts.reach.school_regions.front();
+  const std::string school = facts.reach.school_codes.empty() ? "" : facts.reach.school_codes.front();
+  roster::RecordRosterChange<PartyJointBuilding, gongtong::events::v1::PartyJointBuildingChanged,
+                             gongtong::events::v1::PartyJointBuildingDeleted>(
+      tx, change, j, &Change::mutable_party_joint_building,
+      &gongtong::events::v1::PartyJointBuildingChanged::mutable_party_joint_building, region, school, ctx);
+}
+
+// The values of the derived columns $2…$9 (after the id, before the body).
+std::vector<std::string> Columns(const PartyJointBuilding& j, const JointBuildingFacts& facts) {
+  return {j.display_name(),
+          OrgId(j.organization()),
+          OrgId(j.partner_organization()),
+          std::to_string(j.has_partner_unit() ? static_cast<int>(j.partner_unit().kind()) : 0),
+          PartnerKey(j),
+          facts.reach.school_regions.empty() ? "" : facts.reach.school_regions.front(),
+          DateOf(j.period().start_date(), j.period().has_start_date()),
+          DateOf(j.period().end_date(), j.period().has_end_date())};
+}
+
+absl::Status PairTaken(ChangeKind kind) {
+  return roster::KeyTaken(kind, "joint-building relation of the same pair", "party_joint_building.organization",
+                          "这两个单位已有生效的结对共建关系");
+}
+
+absl::Status AddFilter(const std::vector<api::FilterTerm>& terms, roster::SqlBuilder* b) {
+  for (const auto& t : terms) {
+    if (t.field == "organization") {
+      auto id = ParsePartyOrganizationName(t.value, "filter");
+      if (!id.ok()) {
+        return InvalidField("filter", "organization must be partyOrganizations/{id}", "党组织筛选值应为 partyOrganizations/{id}");
+      }
+      const std::string ref = b->Param(*id);
+      b->where.push_back(absl::StrCat("(j.organization_id = ", ref, " OR j.partner_organization_id = ", ref, ")"));
+    } else if (t.field == "partner_kind") {
+      gongtong::registry::v1::ExternalUnitKind kind;
+      if (!gongtong::registry::v1::ExternalUnitKind_Parse(t.value, &kind)) {
+        return InvalidField("filter", "partner_kind must be an ExternalUnitKind name", "结对单位类型筛选值无效");
+      }
+      b->where.push_back(absl::StrCat("j.partner_kind = ", b->Param(std::to_string(kind)), "::smallint"));
+    } else if (t.field == "region_code") {
+      b->where.push_back("j.region_code LIKE " + b->Param(roster::LikePrefix(t.value)));
+    } else if (t.field == "active_on") {
+      google::type::Date d;
+      if (!ParseIsoDate(t.value, &d)) return InvalidField("filter", "active_on must be a date YYYY-MM-DD", "日期筛选值应为 YYYY-MM-DD");
+      const std::string ref = b->Param(IsoDate(d));
+      b->where.push_back(absl::StrCat("j.start_date <= ", ref, "::date AND (j.end_date IS NULL OR j.end_date >= ", ref,
+                                      "::date)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+const std::vector<api::FilterField>& PartyJointBuildingFilterFields() {
+  static const auto* kFields = new std::vector<api::FilterField>{
+      {"organization", {"="}}, {"partner_kind", {"="}}, {"region_code", {":"}}, {"active_on", {"="}}};
+  return *kFields;
+}
+
+const std::vector<std::string>& PartyJointBuildingOrderFields() {
+  static const auto* kFields = new std::vector<std::string>{"display_name"};
+  return *kFields;
+}
+
+absl::StatusOr<PartyJointBuilding> JointBuildingStore::Get(const std::string& id, pg::Deadline deadline) {
+  PartyJointBuilding out;
+  absl::Status s = pool_->Transact(
+      [&](pqxx::transaction_base& tx) -> absl::Status {
+        auto rows = SelectById(tx, id, false);
+        if (rows.empty()) {
+          return roster::NotFound("PARTY_JOINT_BUILDING_NOT_FOUND", PartyJointBuildingName(id), "结对共建关系");
+        }
+        out = FromRow(rows[0]);
+        return absl::OkStatus();
+      },
+      deadline);
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<RosterPage<PartyJointBuilding>> JointBuildingStore::List(const RosterListQuery& q,
+                                                                        pg::Deadline deadline) {
+  roster::SqlBuilder b;
+  GT_RETURN_IF_ERROR(AddFilter(q.filter, &b));
+  if (!q.show_deleted) b.where.push_back("j.deleted_at IS NULL");
+  auto where = [&] { return b.where.empty() ? std::string() : " WHERE " + absl::StrJoin(b.where, " AND "); };
+  const std::string count_sql = "SELECT count(*) FROM party_joint_buildings j" + where();
+  const std::vector<std::string> count_params = b.params;
+  GT_ASSIGN_OR_RETURN(const bool desc, roster::Descending(q.order));
+  if (!q.after.empty()) {
+    if (q.after.size() != 2) return InvalidField("page_token", "does not match order_by", "分页令牌无效");
+    b.where.push_back(absl::StrCat("(j.display_name, j.joint_building_id) ", desc ? "<" : ">", " (",
+                                   b.Param(q.after[0]), ", ", b.Param(q.after[1]), ")"));
+  }
+  const char* dir = desc ? " DESC" : " ASC";
+  const std::string sql = absl::StrCat("SELECT ", kColumns, " FROM party_joint_buildings j", where(),
+                                       " ORDER BY j.display_name", dir, ", j.joint_building_id", dir, " LIMIT ",
+                                       q.limit + 1);
+  RosterPage<PartyJointBuilding> page;
+  GT_ASSIGN_OR_RETURN(FetchedPage fetched, FetchPage(
+                                               *pool_, sql, b.params, q.limit, q.count_total ? count_sql : "",
+                                               count_params,
+                                               [&](const pqxx::row& row) {
+                                                 page.items.push_back(FromRow(row));
+                                                 page.last_key = {row[6].as<std::string>(), row[0].as<std::string>()};
+                                               },
+                                               deadline));
+  page.more = fetched.more;
+  if (q.count_total) page.total = fetched.total;
+  return page;
+}
+
+absl::StatusOr<PartyJointBuilding> JointBuildingStore::Create(const std::string& id, const PartyJointBuilding& input,
+                                                              const Check& check, const WriteContext& ctx) {
+  return roster::Idempotent<PartyJointBuilding>(
+      *pool_, ctx, [&](pqxx::transaction_base& tx) -> absl::StatusOr<PartyJointBuilding> {
+        PartyJointBuilding j = input;
+        j.set_name(PartyJointBuildingName(id));
+        const JointBuildingFacts facts = LoadFacts(tx, PartyJointBuilding(), j);
+        GT_RETURN_IF_ERROR(check(PartyJointBuilding(), j, false, facts));
+        if (!SelectById(tx, id, false).empty()) {
+          return ErrorBuilder(absl::StatusCode::kAlreadyExists, "ID_TAKEN")
+              .Message(j.name() + " exists (ids are not reused, also after deletion)")
+              .Zh("结对共建编号已存在：" + id)
+              .Field("party_joint_building_id", "already exists");
+        }
+        *j.mutable_audit()->mutable_creator() = ctx.actor;
+        *j.mutable_audit()->mutable_updater() = ctx.actor;
+        const std::string body = StoredBody(j);
+        const std::vector<std::string> c = Columns(j, facts);
+        auto inserted = tx.exec_params(
+            "INSERT INTO party_joint_buildings (joint_building_id, display_name, organization_id, "
+            "partner_organization_id, partner_kind, partner_key, region_code, start_date, end_date, body) "
+            "VALUES ($1, $2, $3, $4, $5::smallint, $6, $7, NULLIF($8, '')::date, NULLIF($9, '')::date, "
+            "$10) ON CONFLICT DO NOTHING",
+            id, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], pqxx::binarystring(body.data(), body.size()));
+        if (inserted.affected_rows() == 0) return PairTaken(gongtong::registry::v1::CHANGE_KIND_CREATED);
+        PartyJointBuilding created = FromRow(SelectById(tx, id, false)[0]);
+        Record(tx, gongtong::registry::v1::CHANGE_KIND_CREATED, created, {}, facts, ctx);
+        return created;
+      });
+}
+
+absl::StatusOr<PartyJointBuilding> JointBuildingStore::Mutate(const std::string& id, const std::string& expected_etag,
+                                                              ChangeKind kind,
+                                                              const std::vector<std::string>& changed_paths,
+                                                              const Mutation& mutate, const Check& check,
+                                                              const WriteContext& ctx) {
+  return roster::Idempotent<PartyJointBuilding>(
+      *pool_, ctx, [&](pqxx::transaction_base& tx) -> absl::StatusOr<PartyJointBuilding> {
+        auto rows = SelectById(tx, id, true);
+        if (rows.empty()) {
+          return roster::NotFound("PARTY_JOINT_BUILDING_NOT_FOUND", PartyJointBuildingName(id), "结对共建关系");
+        }
+        const PartyJointBuilding before = FromRow(rows[0]);
+        PartyJointBuilding j = before;
+        bool deleted = before.audit().has_delete_time();
+        const bool was_deleted = deleted;
+        GT_RETURN_IF_ERROR(mutate(j, deleted));
+        const JointBuildingFacts facts = LoadFacts(tx, before, j);
+        GT_RETURN_IF_ERROR(check(before, j, was_deleted, facts));
+        if (!expected_etag.empty() && expected_etag != before.etag()) return roster::Stale(expected_etag, before.etag());
+        if (!deleted && !tx.exec_params("SELECT 1 FROM party_joint_buildings WHERE organization_id = $1 AND "
+                                        "partner_key = $2 AND deleted_at IS NULL AND joint_building_id <> $3",
+                                        OrgId(j.organization()), PartnerKey(j), id)
+                             .empty()) {
+          return PairTaken(kind);
+        }
+        *j.mutable_audit()->mutable_updater() = ctx.actor;
+        const std::string body = StoredBody(j);
+        const std::vector<std::string> c = Columns(j, facts);
+        tx.exec_params(
+            "UPDATE party_joint_buildings SET display_name = $2, organization_id = $3, partner_organization_id = $4, "
+            "partner_kind = $5::smallint, partner_key = $6, region_code = $7, start_date = NULLIF($8, '')::date, "
+            "end_date = NULLIF($9, '')::date, body = $10, version = version + 1, updated_at = now(), "
+            "deleted_at = CASE WHEN $11 THEN coalesce(deleted_at, now()) ELSE NULL END WHERE joint_building_id = $1",
+            id, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], pqxx::binarystring(body.data(), body.size()), deleted);
+        PartyJointBuilding result = FromRow(SelectById(tx, id, false)[0]);
+        Record(tx, kind, result, changed_paths, facts, ctx);
+        return result;
+      });
+}
+
+}  // namespace gongtong::registry
