@@ -146,7 +146,7 @@ INSTANTIATE_TEST_SUITE_P(
         ServiceRow{"registry", "gongtong.registry.v1.RegistryService", "GetSecretaryStudio"},
         ServiceRow{"scheduling", "gongtong.scheduling.v1.SchedulingService", "GetTermPlan"},
         ServiceRow{"booking", "gongtong.booking.v1.BookingService", "ModifySeries"},
-        ServiceRow{"assessment", "gongtong.assessment.v1.AssessmentService", "GetSupportAssignment"}),
+        ServiceRow{"assessment", "gongtong.assessment.v1.AssessmentService", "ListEvaluationRuns"}),
     [](const auto& info) { return info.param.name; });
 
 }  // namespace
