@@ -1,6 +1,6 @@
 // gongtong-booking: wiring only (issue 4). Sessions, their lifecycle,
-// policies, capacities, series (all but ModifySeries), free slots and
-// calendar feeds are built; ModifySeries, delivery counts, UpdateSession and
+// policies, capacities, series (all but ModifySeries), free slots, calendar
+// feeds and pairing delivery counts are built; ModifySeries, UpdateSession and
 // UpdateDeliveryRecord answer UNIMPLEMENTED until they are.
 #include "absl/strings/match.h"
 #include "booking/registry/registry_view.h"

@@ -52,6 +52,10 @@ class RegistryView {
   absl::StatusOr<std::vector<rv1::SchoolDay>> SchoolDays(const std::string& code, absl::CivilDay first,
                                                          absl::CivilDay last, pg::Deadline deadline);
 
+  // Every live pairing across communities matching a ListPairings `filter`,
+  // paged through, uncached (registry/pairing_list.cc).
+  absl::StatusOr<std::vector<rv1::Pairing>> AllPairings(const std::string& filter, pg::Deadline deadline);
+
   // Drops what a registry event may have changed.
   absl::Status Invalidate(const gongtong::events::v1::EventEnvelope& event);
 

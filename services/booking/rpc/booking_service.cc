@@ -10,8 +10,8 @@ namespace gongtong::booking {
 BookingServiceImpl::BookingServiceImpl(BookingDeps deps)
     : deps_(deps), resolver_(deps.registry, deps.policies) {
   std::set<std::string> implemented;
-  for (const auto* family : {&SessionMethodNames(), &LifecycleMethodNames(), &PolicyMethodNames(),
-                             &SeriesMethodNames(), &SlotMethodNames(), &FeedMethodNames()}) {
+  for (const auto* family : {&SessionMethodNames(), &LifecycleMethodNames(), &PolicyMethodNames(), &SeriesMethodNames(),
+                             &SlotMethodNames(), &FeedMethodNames(), &CountMethodNames()}) {
     implemented.insert(family->begin(), family->end());
   }
   RouteAllMethodsToEdge(

@@ -3,7 +3,7 @@
 // lifecycle (commit, confirm, decline, cancel, delivered, not delivered,
 // delivery records), booking policies and region capacities, recurring
 // series (Create, Get, List, Cancel; not yet ModifySeries), free slots,
-// calendar feeds. The other
+// calendar feeds, pairing delivery counts. The other
 // methods answer UNIMPLEMENTED after authentication until they are built.
 // Handlers only convert, check access and delegate to the domain rules
 // (booking/domain), the resolver (registry facts) and the stores.
@@ -38,6 +38,7 @@ const std::set<std::string>& PolicyMethodNames();
 const std::set<std::string>& SeriesMethodNames();
 const std::set<std::string>& SlotMethodNames();
 const std::set<std::string>& FeedMethodNames();
+const std::set<std::string>& CountMethodNames();
 
 class BookingServiceImpl final : public bv1::BookingService::CallbackService {
  public:
@@ -98,6 +99,10 @@ class BookingServiceImpl final : public bv1::BookingService::CallbackService {
   // ---- calendar feeds (rpc/feed_methods.cc) ----
   grpc::ServerUnaryReactor* GetCalendarFeed(grpc::CallbackServerContext* ctx, const bv1::GetCalendarFeedRequest* req,
                                             bv1::CalendarFeed* resp) override;
+  // ---- delivery counts (rpc/count_methods.cc) ----
+  grpc::ServerUnaryReactor* ListPairingDeliveryCounts(grpc::CallbackServerContext* ctx,
+                                                      const bv1::ListPairingDeliveryCountsRequest* req,
+                                                      bv1::ListPairingDeliveryCountsResponse* resp) override;
 
   // One date of a series being planned: its outcome so far, and the session
   // to book when every rule needing no database passed.
