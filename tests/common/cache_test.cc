@@ -86,6 +86,18 @@ TEST_F(Cache, AnUpdateEventInvalidatesThroughTheStream) {
   EXPECT_EQ(*cache_.Get(key_, load), "v2");
 }
 
+TEST_F(Cache, PeekReadsManyEntriesInOneRoundTripAndMissesAreNullopt) {
+  auto load = []() -> absl::StatusOr<std::string> { return std::string("对垟小学"); };
+  ASSERT_TRUE(cache_.Get(key_, load).ok());
+  auto values = cache_.Peek({key_, key_ + ":absent", key_});
+  ASSERT_EQ(values.size(), 3u);
+  EXPECT_EQ(values[0].value_or(""), "对垟小学");
+  EXPECT_FALSE(values[1].has_value());
+  EXPECT_EQ(values[2].value_or(""), "对垟小学");
+  ASSERT_TRUE(cache_.Invalidate(key_).ok());
+  EXPECT_FALSE(cache_.Peek({key_})[0].has_value()) << "an invalidated entry is gone for Peek too";
+}
+
 TEST(CacheWithoutRedis, FallsBackToTheLoader) {
   redis::Options dead;
   dead.port = FreePort();  // nothing listens there
@@ -96,6 +108,11 @@ TEST(CacheWithoutRedis, FallsBackToTheLoader) {
   ASSERT_TRUE(value.ok());
   EXPECT_EQ(*value, "from db");
   EXPECT_GE(cache.stats().cache_errors, 1);
+  // Peek answers "not cached" for every key rather than failing.
+  auto peeked = cache.Peek({"a", "b"});
+  ASSERT_EQ(peeked.size(), 2u);
+  EXPECT_FALSE(peeked[0].has_value());
+  EXPECT_FALSE(peeked[1].has_value());
 }
 
 }  // namespace

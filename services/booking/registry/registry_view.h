@@ -14,6 +14,7 @@
 // caller names its own field); registry unreachable is UNAVAILABLE.
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -56,6 +57,21 @@ class RegistryView {
   // paged through, uncached (registry/pairing_list.cc).
   absl::StatusOr<std::vector<rv1::Pairing>> AllPairings(const std::string& filter, pg::Deadline deadline);
 
+  // Reads the cache entries of one request (RegistryCacheKey) in one MGET
+  // and keeps the hits for the calling thread while it lives: the getters
+  // above use them instead of asking Redis again. A miss is read as usual.
+  class Prefetch {
+   public:
+    Prefetch(RegistryView* view, const std::vector<std::string>& keys);
+    ~Prefetch();
+    Prefetch(const Prefetch&) = delete;
+    Prefetch& operator=(const Prefetch&) = delete;
+
+   private:
+    std::map<std::string, std::string> entries_;
+    std::map<std::string, std::string>* previous_;
+  };
+
   // Drops what a registry event may have changed.
   absl::Status Invalidate(const gongtong::events::v1::EventEnvelope& event);
 
@@ -73,7 +89,9 @@ class RegistryView {
   redis::ClientPool* redis_;  // for dropping keys by pattern
 };
 
-// Cache keys (exposed for tests).
+// Cache keys: what ∈ teacher, classroom, class (by resource name), school
+// (by code), community (by name), pairings ("{core}:{member}"), day
+// ("{code}:{YYYY-MM-DD}").
 std::string RegistryCacheKey(const std::string& what, const std::string& id);
 
 }  // namespace gongtong::booking

@@ -99,6 +99,24 @@ absl::StatusOr<SessionDraft> SessionResolver::Resolve(const bv1::Session& in, co
     GT_RETURN_IF_ERROR(ValidateReason(opt.override_reason, "bell_schedule_override_reason", kMaxOverrideReasonChars));
   }
   const auto deadline = call.deadline;
+  // Everything this booking will read from the registry, in one cache round trip.
+  std::vector<std::string> keys = {RegistryCacheKey("teacher", in.host().teacher()),
+                                   RegistryCacheKey("classroom", in.host().classroom()),
+                                   RegistryCacheKey("class", in.host().school_class())};
+  const std::string day_text = FormatDay(ToCivilDay(in.window().date()));
+  if (auto host = SchoolOfResource(in.host().classroom(), ""); host.ok()) {
+    keys.push_back(RegistryCacheKey("school", *host));
+    keys.push_back(RegistryCacheKey("day", *host + ":" + day_text));
+    for (const auto& r : in.receivers()) {
+      auto code = SchoolOfResource(r.school_class(), "");
+      if (!code.ok()) continue;
+      keys.push_back(RegistryCacheKey("class", r.school_class()));
+      keys.push_back(RegistryCacheKey("school", *code));
+      keys.push_back(RegistryCacheKey("pairings", *host + ":" + *code));
+      keys.push_back(RegistryCacheKey("day", *code + ":" + day_text));
+    }
+  }
+  RegistryView::Prefetch prefetch(registry_, keys);
   SessionDraft d;
   bv1::Session& s = d.session;
   s = in;

@@ -57,6 +57,25 @@ absl::StatusOr<std::string> ReadThroughCache::Get(const std::string& key, const 
   return value;
 }
 
+std::vector<std::optional<std::string>> ReadThroughCache::Peek(const std::vector<std::string>& keys) {
+  std::vector<std::optional<std::string>> out(keys.size());
+  if (ttl_.count() == 0 || keys.empty()) return out;
+  std::vector<std::string> args = {"MGET"};
+  args.insert(args.end(), keys.begin(), keys.end());
+  auto client = redis_->Acquire();
+  auto reply = client->Command(args);
+  if (!reply.ok() || reply->elements.size() != keys.size()) {
+    errors_.fetch_add(1, std::memory_order_relaxed);
+    return out;
+  }
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (reply->elements[i].is_nil()) continue;
+    hits_.fetch_add(1, std::memory_order_relaxed);
+    out[i] = std::move(reply->elements[i].str);
+  }
+  return out;
+}
+
 absl::Status ReadThroughCache::Invalidate(const std::string& key) {
   const std::string gen_key = key + ":gen";
   auto client = redis_->Acquire();

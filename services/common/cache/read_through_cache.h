@@ -19,6 +19,8 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <optional>
+#include <vector>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -34,6 +36,10 @@ class ReadThroughCache {
   ReadThroughCache(redis::ClientPool* redis, std::chrono::seconds ttl);
 
   absl::StatusOr<std::string> Get(const std::string& key, const Loader& load);
+  // The cached values of `keys` in one MGET (nullopt for a miss, and for
+  // every key when Redis is unreachable): for a request that needs several
+  // entries at once; misses are then read with Get.
+  std::vector<std::optional<std::string>> Peek(const std::vector<std::string>& keys);
   absl::Status Invalidate(const std::string& key);
 
   struct Stats {
