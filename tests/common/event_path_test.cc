@@ -269,6 +269,62 @@ TEST_F(EventPath, RedeliveringAnAcknowledgedBatchChangesNothing) {
   EXPECT_EQ(Pending(redis, stream_, "g-batch-redeliver"), 0);
 }
 
+// A BatchEventHandler gets a transaction's new events together, never one
+// applied before, and one at a time when the batch failed.
+TEST_F(EventPath, ABatchHandlerGetsOnlyNewEventsTogetherAndSinglesAfterAFailure) {
+  Produce(6, "first");
+  events::OutboxRelay relay(pool_.get(), LocalRedis::Shared().options());
+  ASSERT_EQ(*relay.PublishBatch(), 6);
+  auto options = Consumer(stream_, "g-batch-handler");
+  options.transaction_batch = 10;
+  std::vector<size_t> calls;  // events per handler call
+  events::StreamConsumer consumer(
+      pool_.get(), LocalRedis::Shared().options(), options,
+      events::BatchEventHandler([&, inner = RecordingHandler()](
+                                    pqxx::work& tx, const std::vector<const events::EventEnvelope*>& batch) {
+        calls.push_back(batch.size());
+        for (const auto* e : batch) {
+          google::protobuf::StringValue body;
+          e->payload().UnpackTo(&body);
+          if (body.value() == "poison0") return absl::InternalError("cannot apply");
+          if (auto s = inner(tx, *e); !s.ok()) return s;
+        }
+        return absl::OkStatus();
+      }));
+  auto first = consumer.PollOnce();
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(*first, 6);
+  EXPECT_EQ(calls, std::vector<size_t>({6}));  // one call for the batch
+
+  // Four new events, then the group rewound: the six applied ones are
+  // delivered again with them, and only the four reach the handler.
+  Produce(4, "second");
+  ASSERT_EQ(*relay.PublishBatch(), 4);
+  redis::Client redis(LocalRedis::Shared().options());
+  ASSERT_TRUE(redis.Command({"XGROUP", "SETID", stream_, "g-batch-handler", "0"}).ok());
+  auto second = consumer.PollOnce();
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(*second, 10);
+  EXPECT_EQ(calls, std::vector<size_t>({6, 4}));
+  EXPECT_EQ(Scalar("SELECT count(*) FROM received"), 10);
+  EXPECT_EQ(Scalar("SELECT count(DISTINCT body) FROM received"), 10);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM processed_events"), 10);
+
+  // A failing batch: rolled back whole, then each entry in its own
+  // transaction as a one-event batch; the good ones commit.
+  Produce(2, "third");
+  Produce(1, "poison");
+  ASSERT_EQ(*relay.PublishBatch(), 3);
+  calls.clear();
+  auto third = consumer.PollOnce();
+  ASSERT_TRUE(third.ok()) << third.status();
+  EXPECT_EQ(*third, 2);
+  EXPECT_EQ(calls, std::vector<size_t>({3, 1, 1, 1}));
+  EXPECT_EQ(Scalar("SELECT count(*) FROM received"), 12);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM processed_events"), 12);
+  EXPECT_EQ(Pending(redis, stream_, "g-batch-handler"), 1);  // only the poison
+}
+
 TEST_F(EventPath, TrimmingNeverRemovesUnacknowledgedEntries) {
   redis::Client redis(LocalRedis::Shared().options());
   std::vector<std::string> ids;

@@ -16,6 +16,21 @@ const std::string* Field(const redis::Reply& flat, std::string_view key) {
   return nullptr;
 }
 
+// A PostgreSQL array literal of `items`, each element quoted.
+std::string ArrayLiteral(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 }  // namespace
 
 StreamConsumer::StreamConsumer(pg::Pool* pool, redis::Options redis, ConsumerOptions options,
@@ -28,6 +43,12 @@ StreamConsumer::StreamConsumer(pg::Pool* pool, redis::Options redis, ConsumerOpt
   if (options_.dead_letter_stream.empty()) options_.dead_letter_stream = options_.stream + ":dead-letter";
   // A blocking read must not hit the client's command timeout.
   redis_.SetCommandTimeout(options_.block + std::chrono::milliseconds(1000));
+}
+
+StreamConsumer::StreamConsumer(pg::Pool* pool, redis::Options redis, ConsumerOptions options,
+                               BatchEventHandler handler)
+    : StreamConsumer(pool, std::move(redis), std::move(options), EventHandler()) {
+  batch_handler_ = std::move(handler);
 }
 
 StreamConsumer::~StreamConsumer() { Stop(); }
@@ -90,7 +111,33 @@ absl::Status StreamConsumer::Apply(pqxx::work& tx, const gongtong::events::v1::E
       "ON CONFLICT DO NOTHING",
       options_.group, event.event_id());
   if (inserted.affected_rows() == 0) return absl::OkStatus();  // duplicate: already applied
+  if (batch_handler_) return batch_handler_(tx, {&event});
   return handler_(tx, event);
+}
+
+absl::Status StreamConsumer::ApplyAll(pqxx::work& tx, const std::vector<Entry>& batch) {
+  if (!batch_handler_) {
+    for (const Entry& entry : batch) {
+      if (auto applied = Apply(tx, entry.event); !applied.ok()) return applied;
+    }
+    return absl::OkStatus();
+  }
+  std::vector<std::string> ids;
+  ids.reserve(batch.size());
+  for (const Entry& entry : batch) ids.push_back(entry.event.event_id());
+  // The 1-based position of the first entry of every event id inserted now
+  // (an id twice in the batch is inserted once; one already there, never).
+  auto fresh = tx.exec_params(
+      "WITH input AS (SELECT id, pos FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, pos)), "
+      "ins AS (INSERT INTO processed_events (consumer, event_id) SELECT DISTINCT $1, id FROM input "
+      "ON CONFLICT DO NOTHING RETURNING event_id) "
+      "SELECT min(input.pos) FROM input JOIN ins ON ins.event_id = input.id GROUP BY input.id ORDER BY 1",
+      options_.group, ArrayLiteral(ids));
+  std::vector<const gongtong::events::v1::EventEnvelope*> events;
+  events.reserve(fresh.size());
+  for (const auto& row : fresh) events.push_back(&batch[row[0].as<size_t>() - 1].event);
+  if (events.empty()) return absl::OkStatus();
+  return batch_handler_(tx, events);
 }
 
 absl::Status StreamConsumer::HandleOne(const Entry& entry) {
@@ -114,9 +161,7 @@ absl::StatusOr<int> StreamConsumer::HandleBatch(const std::vector<Entry>& batch)
     // Transact may re-run this function after a serialization failure; it
     // keeps no state between attempts.
     absl::Status s = pool_->Transact([&](pqxx::work& tx) -> absl::Status {
-      for (const Entry& entry : batch) {
-        if (auto applied = Apply(tx, entry.event); !applied.ok()) return applied;
-      }
+      if (auto applied = ApplyAll(tx, batch); !applied.ok()) return applied;
       if (before_commit_) before_commit_();
       return absl::OkStatus();
     });

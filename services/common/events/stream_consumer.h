@@ -20,6 +20,14 @@
 // transaction (a handler may run, rolled back, before its entry's own
 // transaction).
 //
+// A BatchEventHandler (the second constructor) receives the entries of one
+// transaction together: the consumer inserts all their de-duplication rows
+// with one statement and passes the handler only the events not applied
+// before (each event id once, in stream order; possibly none). When the
+// batch's transaction fails, each entry is applied again in its own
+// transaction with a one-event batch, as above. The handler must have the
+// same effects as handling its events one by one in that order.
+//
 // Entries left pending by a dead consumer are reclaimed with XAUTOCLAIM
 // after `reclaim_idle`. An entry delivered `max_deliveries` times without
 // success (or that cannot be parsed) is copied to the dead-letter stream
@@ -44,6 +52,10 @@ namespace gongtong::events {
 using EventHandler =
     std::function<absl::Status(pqxx::work& tx, const gongtong::events::v1::EventEnvelope& event)>;
 
+// Applies several events in one transaction (see the file comment).
+using BatchEventHandler = std::function<absl::Status(
+    pqxx::work& tx, const std::vector<const gongtong::events::v1::EventEnvelope*>& events)>;
+
 struct ConsumerOptions {
   std::string stream;
   std::string group;          // one group per consuming service and purpose
@@ -63,6 +75,7 @@ struct ConsumerOptions {
 class StreamConsumer : public BackgroundTask {
  public:
   StreamConsumer(pg::Pool* pool, redis::Options redis, ConsumerOptions options, EventHandler handler);
+  StreamConsumer(pg::Pool* pool, redis::Options redis, ConsumerOptions options, BatchEventHandler handler);
   ~StreamConsumer() override;
 
   // One round: reclaim stuck entries, dead-letter exhausted ones, read new
@@ -91,13 +104,18 @@ class StreamConsumer : public BackgroundTask {
   absl::Status HandleOne(const Entry& entry);
   // Inserts the de-duplication row and, unless it existed, runs the handler.
   absl::Status Apply(pqxx::work& tx, const gongtong::events::v1::EventEnvelope& event);
+  // The same for all of `batch` in one transaction: per entry with the
+  // EventHandler, or one de-duplication statement and one BatchEventHandler
+  // call.
+  absl::Status ApplyAll(pqxx::work& tx, const std::vector<Entry>& batch);
   absl::Status DeadLetter(const std::string& entry_id, const redis::Reply& fields,
                           const std::string& reason);
 
   pg::Pool* pool_;
   redis::Client redis_;
   ConsumerOptions options_;
-  EventHandler handler_;
+  EventHandler handler_;              // exactly one of these two is set
+  BatchEventHandler batch_handler_;
   std::function<void()> before_commit_;
   bool group_ready_ = false;
   bool failing_ = false;
