@@ -15,6 +15,7 @@ add_library(assessment_support_storage STATIC
   storage/support_certification_store.cc storage/support_assignment_changes.cc storage/support_list_store.cc)
 target_link_libraries(assessment_support_storage PUBLIC assessment_support_domain OpenSSL::Crypto)
 target_link_libraries(assessment_rpc PUBLIC assessment_support_storage)
-target_sources(assessment_support_storage PRIVATE storage/support_session_ingest.cc)
+target_sources(assessment_support_storage PRIVATE storage/support_session_ingest.cc
+  storage/support_session_batch_ingest.cc)
 target_sources(assessment_rpc PRIVATE rpc/support_call.cc rpc/support_assignment_methods.cc
   rpc/support_record_methods.cc rpc/support_tasks.cc rpc/support_list_methods.cc)

@@ -8,6 +8,9 @@
 #include <thread>
 
 #include "assessment/rpc/support_tasks.h"
+#include "assessment/storage/support_rows.h"
+#include "assessment/storage/support_session_batch_ingest.h"
+#include "assessment/storage/support_session_ingest.h"
 #include "assessment_test_server.h"
 #include "common/events/event.h"
 #include "common/redis/redis_client.h"
@@ -612,6 +615,112 @@ TEST_F(SupportTest, DeliveredSessionsRecordedOnceHoweverOftenRedelivered) {
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_TRUE(Call(&Stub::DeleteActivityRecord, server_.stub(), del, &gone, kCounty).ok());
   EXPECT_EQ(Summary("a1", "autumn").totals().lessons_taught(), 1);
+}
+
+// What ingestion wrote: records (in teaching-order tie-break order), term
+// summaries and outbox events, without record ids and times.
+std::string IngestSnapshot(pqxx::work& tx) {
+  std::string out;
+  for (const auto& r : tx.exec(
+           "SELECT assignment_id, term, record_date::text, start_minute, kind, quantity, centi_hours, "
+           "receiving_school, source, source_ref, evidence_title, body FROM support_activity_records ORDER BY seq")) {
+    for (int i = 0; i < 11; ++i) out += std::string(r[i].c_str()) + "|";
+    auto body = ParseBody<av1::ActivityRecord>(r[11]);
+    body.clear_audit();
+    out += body.ShortDebugString() + "\n";
+  }
+  for (const auto& r : tx.exec("SELECT assignment_id, term, state, version, body FROM support_term_summaries "
+                               "ORDER BY assignment_id, term")) {
+    auto body = ParseBody<av1::TermSummary>(r[4]);
+    body.clear_audit();
+    body.clear_last_void_time();
+    // The cause names a record by its (random) id: name it by its session.
+    const std::string& cause = body.last_void_cause();
+    const std::string prefix = "activityRecords/", suffix = " created";
+    if (cause.rfind(prefix, 0) == 0 && cause.size() > prefix.size() + suffix.size()) {
+      auto ref = tx.exec_params("SELECT source_ref FROM support_activity_records WHERE record_id = $1",
+                                cause.substr(prefix.size(), cause.size() - prefix.size() - suffix.size()));
+      body.set_last_void_cause("record of " + (ref.empty() ? std::string("?") : ref[0][0].as<std::string>()));
+    }
+    out += std::string(r[0].c_str()) + "|" + r[1].c_str() + "|" + r[2].c_str() + "|" + r[3].c_str() + "|" +
+           body.ShortDebugString() + "\n";
+  }
+  for (const auto& r : tx.exec("SELECT event_type, aggregate_id FROM outbox ORDER BY id")) {
+    out += std::string(r[0].c_str()) + "|" + r[1].c_str() + "\n";
+  }
+  return out;
+}
+
+TEST_F(SupportTest, ABatchOfDeliveredSessionsWritesWhatTheirSingleDeliveriesWrite) {
+  ASSERT_TRUE(SetQuota(kSending, 0).ok());
+  ASSERT_TRUE(Assign("a1", "t-li").ok());
+  ASSERT_TRUE(Assign("a2", "t-wang").ok());
+  // a1's autumn term is confirmed by the school: the first record voids it.
+  ASSERT_TRUE(Record("a1", Activity(av1::ACTIVITY_RECORD_KIND_TAUGHT, 2024, 10, 10, 2, 0)).ok());
+  ASSERT_TRUE(Step(av1::SIGNATURE_STEP_RECEIVING_SCHOOL, "a1", "autumn", kReceivingAdmin).ok());
+  const std::string school = std::string("schools/") + kReceiving;
+  const std::string other = std::string("schools/") + kOtherSchool;
+  std::vector<DeliveredSession> batch;
+  auto add = [&](const std::string& session, const std::string& teacher, const std::string& at, int day,
+                 int month = 11, int year = 2024) {
+    gongtong::events::v1::EventEnvelope env;
+    ASSERT_TRUE(env.ParseFromString(DeliveredEnvelope(events::NewEventId(), session, teacher, at, day)));
+    DeliveredSession d;
+    ASSERT_TRUE(env.payload().UnpackTo(&d.event));
+    d.event.mutable_session()->mutable_window()->mutable_date()->set_month(month);
+    d.event.mutable_session()->mutable_window()->mutable_date()->set_year(year);
+    d.correlation_id = "corr-" + session;
+    batch.push_back(std::move(d));
+  };
+  add("sessions/s1", "teachers/t-li", school, 5);
+  add("sessions/s2", "teachers/t-wang", school, 6);
+  add("sessions/s1", "teachers/t-li", school, 5);  // republished under another event id
+  add("sessions/s3", "teachers/t-li", other, 6);   // not at a receiving school
+  add("sessions/s4", "teachers/t-zhao", school, 6);  // no assignment
+  add("sessions/s5", "teachers/t-li", school, 7);
+  add("sessions/s6", "teachers/t-wang", school, 3, 3, 2025);  // spring term
+  add("sessions/s7", "teachers/t-li", school, 5, 11, 2023);   // outside the school year
+  add("sessions/s8", "teachers/t-li", school, 4, 12, 2024);
+  add("sessions/s2", "teachers/t-wang", school, 6);
+  ASSERT_EQ(batch.size(), 10u);
+
+  // N single deliveries, rolled back after the snapshot; then the batch.
+  std::string single, batched;
+  int single_created = 0, batch_created = 0;
+  auto rollback = absl::CancelledError("rolled back on purpose");
+  EXPECT_EQ(server_.pool().Transact([&](pqxx::work& tx) -> absl::Status {
+    for (const auto& d : batch) {
+      auto n = IngestDeliveredSession(tx, d.event, d.correlation_id);
+      if (!n.ok()) return n.status();
+      single_created += *n;
+    }
+    single = IngestSnapshot(tx);
+    return rollback;
+  }), rollback);
+  ASSERT_TRUE(server_.pool().Transact([&](pqxx::work& tx) -> absl::Status {
+    auto n = IngestDeliveredSessions(tx, batch);
+    if (!n.ok()) return n.status();
+    batch_created = *n;
+    batched = IngestSnapshot(tx);
+    return absl::OkStatus();
+  }).ok());
+  EXPECT_EQ(single_created, 5);  // s1, s2, s5, s6, s8
+  EXPECT_EQ(batch_created, single_created);
+  EXPECT_EQ(batched, single);
+  EXPECT_NE(batched.find("TermSummaryVoided"), std::string::npos);
+
+  // The batch again (every session redelivered): nothing more.
+  std::string again;
+  ASSERT_TRUE(server_.pool().Transact([&](pqxx::work& tx) -> absl::Status {
+    auto n = IngestDeliveredSessions(tx, batch);
+    if (!n.ok()) return n.status();
+    EXPECT_EQ(*n, 0);
+    again = IngestSnapshot(tx);
+    return absl::OkStatus();
+  }).ok());
+  EXPECT_EQ(again, batched);
+  EXPECT_EQ(Summary("a1", "autumn").totals().lessons_taught(), 2 + 3);
+  EXPECT_EQ(Summary("a1", "autumn").signatures_size(), 0);
 }
 
 TEST_F(SupportTest, IdempotentRetriesAndRulesInheritance) {

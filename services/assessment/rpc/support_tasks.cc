@@ -1,7 +1,7 @@
 #include "assessment/rpc/support_tasks.h"
 
 #include "assessment/rpc/support_methods.h"
-#include "assessment/storage/support_session_ingest.h"
+#include "assessment/storage/support_session_batch_ingest.h"
 #include "common/status/error.h"
 
 namespace gongtong::assessment {
@@ -16,17 +16,24 @@ std::unique_ptr<events::StreamConsumer> MakeDeliveredSessionConsumer(pg::Pool* p
   // are applied in one transaction (one commit each 100 events; issue 5).
   options.batch_size = 100;
   options.transaction_batch = 100;
-  return std::make_unique<events::StreamConsumer>(
-      pool, redis, options, [](pqxx::work& tx, const gongtong::events::v1::EventEnvelope& e) -> absl::Status {
-        if (e.event_type() != gongtong::events::v1::SessionDelivered::descriptor()->full_name()) {
-          return absl::OkStatus();
-        }
-        gongtong::events::v1::SessionDelivered delivered;
-        if (!e.payload().UnpackTo(&delivered)) {
-          return absl::InvalidArgumentError("SessionDelivered payload does not parse");
-        }
-        return IngestDeliveredSession(tx, delivered, e.correlation_id()).status();
-      });
+  // The whole batch's SessionDelivered events are recorded with a few
+  // set-based statements (support_session_batch_ingest.h).
+  events::BatchEventHandler handler =
+      [](pqxx::work& tx, const std::vector<const gongtong::events::v1::EventEnvelope*>& events) -> absl::Status {
+    std::vector<DeliveredSession> delivered;
+    delivered.reserve(events.size());
+    for (const auto* e : events) {
+      if (e->event_type() != gongtong::events::v1::SessionDelivered::descriptor()->full_name()) continue;
+      DeliveredSession d;
+      if (!e->payload().UnpackTo(&d.event)) {
+        return absl::InvalidArgumentError("SessionDelivered payload does not parse");
+      }
+      d.correlation_id = e->correlation_id();
+      delivered.push_back(std::move(d));
+    }
+    return IngestDeliveredSessions(tx, delivered).status();
+  };
+  return std::make_unique<events::StreamConsumer>(pool, redis, options, std::move(handler));
 }
 
 absl::Status WireSupportTasks(ServiceRuntime& rt) {

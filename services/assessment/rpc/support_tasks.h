@@ -2,7 +2,7 @@
 // The support family's background work: the consumer of the booking
 // service's events (stream "gongtong:booking:events", group
 // "assessment-support") that records delivered synchronous sessions
-// (storage/support_session_ingest.h).
+// (storage/support_session_batch_ingest.h, a whole batch at a time).
 
 #include <memory>
 #include <string>
