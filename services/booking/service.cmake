@@ -9,7 +9,7 @@ target_link_libraries(booking_registry PUBLIC booking_domain)
 
 add_library(booking_rpc STATIC rpc/booking_service.cc rpc/session_methods.cc rpc/lifecycle_methods.cc
   rpc/policy_methods.cc rpc/session_resolver.cc
-  rpc/series_methods.cc rpc/slot_methods.cc rpc/feed_methods.cc rpc/count_methods.cc)
+  rpc/series_methods.cc rpc/slot_methods.cc rpc/feed_methods.cc rpc/count_methods.cc rpc/update_methods.cc)
 target_link_libraries(booking_rpc PUBLIC booking_storage booking_registry)
 
 add_executable(gongtong-booking main.cc)

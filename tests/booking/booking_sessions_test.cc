@@ -492,6 +492,103 @@ TEST(GetSession, UnknownAndMalformedNames) {
   EXPECT_TRUE(HasField(s, "name"));
 }
 
+TEST(UpdateSession, ATopicChangeIsACheapChangeAMoveReBooksAtomically) {
+  const auto day = W().SchoolDay(10, 12);
+  bv1::Session s, other;
+  ASSERT_TRUE(Create(SessionAt(day, 3), &s).ok());
+  ASSERT_TRUE(Create(SessionAt(day, 6, "t-host-2", "rec-2", "c2", {std::string(kMember3) + "/c2"}), &other).ok());
+  bv1::UpdateSessionRequest up;
+  up.mutable_session()->set_name(s.name());
+  up.mutable_session()->set_topic("小数的初步认识");
+  up.mutable_update_mask()->add_paths("topic");
+  bv1::Session after;
+  ASSERT_TRUE(Call(&S::UpdateSession, W().booking(), up, &after, HostAdmin()).ok());
+  EXPECT_EQ(after.topic(), "小数的初步认识");
+  EXPECT_EQ(after.sequence(), s.sequence() + 1);
+  EXPECT_EQ(EventsOf(s.name(), "SessionChanged"), 1);
+  // Subject is not updatable; a stale etag is refused.
+  up.mutable_update_mask()->add_paths("subject");
+  grpc::Status st = Call(&S::UpdateSession, W().booking(), up, &after, HostAdmin());
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  up.mutable_update_mask()->clear_paths();
+  up.mutable_update_mask()->add_paths("topic");
+  up.mutable_session()->set_etag(s.etag());
+  EXPECT_EQ(Call(&S::UpdateSession, W().booking(), up, &after, HostAdmin()).error_code(), grpc::StatusCode::ABORTED);
+  // Moving onto the other session's receiving class at period 6: refused, nothing changes.
+  bv1::UpdateSessionRequest move;
+  move.mutable_session()->set_name(s.name());
+  move.mutable_session()->set_host_period(6);
+  move.mutable_session()->add_receivers()->set_school_class(Class(kMember3, "c2"));
+  move.mutable_update_mask()->add_paths("host_period");
+  move.mutable_update_mask()->add_paths("receivers");
+  st = Call(&S::UpdateSession, W().booking(), move, &after, HostAdmin());
+  ASSERT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  EXPECT_EQ(Conflicts(st)[0].conflicting_session(), other.name());
+  bv1::GetSessionRequest get;
+  get.set_name(s.name());
+  ASSERT_TRUE(Call(&S::GetSession, W().booking(), get, &after).ok());
+  EXPECT_EQ(after.host_period(), 3);
+  // Moving to period 5: the old slot is free for others at once, the new one taken.
+  move.mutable_session()->clear_receivers();
+  move.mutable_session()->set_host_period(5);
+  move.mutable_update_mask()->clear_paths();
+  move.mutable_update_mask()->add_paths("host_period");
+  ASSERT_TRUE(Call(&S::UpdateSession, W().booking(), move, &after, HostAdmin()).ok());
+  EXPECT_EQ(after.window().start_time().hours(), 14);
+  EXPECT_EQ(after.state(), bv1::SESSION_STATE_CONFIRMED);
+  bv1::Session takes_old;
+  EXPECT_TRUE(Create(SessionAt(day, 3), &takes_old).ok()) << "period 3 is free again";
+  bv1::Session clash;
+  EXPECT_EQ(Create(SessionAt(day, 5, "t-host-1", "rec-2", "c3", {std::string(kMember3) + "/c3"}), &clash).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(W().Count("SELECT count(*) FROM occupancy a JOIN occupancy b ON a.resource = b.resource "
+                      "AND a.session_id < b.session_id AND a.during && b.during WHERE a.live AND b.live"),
+            0);
+  // Only the host side changes a session.
+  EXPECT_EQ(Call(&S::UpdateSession, W().booking(), up, &after, SchoolAdmin(kMember2)).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST(UpdateDeliveryRecord, AReceivingSchoolAmendsOnlyItsOwnAttendance) {
+  const auto day = W().SchoolDay(10, 13);
+  bv1::Session s;
+  ASSERT_TRUE(Create(SessionAt(day, 3), &s).ok());
+  RewriteStored(s, [](bv1::Session& m) {
+    m.mutable_start_time()->set_seconds(absl::ToUnixSeconds(absl::Now()) - 7200);
+    m.mutable_end_time()->set_seconds(absl::ToUnixSeconds(absl::Now()) - 4800);
+  });
+  bv1::MarkSessionDeliveredRequest deliver;
+  deliver.set_name(s.name());
+  for (const auto& c : {s.host().school_class(), s.receivers(0).school_class()}) {
+    auto* a = deliver.mutable_delivery_record()->add_attendance();
+    a->set_school_class(c);
+    a->set_pupils_present(25);
+  }
+  bv1::Session out;
+  ASSERT_TRUE(Call(&S::MarkSessionDelivered, W().booking(), deliver, &out, HostAdmin()).ok());
+  bv1::UpdateDeliveryRecordRequest up;
+  up.mutable_delivery_record()->set_name(s.name() + "/deliveryRecord");
+  auto* mine = up.mutable_delivery_record()->add_attendance();
+  mine->set_school_class(s.receivers(0).school_class());
+  mine->set_pupils_present(30);
+  up.mutable_update_mask()->add_paths("attendance");
+  bv1::DeliveryRecord record;
+  ASSERT_TRUE(Call(&S::UpdateDeliveryRecord, W().booking(), up, &record, SchoolAdmin(kMember2)).ok());
+  ASSERT_EQ(record.attendance_size(), 2);
+  EXPECT_EQ(record.attendance(0).pupils_present(), 25) << "the host's entry is untouched";
+  EXPECT_EQ(record.attendance(1).pupils_present(), 30);
+  up.mutable_update_mask()->add_paths("co_marking_notes");
+  EXPECT_EQ(Call(&S::UpdateDeliveryRecord, W().booking(), up, &record, SchoolAdmin(kMember2)).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  up.mutable_delivery_record()->set_co_marking_notes("共同批改：两校交换批改");
+  up.mutable_update_mask()->clear_paths();
+  up.mutable_update_mask()->add_paths("co_marking_notes");  // the host amends the notes; attendance stays
+  ASSERT_TRUE(Call(&S::UpdateDeliveryRecord, W().booking(), up, &record, HostAdmin()).ok());
+  EXPECT_EQ(record.co_marking_notes(), "共同批改：两校交换批改");
+  EXPECT_EQ(record.attendance(1).pupils_present(), 30);
+  EXPECT_EQ(EventsOf(s.name(), "DeliveryRecordUpdated"), 2);
+}
+
 // Last (gtest runs a file's tests in order): the registry goes away for good.
 TEST(ZzRegistryDown, UnknownRegistryFactsAreUnavailableNotGuessedAndNothingIsWritten) {
   const auto day = W().SchoolDay(10, 11);

@@ -11,7 +11,7 @@ BookingServiceImpl::BookingServiceImpl(BookingDeps deps)
     : deps_(deps), resolver_(deps.registry, deps.policies) {
   std::set<std::string> implemented;
   for (const auto* family : {&SessionMethodNames(), &LifecycleMethodNames(), &PolicyMethodNames(), &SeriesMethodNames(),
-                             &SlotMethodNames(), &FeedMethodNames(), &CountMethodNames()}) {
+                             &SlotMethodNames(), &FeedMethodNames(), &CountMethodNames(), &UpdateMethodNames()}) {
     implemented.insert(family->begin(), family->end());
   }
   RouteAllMethodsToEdge(

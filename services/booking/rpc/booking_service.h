@@ -39,6 +39,7 @@ const std::set<std::string>& SeriesMethodNames();
 const std::set<std::string>& SlotMethodNames();
 const std::set<std::string>& FeedMethodNames();
 const std::set<std::string>& CountMethodNames();
+const std::set<std::string>& UpdateMethodNames();
 
 class BookingServiceImpl final : public bv1::BookingService::CallbackService {
  public:
@@ -70,6 +71,13 @@ class BookingServiceImpl final : public bv1::BookingService::CallbackService {
   grpc::ServerUnaryReactor* GetDeliveryRecord(grpc::CallbackServerContext* ctx,
                                               const bv1::GetDeliveryRecordRequest* req,
                                               bv1::DeliveryRecord* resp) override;
+
+  // ---- changes of one session and of a delivery record (rpc/update_methods.cc) ----
+  grpc::ServerUnaryReactor* UpdateSession(grpc::CallbackServerContext* ctx, const bv1::UpdateSessionRequest* req,
+                                          bv1::Session* resp) override;
+  grpc::ServerUnaryReactor* UpdateDeliveryRecord(grpc::CallbackServerContext* ctx,
+                                                 const bv1::UpdateDeliveryRecordRequest* req,
+                                                 bv1::DeliveryRecord* resp) override;
 
   // ---- policies and capacities (rpc/policy_methods.cc) ----
   grpc::ServerUnaryReactor* GetBookingPolicy(grpc::CallbackServerContext* ctx, const bv1::GetBookingPolicyRequest* req,

@@ -1,6 +1,7 @@
 #include "booking/storage/session_store.h"
 
 #include <algorithm>
+#include <array>
 #include <random>
 #include <set>
 
@@ -265,6 +266,32 @@ absl::Status SessionExists(const std::string& id) {
       .Field("session_id", "is taken");
 }
 
+// The occupants of a session as the five PostgreSQL arrays the inserts
+// unnest: resource, role, school, region, pairing.
+std::array<std::string, 5> OccupantArrays(const std::vector<Occupant>& occupants) {
+  std::vector<std::string> resources, roles, schools, regions, pairings;
+  for (const auto& o : occupants) {
+    resources.push_back(o.resource);
+    roles.push_back(std::to_string(static_cast<int>(o.role)));
+    schools.push_back(o.school);
+    regions.push_back(o.region);
+    pairings.push_back(o.pairing);
+  }
+  return {ArrayLiteral(resources), "{" + absl::StrJoin(roles, ",") + "}", ArrayLiteral(schools),
+          ArrayLiteral(regions), ArrayLiteral(pairings)};
+}
+
+// Inserts the occupancy rows of a session (one statement, prepared).
+void InsertOccupancy(pqxx::transaction_base& tx, const std::string& id, const std::vector<Occupant>& occupants,
+                     absl::CivilDay date, int64_t start, int64_t end) {
+  const auto a = OccupantArrays(occupants);
+  Prepared(tx, "booking_insert_occupancy",
+           "INSERT INTO occupancy (session_id, resource, role, school, region, pairing, local_date, during, live) "
+           "SELECT $1, r, k, sc, rg, pa, $2::date, tstzrange(to_timestamp($3), to_timestamp($4), '[)'), true "
+           "FROM unnest($5::text[], $6::smallint[], $7::text[], $8::text[], $9::text[]) AS u(r, k, sc, rg, pa)",
+           id, DateText(date), start, end, a[0], a[1], a[2], a[3], a[4]);
+}
+
 }  // namespace
 
 std::string NewResourceId() {
@@ -398,14 +425,7 @@ absl::StatusOr<bv1::Session> SessionStore::Create(const SessionDraft& draft, boo
           }
           std::string keep;
           const auto& s = draft.session;
-          std::vector<std::string> resources_col, schools, regions, pairings, roles;
-          for (const auto& o : draft.occupants) {
-            resources_col.push_back(o.resource);
-            roles.push_back(std::to_string(static_cast<int>(o.role)));
-            schools.push_back(o.school);
-            regions.push_back(o.region);
-            pairings.push_back(o.pairing);
-          }
+          const auto a = OccupantArrays(draft.occupants);
           // The session and everything it occupies, in one statement.
           auto row = Prepared(tx, "booking_insert_session",
               "WITH s AS (INSERT INTO sessions (id, host_school, host_region, host_teacher, host_classroom, community, "
@@ -420,8 +440,7 @@ absl::StatusOr<bv1::Session> SessionStore::Create(const SessionDraft& draft, boo
               draft.id, draft.host_school, draft.host_region, s.host().teacher(), s.host().classroom(),
               draft.community, s.series(), draft.subject, static_cast<int>(s.mode()), DateText(draft.date), start, end,
               static_cast<int>(s.state()), s.short_notice(), s.has_hold_expire_time() ? s.hold_expire_time().seconds() : 0,
-              version, Bytes(s, keep), ArrayLiteral(resources_col), "{" + absl::StrJoin(roles, ",") + "}",
-              ArrayLiteral(schools), ArrayLiteral(regions), ArrayLiteral(pairings))[0];
+              version, Bytes(s, keep), a[0], a[1], a[2], a[3], a[4])[0];
           out.set_etag(EtagOf(version));
           SetTimestamp(out.mutable_audit()->mutable_create_time(), row[0].as<int64_t>());
           *out.mutable_audit()->mutable_update_time() = out.audit().create_time();
@@ -445,6 +464,83 @@ absl::StatusOr<bv1::Session> SessionStore::Create(const SessionDraft& draft, boo
     if (!IsExclusionViolation(status)) break;
   }
   if (status.code() == absl::StatusCode::kAlreadyExists) return SessionExists(draft.id);
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<bv1::Session> SessionStore::Rebook(const std::string& id, const std::string& expected_etag,
+                                                  const SessionDraft& draft, const Change& change,
+                                                  const pg::WriteContext& ctx) {
+  bv1::Session out;
+  std::vector<std::string> resources;
+  for (const auto& o : draft.occupants) resources.push_back(o.resource);
+  const int64_t start = absl::ToUnixSeconds(draft.start), end = absl::ToUnixSeconds(draft.end);
+  absl::Status status;
+  for (int attempt = 0; attempt < kMaxConflictRetries; ++attempt) {
+    status = pool_->Transact(
+        [&](pqxx::work& tx) -> absl::Status {
+          GT_ASSIGN_OR_RETURN(auto replay, pg::Replay<bv1::Session>(tx, ctx));
+          if (replay) {
+            out = *replay;
+            return absl::OkStatus();
+          }
+          auto rows = tx.exec_params(
+              absl::StrCat("SELECT ", kSessionColumns, " FROM sessions s WHERE s.id = $1 FOR UPDATE"), id);
+          if (rows.empty()) {
+            return ErrorBuilder(absl::StatusCode::kNotFound, "SESSION_NOT_FOUND")
+                .Message("no session " + id)
+                .Zh("课程 " + SessionName(id) + " 不存在")
+                .Field("session.name", "no such session");
+          }
+          StoredSession st = StoredFromRow(rows[0]);
+          if (!expected_etag.empty() && expected_etag != st.session.etag()) {
+            return ErrorBuilder(absl::StatusCode::kAborted, "ETAG_MISMATCH")
+                .Message("the session changed since it was read (etag " + st.session.etag() + ")")
+                .Zh("课程已被他人修改，请重新读取后再操作")
+                .Field("session.etag", "is stale");
+          }
+          // `change` turns the stored session into the new one (from the draft)
+          // and names the event; it may refuse.
+          ChangeOutcome outcome;
+          GT_RETURN_IF_ERROR(change(st, outcome));
+          std::vector<bv1::BookingConflict> conflicts = draft.conflicts;
+          auto found = CheckOccupancy(tx, resources, draft.host_region, default_capacity_, start, end, id);
+          conflicts.insert(conflicts.end(), found.begin(), found.end());
+          if (!conflicts.empty()) return ConflictError(conflicts);
+          const int64_t version = st.version + 1;
+          bv1::Session s = st.session;
+          s.set_sequence(s.sequence() + 1);
+          s.clear_etag();
+          s.clear_audit();
+          std::string keep;
+          auto row = tx.exec_params1(
+              "UPDATE sessions SET host_teacher = $2, host_classroom = $3, community = $4, mode = $5, local_date = $6::date, "
+              "during = tstzrange(to_timestamp($7), to_timestamp($8), '[)'), state = $9, short_notice = $10, "
+              "hold_expire_time = CASE WHEN $11 > 0 THEN to_timestamp($11) END, version = $12, body = $13, "
+              "update_time = now() WHERE id = $1 "
+              "RETURNING extract(epoch from create_time)::bigint, extract(epoch from update_time)::bigint",
+              id, s.host().teacher(), s.host().classroom(), draft.community, static_cast<int>(s.mode()),
+              DateText(draft.date), start, end, static_cast<int>(s.state()), s.short_notice(),
+              s.has_hold_expire_time() ? s.hold_expire_time().seconds() : 0, version, Bytes(s, keep));
+          tx.exec_params("DELETE FROM occupancy WHERE session_id = $1", id);
+          InsertOccupancy(tx, id, draft.occupants, draft.date, start, end);
+          out = s;
+          out.set_etag(EtagOf(version));
+          SetTimestamp(out.mutable_audit()->mutable_create_time(), row[0].as<int64_t>());
+          SetTimestamp(out.mutable_audit()->mutable_update_time(), row[1].as<int64_t>());
+          if (outcome.event) {
+            const auto* field = outcome.event->GetDescriptor()->FindFieldByName("session");
+            if (field && field->message_type() == bv1::Session::descriptor()) {
+              outcome.event->GetReflection()->MutableMessage(outcome.event.get(), field)->CopyFrom(out);
+            }
+            AppendEvent(tx, id, version, *outcome.event, ctx.correlation_id);
+          }
+          if (!ctx.request_id.empty()) pg::RecordResponse(tx, ctx.method, ctx.request_id, out.SerializeAsString());
+          return absl::OkStatus();
+        },
+        ctx.deadline, 4);
+    if (!IsExclusionViolation(status)) break;
+  }
   if (!status.ok()) return status;
   return out;
 }

@@ -147,6 +147,15 @@ class SessionStore {
   static bv1::DeliveryRecord PutDeliveryRecord(pqxx::transaction_base& tx, const std::string& id,
                                                bv1::DeliveryRecord record, const gongtong::common::v1::Actor& actor);
 
+  // Re-books a live session as `draft` says (UpdateSession: a new window,
+  // host or receivers) under the same guarantees as Create — the busy check
+  // ignores the session itself, its old occupancy is replaced by the new one
+  // in the same transaction, the exclusion constraint decides races. `change`
+  // (under the row lock, after the etag check) copies the new values into the
+  // stored session, checks the state and sets the event.
+  absl::StatusOr<bv1::Session> Rebook(const std::string& id, const std::string& expected_etag,
+                                      const SessionDraft& draft, const Change& change, const pg::WriteContext& ctx);
+
   // Cancels up to `limit` HELD sessions whose hold lapsed (HOLD_EXPIRED,
   // each with its event); returns how many.
   absl::StatusOr<int> ExpireLapsedHolds(int limit);
