@@ -375,5 +375,44 @@ TEST(Series, EachRoleSeesAndBooksOnlyItsOwn) {
   EXPECT_TRUE(HasField(s, "filter"));
 }
 
+TEST(Series, AnOccurrenceChangedOnItsOwnIsDetached) {
+  const absl::CivilDay first = FreeWeekday(5);
+  bv1::SessionSeries out;
+  ASSERT_TRUE(
+      CreateSeries(SeriesOf(first, first + 14, 5, "t-host-1", "rec-1", "c3", {Class(kMember3, "c1")}), &out).ok());
+  ASSERT_EQ(out.occurrences_size(), 3);
+  for (const auto& o : out.occurrences()) {
+    ASSERT_EQ(o.outcome(), bv1::OCCURRENCE_OUTCOME_BOOKED);
+    EXPECT_FALSE(o.detached());
+  }
+
+  // "This occurrence": the second date's topic changes on its own.
+  bv1::UpdateSessionRequest up;
+  up.mutable_session()->set_name(out.occurrences(1).session());
+  up.mutable_session()->set_topic("分数 复习课");
+  up.mutable_update_mask()->add_paths("topic");
+  bv1::Session changed;
+  ASSERT_TRUE(Call(&S::UpdateSession, W().booking(), up, &changed, HostAdmin()).ok());
+  EXPECT_EQ(changed.series(), out.name());
+
+  bv1::GetSeriesRequest get;
+  get.set_name(out.name());
+  bv1::SessionSeries read;
+  ASSERT_TRUE(Call(&S::GetSeries, W().booking(), get, &read, HostAdmin()).ok());
+  EXPECT_FALSE(read.occurrences(0).detached());
+  EXPECT_TRUE(read.occurrences(1).detached());
+  EXPECT_FALSE(read.occurrences(2).detached());
+  EXPECT_EQ(read.occurrences(1).outcome(), bv1::OCCURRENCE_OUTCOME_BOOKED);
+  EXPECT_NE(read.etag(), out.etag());  // the series changed
+
+  // Changing it again changes the series no more.
+  up.mutable_session()->set_topic("分数 复习课（二）");
+  ASSERT_TRUE(Call(&S::UpdateSession, W().booking(), up, &changed, HostAdmin()).ok());
+  bv1::SessionSeries again;
+  ASSERT_TRUE(Call(&S::GetSeries, W().booking(), get, &again, HostAdmin()).ok());
+  EXPECT_EQ(again.etag(), read.etag());
+  EXPECT_TRUE(again.occurrences(1).detached());
+}
+
 }  // namespace
 }  // namespace gongtong::booking::testing

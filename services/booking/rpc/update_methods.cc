@@ -99,6 +99,10 @@ grpc::ServerUnaryReactor* BookingServiceImpl::UpdateSession(grpc::CallbackServer
       *e->mutable_actor() = w.actor;
       return e;
     };
+    // A changed occurrence of a series no longer follows its template.
+    auto detach = [&] {
+      return SeriesStore(deps_.sessions->pool()).MarkDetached(resp->series(), resp->name(), call.deadline);
+    };
     if (!Rebooks(paths)) {
       auto change = [&](StoredSession& st, ChangeOutcome& out) -> absl::Status {
         GT_RETURN_IF_ERROR(CheckTransition(st.session.state(), SessionAction::kUpdate));
@@ -110,7 +114,7 @@ grpc::ServerUnaryReactor* BookingServiceImpl::UpdateSession(grpc::CallbackServer
         return absl::OkStatus();
       };
       GT_ASSIGN_OR_RETURN(*resp, deps_.sessions->Mutate(id, patch.etag(), change, w));
-      return absl::OkStatus();
+      return detach();
     }
     // A new time, host or receivers: every booking rule again, atomically.
     ResolveOptions options;
@@ -148,7 +152,7 @@ grpc::ServerUnaryReactor* BookingServiceImpl::UpdateSession(grpc::CallbackServer
       return absl::OkStatus();
     };
     GT_ASSIGN_OR_RETURN(*resp, deps_.sessions->Rebook(id, patch.etag(), draft, change, w));
-    return absl::OkStatus();
+    return detach();
   });
 }
 

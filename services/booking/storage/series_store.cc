@@ -222,6 +222,32 @@ absl::StatusOr<std::map<std::string, bv1::SessionState>> SeriesStore::Occurrence
   return states;
 }
 
+absl::Status SeriesStore::MarkDetached(const std::string& series_name, const std::string& session_name,
+                                       pg::Deadline deadline) {
+  if (!absl::StartsWith(series_name, "series/")) return absl::OkStatus();
+  const std::string id = series_name.substr(std::string("series/").size());
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::Status {
+        auto rows = tx.exec_params("SELECT body FROM series WHERE id = $1 FOR UPDATE", id);
+        if (rows.empty()) return absl::OkStatus();
+        pqxx::binarystring bytes(rows[0][0]);
+        bv1::SessionSeries body;
+        body.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
+        bool marked = false;
+        for (auto& o : *body.mutable_occurrences()) {
+          if (o.session() != session_name || o.detached()) continue;
+          o.set_detached(true);
+          marked = true;
+        }
+        if (!marked) return absl::OkStatus();
+        const std::string out = BodyOf(body);
+        tx.exec_params("UPDATE series SET body = $2, version = version + 1, update_time = now() WHERE id = $1", id,
+                       pqxx::binarystring(out.data(), out.size()));
+        return absl::OkStatus();
+      },
+      deadline);
+}
+
 absl::StatusOr<SeriesPage> SeriesStore::List(const SeriesListQuery& q, pg::Deadline deadline) {
   Params p;
   std::vector<std::string> conds;

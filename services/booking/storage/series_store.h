@@ -87,6 +87,14 @@ class SeriesStore {
   absl::StatusOr<std::map<std::string, bv1::SessionState>> OccurrenceStates(const std::string& id,
                                                                             pg::Deadline deadline);
 
+  // Marks the occurrence booked as `session_name` ("sessions/{id}") detached
+  // in the series `series_name` ("series/{id}"): it was changed on its own
+  // ("this occurrence") and "this and following" changes pass it by. The
+  // series' version (etag) moves when the mark is new; marking again, an
+  // unknown series or a session that is not one of its occurrences changes
+  // nothing.
+  absl::Status MarkDetached(const std::string& series_name, const std::string& session_name, pg::Deadline deadline);
+
  private:
   pg::Pool* pool_;
 };
