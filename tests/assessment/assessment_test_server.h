@@ -16,6 +16,7 @@
 #include "common/auth/authenticator.h"
 #include "common/auth/jwt_minter.h"
 #include "common/server/service_host.h"
+#include "status_details.h"
 
 namespace gongtong::assessment::testing {
 
@@ -67,11 +68,10 @@ grpc::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&,
   return (stub->*method)(&ctx, req, resp);
 }
 
-// The BadRequest field paths of an error, and whether `field` is one.
-std::vector<std::string> Fields(const grpc::Status& s);
-bool HasField(const grpc::Status& s, const std::string& field);
-// The ErrorInfo reason and metadata value `key` of an error ("" when absent).
-std::string Reason(const grpc::Status& s);
-std::string Meta(const grpc::Status& s, const std::string& key);
+// Error details (tests/support/status_details.h).
+using gongtong::testing::Fields;
+using gongtong::testing::HasField;
+using gongtong::testing::Meta;
+using gongtong::testing::Reason;
 
 }  // namespace gongtong::assessment::testing

@@ -291,43 +291,9 @@ int64_t BookingWorld::Count(const std::string& sql) {
   return n;
 }
 
-std::vector<std::string> Fields(const grpc::Status& s) {
-  google::rpc::Status details;
-  details.ParseFromString(s.error_details());
-  std::vector<std::string> out;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad;
-    if (any.UnpackTo(&bad)) {
-      for (const auto& v : bad.field_violations()) out.push_back(v.field());
-    }
-  }
-  return out;
-}
-
-bool HasField(const grpc::Status& s, const std::string& field) {
-  auto f = Fields(s);
-  return std::find(f.begin(), f.end(), field) != f.end();
-}
-
-std::string Reason(const grpc::Status& s) {
-  google::rpc::Status details;
-  details.ParseFromString(s.error_details());
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
-}
-
 std::vector<bv1::BookingConflict> Conflicts(const grpc::Status& s) {
-  google::rpc::Status details;
-  details.ParseFromString(s.error_details());
-  std::vector<bv1::BookingConflict> out;
-  for (const auto& any : details.details()) {
-    bv1::BookingConflictDetails d;
-    if (any.UnpackTo(&d)) out.assign(d.conflicts().begin(), d.conflicts().end());
-  }
-  return out;
+  const auto d = gongtong::testing::Detail<bv1::BookingConflictDetails>(s);
+  return {d.conflicts().begin(), d.conflicts().end()};
 }
 
 bv1::Session SessionAt(absl::CivilDay day, int period, const std::string& teacher, const std::string& classroom,

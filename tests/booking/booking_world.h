@@ -32,6 +32,7 @@
 #include "common/server/service_host.h"
 #include "gongtong/registry/v1/registry_service.grpc.pb.h"
 #include "process.h"
+#include "status_details.h"
 
 namespace gongtong::booking::testing {
 
@@ -117,10 +118,10 @@ grpc::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&,
 template <typename M>
 M FromJson(const std::string& json);
 
-// Error details: BadRequest fields, the ErrorInfo reason, the conflicts.
-std::vector<std::string> Fields(const grpc::Status& s);
-bool HasField(const grpc::Status& s, const std::string& field);
-std::string Reason(const grpc::Status& s);
+// Error details: BadRequest fields, the ErrorInfo reason (tests/support), the conflicts.
+using gongtong::testing::Fields;
+using gongtong::testing::HasField;
+using gongtong::testing::Reason;
 std::vector<bv1::BookingConflict> Conflicts(const grpc::Status& s);
 
 // A session request body for the seeded world: host teacher/classroom/class,

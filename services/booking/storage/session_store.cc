@@ -292,6 +292,28 @@ void InsertOccupancy(pqxx::transaction_base& tx, const std::string& id, const st
            id, DateText(date), start, end, a[0], a[1], a[2], a[3], a[4]);
 }
 
+// The session row locked for a change (FOR UPDATE), NOT_FOUND when unknown,
+// ABORTED when `expected_etag` is set and stale. `field_prefix` is where the
+// request carries the session ("session." for UpdateSession, "" otherwise).
+absl::StatusOr<StoredSession> LockForChange(pqxx::transaction_base& tx, const std::string& id,
+                                            const std::string& expected_etag, const std::string& field_prefix) {
+  auto rows = tx.exec_params(absl::StrCat("SELECT ", kSessionColumns, " FROM sessions s WHERE s.id = $1 FOR UPDATE"), id);
+  if (rows.empty()) {
+    return ErrorBuilder(absl::StatusCode::kNotFound, "SESSION_NOT_FOUND")
+        .Message("no session " + id)
+        .Zh("课程 " + SessionName(id) + " 不存在")
+        .Field(field_prefix + "name", "no such session");
+  }
+  StoredSession st = StoredFromRow(rows[0]);
+  if (!expected_etag.empty() && expected_etag != st.session.etag()) {
+    return ErrorBuilder(absl::StatusCode::kAborted, "ETAG_MISMATCH")
+        .Message("the session changed since it was read (etag " + st.session.etag() + ")")
+        .Zh("课程已被他人修改，请重新读取后再操作")
+        .Field(field_prefix + "etag", "is stale");
+  }
+  return st;
+}
+
 }  // namespace
 
 std::string NewResourceId() {
@@ -484,21 +506,7 @@ absl::StatusOr<bv1::Session> SessionStore::Rebook(const std::string& id, const s
             out = *replay;
             return absl::OkStatus();
           }
-          auto rows = tx.exec_params(
-              absl::StrCat("SELECT ", kSessionColumns, " FROM sessions s WHERE s.id = $1 FOR UPDATE"), id);
-          if (rows.empty()) {
-            return ErrorBuilder(absl::StatusCode::kNotFound, "SESSION_NOT_FOUND")
-                .Message("no session " + id)
-                .Zh("课程 " + SessionName(id) + " 不存在")
-                .Field("session.name", "no such session");
-          }
-          StoredSession st = StoredFromRow(rows[0]);
-          if (!expected_etag.empty() && expected_etag != st.session.etag()) {
-            return ErrorBuilder(absl::StatusCode::kAborted, "ETAG_MISMATCH")
-                .Message("the session changed since it was read (etag " + st.session.etag() + ")")
-                .Zh("课程已被他人修改，请重新读取后再操作")
-                .Field("session.etag", "is stale");
-          }
+          GT_ASSIGN_OR_RETURN(StoredSession st, LockForChange(tx, id, expected_etag, "session."));
           // `change` turns the stored session into the new one (from the draft)
           // and names the event; it may refuse.
           ChangeOutcome outcome;
@@ -595,26 +603,13 @@ absl::StatusOr<bv1::Session> SessionStore::Mutate(const std::string& id, const s
           out = *replay;
           return absl::OkStatus();
         }
-        auto rows = tx.exec_params(
-            absl::StrCat("SELECT ", kSessionColumns, " FROM sessions s WHERE s.id = $1 FOR UPDATE"), id);
-        if (rows.empty()) {
-          return ErrorBuilder(absl::StatusCode::kNotFound, "SESSION_NOT_FOUND")
-              .Message("no session " + id)
-              .Zh("课程 " + SessionName(id) + " 不存在")
-              .Field("name", "no such session");
-        }
-        StoredSession st = StoredFromRow(rows[0]);
-        if (!expected_etag.empty() && expected_etag != st.session.etag()) {
-          return ErrorBuilder(absl::StatusCode::kAborted, "ETAG_MISMATCH")
-              .Message("the session changed since it was read (etag " + st.session.etag() + ")")
-              .Zh("课程已被他人修改，请重新读取后再操作")
-              .Field("etag", "is stale");
-        }
+        GT_ASSIGN_OR_RETURN(StoredSession st, LockForChange(tx, id, expected_etag, ""));
+        const StoredSession as_read = st;
         const bv1::SessionState before = st.session.state();
         ChangeOutcome outcome;
         GT_RETURN_IF_ERROR(change(st, outcome));
         if (outcome.unchanged) {
-          out = StoredFromRow(rows[0]).session;
+          out = as_read.session;
           return absl::OkStatus();
         }
         const int64_t version = st.version + 1;
