@@ -655,9 +655,14 @@ TEST_F(SupportTest, ABatchOfDeliveredSessionsWritesWhatTheirSingleDeliveriesWrit
   ASSERT_TRUE(SetQuota(kSending, 0).ok());
   ASSERT_TRUE(Assign("a1", "t-li").ok());
   ASSERT_TRUE(Assign("a2", "t-wang").ok());
-  // a1's autumn term is confirmed by the school: the first record voids it.
+  // a1's autumn term is received by the county: locked, its sessions skipped.
   ASSERT_TRUE(Record("a1", Activity(av1::ACTIVITY_RECORD_KIND_TAUGHT, 2024, 10, 10, 2, 0)).ok());
   ASSERT_TRUE(Step(av1::SIGNATURE_STEP_RECEIVING_SCHOOL, "a1", "autumn", kReceivingAdmin).ok());
+  ASSERT_TRUE(Step(av1::SIGNATURE_STEP_TOWNSHIP_HEAD, "a1", "autumn", kTownship).ok());
+  ASSERT_TRUE(Step(av1::SIGNATURE_STEP_COUNTY_OFFICE, "a1", "autumn", kCounty).ok());
+  // a1's spring term is confirmed by the school: its first record voids it.
+  ASSERT_TRUE(Record("a1", Activity(av1::ACTIVITY_RECORD_KIND_TAUGHT, 2025, 3, 10, 2, 0)).ok());
+  ASSERT_TRUE(Step(av1::SIGNATURE_STEP_RECEIVING_SCHOOL, "a1", "spring", kReceivingAdmin).ok());
   const std::string school = std::string("schools/") + kReceiving;
   const std::string other = std::string("schools/") + kOtherSchool;
   std::vector<DeliveredSession> batch;
@@ -672,15 +677,15 @@ TEST_F(SupportTest, ABatchOfDeliveredSessionsWritesWhatTheirSingleDeliveriesWrit
     d.correlation_id = "corr-" + session;
     batch.push_back(std::move(d));
   };
-  add("sessions/s1", "teachers/t-li", school, 5);
+  add("sessions/s1", "teachers/t-li", school, 12, 3, 2025);
   add("sessions/s2", "teachers/t-wang", school, 6);
-  add("sessions/s1", "teachers/t-li", school, 5);  // republished under another event id
-  add("sessions/s3", "teachers/t-li", other, 6);   // not at a receiving school
-  add("sessions/s4", "teachers/t-zhao", school, 6);  // no assignment
-  add("sessions/s5", "teachers/t-li", school, 7);
+  add("sessions/s1", "teachers/t-li", school, 12, 3, 2025);  // republished under another event id
+  add("sessions/s3", "teachers/t-li", other, 13, 3, 2025);   // not at a receiving school
+  add("sessions/s4", "teachers/t-zhao", school, 6);           // no assignment
+  add("sessions/s5", "teachers/t-li", school, 7);             // locked term
   add("sessions/s6", "teachers/t-wang", school, 3, 3, 2025);  // spring term
   add("sessions/s7", "teachers/t-li", school, 5, 11, 2023);   // outside the school year
-  add("sessions/s8", "teachers/t-li", school, 4, 12, 2024);
+  add("sessions/s8", "teachers/t-li", school, 9, 4, 2025);
   add("sessions/s2", "teachers/t-wang", school, 6);
   ASSERT_EQ(batch.size(), 10u);
 
@@ -704,7 +709,7 @@ TEST_F(SupportTest, ABatchOfDeliveredSessionsWritesWhatTheirSingleDeliveriesWrit
     batched = IngestSnapshot(tx);
     return absl::OkStatus();
   }).ok());
-  EXPECT_EQ(single_created, 5);  // s1, s2, s5, s6, s8
+  EXPECT_EQ(single_created, 4);  // s1, s2, s6, s8
   EXPECT_EQ(batch_created, single_created);
   EXPECT_EQ(batched, single);
   EXPECT_NE(batched.find("TermSummaryVoided"), std::string::npos);
@@ -719,8 +724,10 @@ TEST_F(SupportTest, ABatchOfDeliveredSessionsWritesWhatTheirSingleDeliveriesWrit
     return absl::OkStatus();
   }).ok());
   EXPECT_EQ(again, batched);
-  EXPECT_EQ(Summary("a1", "autumn").totals().lessons_taught(), 2 + 3);
-  EXPECT_EQ(Summary("a1", "autumn").signatures_size(), 0);
+  EXPECT_EQ(Summary("a1", "autumn").totals().lessons_taught(), 2);
+  EXPECT_EQ(Summary("a1", "autumn").state(), av1::SUMMARY_STATE_COUNTY_RECEIVED);
+  EXPECT_EQ(Summary("a1", "spring").totals().lessons_taught(), 2 + 2);
+  EXPECT_EQ(Summary("a1", "spring").signatures_size(), 0);
 }
 
 TEST_F(SupportTest, IdempotentRetriesAndRulesInheritance) {
