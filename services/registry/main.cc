@@ -29,6 +29,7 @@ absl::Status Wire(ServiceRuntime& rt) {
   stores.roster = rt.Own(std::make_unique<registry::RosterStore>(rt.pool));
   stores.party = rt.Own(std::make_unique<registry::PartyStore>(rt.pool));
   stores.joint_buildings = rt.Own(std::make_unique<registry::JointBuildingStore>(rt.pool));
+  stores.studios = rt.Own(std::make_unique<registry::StudioStore>(rt.pool));
   rt.host->AddService(rt.Own(std::make_unique<registry::RegistryServiceImpl>(rt.edge, stores)));
 
   // Every replica's cache stays correct: changes committed anywhere (even by

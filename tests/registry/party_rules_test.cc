@@ -1,10 +1,12 @@
 // Table-driven tests of the pure Party organisation rules
 // (registry/domain/party_rules.h, party_access.h): one row per case of each
-// R-PARTY-ORG rule, named in the row.
+// R-PARTY-ORG rule, named in the row; likewise the secretary studio rules
+// (registry/domain/studio_rules.h, R-STUDIO-…).
 #include <gtest/gtest.h>
 
 #include "registry/domain/party_access.h"
 #include "registry/domain/party_rules.h"
+#include "registry/domain/studio_rules.h"
 
 namespace gongtong::registry {
 namespace {
@@ -220,6 +222,156 @@ TEST(PartyAccess, EachRoleAndItsReach) {
   }
   EXPECT_FALSE(MayWriteParty(P(Role::kSchoolAdmin, "", "2133000001")).ok());
   EXPECT_FALSE(CanReadParty(P(Role::kTownshipHead, "331024001", "")).ok());
+}
+
+// A valid primary studio of 仙居: one host, one member secretary, 2 years.
+SecretaryStudio Studio() {
+  SecretaryStudio s;
+  s.set_display_name("张红书记工作室");
+  s.set_region_code("331024");
+  s.set_stage(gongtong::common::v1::SCHOOL_STAGE_PRIMARY);
+  s.set_host_school(kA);
+  auto* host = s.add_members();
+  host->set_role(rv1::STUDIO_ROLE_HOST);
+  host->mutable_person()->set_teacher("teachers/t-host");
+  auto* member = s.add_members();
+  member->set_role(rv1::STUDIO_ROLE_MEMBER_SECRETARY);
+  member->mutable_person()->set_display_name("李书记");
+  auto* c = s.mutable_cycle();
+  c->mutable_start_date()->set_year(2026);
+  c->mutable_start_date()->set_month(9);
+  c->mutable_start_date()->set_day(1);
+  c->mutable_end_date()->set_year(2028);
+  c->mutable_end_date()->set_month(8);
+  c->mutable_end_date()->set_day(31);
+  return s;
+}
+
+TEST(StudioRules, OwnFieldViolations) {
+  struct Row {
+    const char* rule;
+    std::function<void(SecretaryStudio&)> change;
+    std::vector<std::string> fields;  // expected violations, in order
+  };
+  auto add = [](SecretaryStudio& s, rv1::StudioRole role, std::string teacher, std::string name) {
+    auto* m = s.add_members();
+    m->set_role(role);
+    m->mutable_person()->set_teacher(teacher);
+    m->mutable_person()->set_display_name(name);
+  };
+  const std::vector<Row> rows = {
+      {"R-STUDIO-1 valid studio", nullptr, {}},
+      {"R-STUDIO-1 name empty", [](auto& s) { s.set_display_name(" "); }, {"s.display_name"}},
+      {"R-STUDIO-1 name 101 characters", [](auto& s) { s.set_display_name(std::string(101, 'x')); },
+       {"s.display_name"}},
+      {"R-STUDIO-1 region missing", [](auto& s) { s.clear_region_code(); }, {"s.region_code"}},
+      {"R-STUDIO-1 region township-level", [](auto& s) { s.set_region_code("331024001"); }, {"s.region_code"}},
+      {"R-STUDIO-1 region not a province", [](auto& s) { s.set_region_code("991024"); }, {"s.region_code"}},
+      {"R-STUDIO-1 stage missing", [](auto& s) { s.clear_stage(); }, {"s.stage"}},
+      {"R-STUDIO-4 host school malformed", [](auto& s) { s.set_host_school("schools/1"); }, {"s.host_school"}},
+      {"R-STUDIO-4 host school optional", [](auto& s) { s.clear_host_school(); }, {}},
+      {"R-STUDIO-2 mentors and assistant too",
+       [&](auto& s) {
+         add(s, rv1::STUDIO_ROLE_MENTOR, "", "王导师");
+         add(s, rv1::STUDIO_ROLE_MENTOR, "teachers/t-m", "");
+         add(s, rv1::STUDIO_ROLE_ASSISTANT, "", "助理");
+       },
+       {}},
+      {"R-STUDIO-2 no host", [](auto& s) { s.mutable_members()->DeleteSubrange(0, 1); }, {"s.members"}},
+      {"R-STUDIO-2 two hosts", [&](auto& s) { add(s, rv1::STUDIO_ROLE_HOST, "teachers/t-2", ""); }, {"s.members"}},
+      {"R-STUDIO-2 no member secretary", [](auto& s) { s.mutable_members()->DeleteSubrange(1, 1); },
+       {"s.members"}},
+      {"R-STUDIO-2 role missing", [&](auto& s) { add(s, rv1::STUDIO_ROLE_UNSPECIFIED, "", "某人"); },
+       {"s.members[2].role"}},
+      {"R-STUDIO-2 person without name", [&](auto& s) { add(s, rv1::STUDIO_ROLE_MENTOR, "", ""); },
+       {"s.members[2].person.display_name"}},
+      {"R-STUDIO-2 teacher twice", [&](auto& s) { add(s, rv1::STUDIO_ROLE_MENTOR, "teachers/t-host", ""); },
+       {"s.members[2].person"}},
+      {"R-STUDIO-2 external name twice", [&](auto& s) { add(s, rv1::STUDIO_ROLE_ASSISTANT, "", "李书记"); },
+       {"s.members[2].person"}},
+      {"R-STUDIO-2 61 members",
+       [&](auto& s) {
+         for (int i = 0; i < 59; ++i) add(s, rv1::STUDIO_ROLE_MEMBER_SECRETARY, "", "书记" + std::to_string(i));
+       },
+       {"s.members"}},
+      {"R-STUDIO-2 60 members",
+       [&](auto& s) {
+         for (int i = 0; i < 58; ++i) add(s, rv1::STUDIO_ROLE_MEMBER_SECRETARY, "", "书记" + std::to_string(i));
+       },
+       {}},
+      {"R-STUDIO-3 cycle missing", [](auto& s) { s.clear_cycle(); }, {"s.cycle"}},
+      {"R-STUDIO-3 end missing", [](auto& s) { s.mutable_cycle()->clear_end_date(); }, {"s.cycle"}},
+      {"R-STUDIO-3 invalid date", [](auto& s) { s.mutable_cycle()->mutable_end_date()->set_month(13); },
+       {"s.cycle"}},
+      {"R-STUDIO-3 end before start", [](auto& s) { s.mutable_cycle()->mutable_end_date()->set_year(2026); 
+                                                    s.mutable_cycle()->mutable_end_date()->set_month(8); },
+       {"s.cycle.end_date"}},
+      {"R-STUDIO-3 exactly 3 years", [](auto& s) { s.mutable_cycle()->mutable_end_date()->set_year(2029);
+                                                   s.mutable_cycle()->mutable_end_date()->set_month(9);
+                                                   s.mutable_cycle()->mutable_end_date()->set_day(1); },
+       {}},
+      {"R-STUDIO-3 over 3 years", [](auto& s) { s.mutable_cycle()->mutable_end_date()->set_year(2029);
+                                                s.mutable_cycle()->mutable_end_date()->set_month(9);
+                                                s.mutable_cycle()->mutable_end_date()->set_day(2); },
+       {"s.cycle.end_date"}},
+  };
+  for (const auto& row : rows) {
+    SecretaryStudio s = Studio();
+    if (row.change) row.change(s);
+    EXPECT_EQ(FieldsOf(SecretaryStudioViolations(s, "s")), row.fields) << row.rule;
+  }
+}
+
+TEST(StudioRules, NamesAndHostSchoolFacts) {
+  EXPECT_EQ(SecretaryStudioName("st-1"), "secretaryStudios/st-1");
+  EXPECT_EQ(*ParseSecretaryStudioName("secretaryStudios/st-1", "name"), "st-1");
+  EXPECT_EQ(ParseSecretaryStudioName("secretaryStudios/ST", "name").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  const SchoolFacts schools = {{"2133000001", {false, "331024"}}, {"2150000002", {true, "500154"}}};
+  struct Row {
+    const char* rule;
+    std::string host_school;
+    absl::StatusCode code;
+  };
+  const std::vector<Row> rows = {
+      {"R-STUDIO-4 live host school", kA, absl::StatusCode::kOk},
+      {"R-STUDIO-4 no host school", "", absl::StatusCode::kOk},
+      {"R-STUDIO-4 unknown host school", "schools/2133999999", absl::StatusCode::kNotFound},
+      {"R-STUDIO-4 deleted host school", kB, absl::StatusCode::kFailedPrecondition},
+  };
+  for (const auto& row : rows) {
+    SecretaryStudio s = Studio();
+    s.set_host_school(row.host_school);
+    EXPECT_EQ(StudioHostSchoolLive(s, schools, "s").code(), row.code) << row.rule;
+  }
+}
+
+TEST(StudioAccess, CountyOfItsRegionAndTheProvince) {
+  using auth::Role;
+  auto P = [](Role role, std::string region) {
+    auth::Principal p;
+    p.role = role;
+    p.region_prefix = region;
+    return p;
+  };
+  struct Row {
+    const char* rule;
+    auth::Principal p;
+    std::vector<std::string> regions;
+    bool may;
+  };
+  const std::vector<Row> rows = {
+      {"province writes all", P(Role::kProvinceAdmin, ""), {"331024", "500154"}, true},
+      {"service writes all", P(Role::kService, ""), {"500154"}, true},
+      {"county of the region", P(Role::kCountyBureau, "331024"), {"331024"}, true},
+      {"county of another region", P(Role::kCountyBureau, "331024"), {"500154"}, false},
+      {"county moving it out of its region", P(Role::kCountyBureau, "331024"), {"331024", "500154"}, false},
+      {"school admin", P(Role::kSchoolAdmin, ""), {"331024"}, false},
+      {"teacher", P(Role::kTeacher, ""), {"331024"}, false},
+  };
+  for (const auto& row : rows) {
+    EXPECT_EQ(CanWriteStudio(row.p, row.regions).ok(), row.may) << row.rule;
+  }
 }
 
 }  // namespace

@@ -3,7 +3,8 @@
 // the joint committee of seed 000, bad input (field named, nothing written),
 // superior cycles, etags, request_id retries, each role hitting its wall,
 // the change feed with tombstones and the events, and teachers' memberships
-// checked against the registered organisations.
+// checked against the registered organisations; joint-building relations;
+// secretary studios (书记工作室).
 #include <gtest/gtest.h>
 
 #include "registry/rpc/registry_service.h"
@@ -448,6 +449,235 @@ TEST_F(Party, JointBuildingWithAVillageIsServedAndOneLivePerPair) {
                                       "party_joint_building:PartyJointBuildingChanged",
                                       "party_joint_building:PartyJointBuildingDeleted"}));
   (void)out;
+}
+
+// A 仙居 primary studio: a registered host, an external mentor, two member
+// secretaries, an assistant; the 2026–2028 cycle.
+rv1::SecretaryStudio Studio(const std::string& name, const std::string& host_school) {
+  rv1::SecretaryStudio s;
+  s.set_display_name(name);
+  s.set_region_code("331024");
+  s.set_stage(cv1::SCHOOL_STAGE_PRIMARY);
+  s.set_host_school(host_school);
+  auto add = [&](rv1::StudioRole role, const std::string& teacher, const std::string& display) {
+    auto* m = s.add_members();
+    m->set_role(role);
+    m->mutable_person()->set_teacher(teacher);
+    m->mutable_person()->set_display_name(display);
+  };
+  add(rv1::STUDIO_ROLE_HOST, "teachers/st-host", "张红");
+  add(rv1::STUDIO_ROLE_MENTOR, "", "市委党校王教授");
+  add(rv1::STUDIO_ROLE_MEMBER_SECRETARY, "teachers/st-m1", "李书记");
+  add(rv1::STUDIO_ROLE_MEMBER_SECRETARY, "", "赵书记");
+  add(rv1::STUDIO_ROLE_ASSISTANT, "", "陈助理");
+  auto* c = s.mutable_cycle();
+  c->mutable_start_date()->set_year(2026);
+  c->mutable_start_date()->set_month(9);
+  c->mutable_start_date()->set_day(1);
+  c->mutable_end_date()->set_year(2028);
+  c->mutable_end_date()->set_month(8);
+  c->mutable_end_date()->set_day(31);
+  return s;
+}
+
+grpc::Status CreateStudio(Stub* stub, const rv1::SecretaryStudio& s, const std::string& id, rv1::SecretaryStudio* out,
+                          const Caller& caller = kProvince, const std::string& request_id = "") {
+  rv1::CreateSecretaryStudioRequest req;
+  *req.mutable_secretary_studio() = s;
+  req.set_secretary_studio_id(id);
+  req.set_request_id(request_id);
+  return Call(&Stub::CreateSecretaryStudio, stub, req, out, caller);
+}
+
+TEST_F(Party, SecretaryStudioIsCreatedReadListedUpdatedDeletedAndRestored) {
+  const std::string a = NewSchool(71);
+  rv1::SecretaryStudio studio, other, out;
+  grpc::Status st = CreateStudio(stub(), Studio("张红书记工作室", a), "st-zhang", &studio, kCounty);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(studio.name(), "secretaryStudios/st-zhang");
+  EXPECT_EQ(studio.etag(), "1");
+  EXPECT_EQ(studio.members_size(), 5);
+  EXPECT_TRUE(studio.audit().has_create_time());
+  rv1::SecretaryStudio kinder = Studio("幼儿园书记工作室", "");
+  kinder.set_stage(cv1::SCHOOL_STAGE_KINDERGARTEN);
+  kinder.mutable_cycle()->mutable_start_date()->set_year(2024);
+  kinder.mutable_cycle()->mutable_end_date()->set_year(2026);
+  kinder.mutable_members(0)->mutable_person()->set_teacher("teachers/st-host2");
+  kinder.mutable_members(2)->mutable_person()->set_teacher("teachers/st-m2");
+  ASSERT_TRUE(CreateStudio(stub(), kinder, "st-kinder", &other).ok());
+
+  rv1::GetSecretaryStudioRequest get;
+  get.set_name(studio.name());
+  ASSERT_TRUE(Call(&Stub::GetSecretaryStudio, stub(), get, &out, TeacherOf(Code(71))).ok());
+  EXPECT_EQ(out.members(1).person().display_name(), "市委党校王教授");
+  get.set_name("secretaryStudios/nobody");
+  EXPECT_EQ(Call(&Stub::GetSecretaryStudio, stub(), get, &out).error_code(), grpc::StatusCode::NOT_FOUND);
+  get.set_name("studios/st-zhang");
+  st = Call(&Stub::GetSecretaryStudio, stub(), get, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(HasField(st, "name"));
+
+  rv1::ListSecretaryStudiosRequest list;
+  rv1::ListSecretaryStudiosResponse page;
+  list.set_filter("member = teachers/st-m1 AND stage = SCHOOL_STAGE_PRIMARY");
+  ASSERT_TRUE(Call(&Stub::ListSecretaryStudios, stub(), list, &page, SchoolAdmin(Code(71))).ok());
+  ASSERT_EQ(page.secretary_studios_size(), 1);
+  EXPECT_EQ(page.secretary_studios(0).name(), studio.name());
+  list.set_filter("active_on = 2027-03-01");
+  ASSERT_TRUE(Call(&Stub::ListSecretaryStudios, stub(), list, &page).ok());
+  EXPECT_EQ(page.total_size(), 1) << "the kindergarten studio's cycle has ended";
+  list.set_filter("region_code : 3310");
+  list.set_page_size(1);
+  list.set_order_by("display_name desc");
+  ASSERT_TRUE(Call(&Stub::ListSecretaryStudios, stub(), list, &page).ok());
+  EXPECT_EQ(page.total_size(), 2);
+  ASSERT_EQ(page.secretary_studios_size(), 1);
+  const std::string first = page.secretary_studios(0).name();
+  list.set_page_token(page.next_page_token());
+  ASSERT_TRUE(Call(&Stub::ListSecretaryStudios, stub(), list, &page).ok());
+  ASSERT_EQ(page.secretary_studios_size(), 1);
+  EXPECT_NE(page.secretary_studios(0).name(), first);
+  EXPECT_TRUE(page.next_page_token().empty());
+  list.Clear();
+  list.set_filter("member = 张红");
+  EXPECT_EQ(Call(&Stub::ListSecretaryStudios, stub(), list, &page).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  list.set_filter("host = x");
+  EXPECT_EQ(Call(&Stub::ListSecretaryStudios, stub(), list, &page).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  // Update the members with the current etag; a stale etag is ABORTED.
+  rv1::UpdateSecretaryStudioRequest up;
+  *up.mutable_secretary_studio() = Studio("", "");
+  up.mutable_secretary_studio()->set_name(studio.name());
+  up.mutable_secretary_studio()->set_etag(studio.etag());
+  up.mutable_secretary_studio()->mutable_members()->DeleteSubrange(3, 2);
+  up.mutable_update_mask()->add_paths("members");
+  ASSERT_TRUE(Call(&Stub::UpdateSecretaryStudio, stub(), up, &out, kCounty).ok());
+  EXPECT_EQ(out.members_size(), 3);
+  EXPECT_EQ(out.display_name(), "张红书记工作室");  // untouched
+  EXPECT_EQ(out.etag(), "2");
+  st = Call(&Stub::UpdateSecretaryStudio, stub(), up, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_TRUE(HasField(st, "etag"));
+  up.mutable_secretary_studio()->clear_etag();
+  up.mutable_update_mask()->set_paths(0, "etag");
+  EXPECT_EQ(Call(&Stub::UpdateSecretaryStudio, stub(), up, &out).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  rv1::DeleteSecretaryStudioRequest del;
+  del.set_name(studio.name());
+  ASSERT_TRUE(Call(&Stub::DeleteSecretaryStudio, stub(), del, &out, kCounty).ok());
+  EXPECT_TRUE(out.audit().has_delete_time());
+  list.set_filter("member = teachers/st-m1");
+  ASSERT_TRUE(Call(&Stub::ListSecretaryStudios, stub(), list, &page).ok());
+  EXPECT_EQ(page.secretary_studios_size(), 0);
+  list.set_show_deleted(true);
+  ASSERT_TRUE(Call(&Stub::ListSecretaryStudios, stub(), list, &page).ok());
+  EXPECT_EQ(page.secretary_studios_size(), 1);
+  EXPECT_EQ(Call(&Stub::DeleteSecretaryStudio, stub(), del, &out).error_code(), grpc::StatusCode::NOT_FOUND);
+  up.mutable_update_mask()->set_paths(0, "display_name");
+  up.mutable_secretary_studio()->set_display_name("改名");
+  EXPECT_EQ(Call(&Stub::UpdateSecretaryStudio, stub(), up, &out).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  rv1::UndeleteSecretaryStudioRequest undel;
+  undel.set_name(studio.name());
+  ASSERT_TRUE(Call(&Stub::UndeleteSecretaryStudio, stub(), undel, &out).ok());
+  EXPECT_FALSE(out.audit().has_delete_time());
+  EXPECT_EQ(Call(&Stub::UndeleteSecretaryStudio, stub(), undel, &out).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  EXPECT_EQ(server_->EventTypes(studio.name()),
+            (std::vector<std::string>{"secretary_studio:SecretaryStudioChanged",
+                                      "secretary_studio:SecretaryStudioChanged",
+                                      "secretary_studio:SecretaryStudioDeleted",
+                                      "secretary_studio:SecretaryStudioChanged"}));
+  rv1::ListChangesRequest feed_req;
+  feed_req.set_filter("resource_type = RESOURCE_TYPE_SECRETARY_STUDIO");
+  rv1::ListChangesResponse feed;
+  ASSERT_TRUE(Call(&Stub::ListChanges, stub(), feed_req, &feed).ok());
+  const rv1::Change* tomb = nullptr;
+  for (const auto& c : feed.changes()) {
+    if (c.name() == studio.name() && c.kind() == rv1::CHANGE_KIND_DELETED) tomb = &c;
+  }
+  ASSERT_NE(tomb, nullptr);
+  EXPECT_FALSE(tomb->has_secretary_studio());
+  EXPECT_EQ(tomb->natural_key().resource_id(), "st-zhang");
+  EXPECT_EQ(tomb->natural_key().region_code(), "331024");
+}
+
+TEST_F(Party, SecretaryStudioBadInputAndForeignCallersAreRefusedWithNothingWritten) {
+  const std::string a = NewSchool(81);
+  const int64_t rows = Count("SELECT count(*) FROM secretary_studios");
+  const int64_t changes = Count("SELECT count(*) FROM changes");
+  rv1::SecretaryStudio out;
+  struct Case {
+    const char* rule;
+    std::function<void(rv1::SecretaryStudio&)> change;
+    Caller caller;
+    grpc::StatusCode code;
+    const char* field;  // "" for none
+  };
+  const std::vector<Case> cases = {
+      {"R-STUDIO-1 name", [](auto& s) { s.clear_display_name(); }, kProvince, grpc::StatusCode::INVALID_ARGUMENT,
+       "secretary_studio.display_name"},
+      {"R-STUDIO-1 region", [](auto& s) { s.set_region_code("3310"); }, kProvince, grpc::StatusCode::INVALID_ARGUMENT,
+       "secretary_studio.region_code"},
+      {"R-STUDIO-1 stage", [](auto& s) { s.clear_stage(); }, kProvince, grpc::StatusCode::INVALID_ARGUMENT,
+       "secretary_studio.stage"},
+      {"R-STUDIO-2 no host", [](auto& s) { s.mutable_members(0)->set_role(rv1::STUDIO_ROLE_MENTOR); }, kProvince,
+       grpc::StatusCode::INVALID_ARGUMENT, "secretary_studio.members"},
+      {"R-STUDIO-2 no member secretary",
+       [](auto& s) {
+         s.mutable_members(2)->set_role(rv1::STUDIO_ROLE_MENTOR);
+         s.mutable_members(3)->set_role(rv1::STUDIO_ROLE_ASSISTANT);
+       },
+       kProvince, grpc::StatusCode::INVALID_ARGUMENT, "secretary_studio.members"},
+      {"R-STUDIO-2 person twice",
+       [](auto& s) { s.mutable_members(2)->mutable_person()->set_teacher("teachers/st-host"); }, kProvince,
+       grpc::StatusCode::INVALID_ARGUMENT, "secretary_studio.members[2].person"},
+      {"R-STUDIO-3 cycle missing", [](auto& s) { s.clear_cycle(); }, kProvince, grpc::StatusCode::INVALID_ARGUMENT,
+       "secretary_studio.cycle"},
+      {"R-STUDIO-3 cycle over 3 years", [](auto& s) { s.mutable_cycle()->mutable_end_date()->set_year(2030); },
+       kProvince, grpc::StatusCode::INVALID_ARGUMENT, "secretary_studio.cycle.end_date"},
+      {"R-STUDIO-4 unknown host school", [](auto& s) { s.set_host_school("schools/2133799998"); }, kProvince,
+       grpc::StatusCode::NOT_FOUND, "secretary_studio.host_school"},
+      {"access: another county", nullptr, kOtherCounty, grpc::StatusCode::PERMISSION_DENIED, ""},
+      {"access: school admin", nullptr, SchoolAdmin(Code(81)), grpc::StatusCode::PERMISSION_DENIED, ""},
+      {"access: teacher", nullptr, TeacherOf(Code(81)), grpc::StatusCode::PERMISSION_DENIED, ""},
+  };
+  for (const auto& c : cases) {
+    rv1::SecretaryStudio s = Studio("工作室", a);
+    if (c.change) c.change(s);
+    grpc::Status st = CreateStudio(stub(), s, "", &out, c.caller);
+    EXPECT_EQ(st.error_code(), c.code) << c.rule << ": " << st.error_message();
+    if (*c.field) EXPECT_TRUE(HasField(st, c.field)) << c.rule;
+  }
+  rv1::SecretaryStudio bad_region = Studio("工作室", a);
+  bad_region.set_region_code("500154");  // a 仙居 bureau cannot create one for 开州
+  EXPECT_EQ(CreateStudio(stub(), bad_region, "", &out, kCounty).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Count("SELECT count(*) FROM secretary_studios"), rows);
+  EXPECT_EQ(Count("SELECT count(*) FROM changes"), changes);
+
+  // A retry with the same request_id answers once; the id is then taken.
+  rv1::SecretaryStudio first, again;
+  ASSERT_TRUE(CreateStudio(stub(), Studio("重试工作室", a), "st-retry", &first, kCounty, "req-st-1").ok());
+  ASSERT_TRUE(CreateStudio(stub(), Studio("重试工作室", a), "st-retry", &again, kCounty, "req-st-1").ok());
+  EXPECT_EQ(again.etag(), first.etag());
+  EXPECT_EQ(Count("SELECT count(*) FROM secretary_studios WHERE studio_id = 'st-retry'"), 1);
+  grpc::Status st = CreateStudio(stub(), Studio("重试工作室", a), "st-retry", &again);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_TRUE(HasField(st, "secretary_studio_id"));
+  // The 仙居 bureau cannot move its studio to 开州, nor the 开州 one touch it.
+  rv1::UpdateSecretaryStudioRequest up;
+  up.mutable_secretary_studio()->set_name(first.name());
+  up.mutable_secretary_studio()->set_region_code("500154");
+  up.mutable_update_mask()->add_paths("region_code");
+  EXPECT_EQ(Call(&Stub::UpdateSecretaryStudio, stub(), up, &out, kCounty).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  rv1::DeleteSecretaryStudioRequest del;
+  del.set_name(first.name());
+  EXPECT_EQ(Call(&Stub::DeleteSecretaryStudio, stub(), del, &out, kOtherCounty).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Count("SELECT count(*) FROM secretary_studios WHERE studio_id = 'st-retry' AND version = 1 AND "
+                  "region_code = '331024' AND deleted_at IS NULL"),
+            1);
 }
 
 }  // namespace

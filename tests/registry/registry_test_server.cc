@@ -35,7 +35,8 @@ RegistryServer::RegistryServer(const std::string& schema_prefix)
       calendars_(&pool_),
       roster_(&pool_),
       party_(&pool_),
-      joint_buildings_(&pool_) {
+      joint_buildings_(&pool_),
+      studios_(&pool_) {
   EXPECT_TRUE(pool_.WithConnection([&](pqxx::connection& c) {
     return pg::ApplyMigrations(c, pool_.schema(), {&pg::CommonMigrations(), &pg::RegistryMigrations()}).status();
   }).ok());
@@ -45,6 +46,7 @@ RegistryServer::RegistryServer(const std::string& schema_prefix)
   stores.roster = &roster_;
   stores.party = &party_;
   stores.joint_buildings = &joint_buildings_;
+  stores.studios = &studios_;
   stores.pool = &pool_;
   service_ = std::make_unique<RegistryServiceImpl>(&edge_, stores);
   HostOptions options;

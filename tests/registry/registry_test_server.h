@@ -46,6 +46,7 @@ class RegistryServer {
   RosterStore roster_;
   PartyStore party_;
   JointBuildingStore joint_buildings_;
+  StudioStore studios_;
   std::unique_ptr<RegistryServiceImpl> service_;
   std::unique_ptr<ServiceHost> host_;
   std::thread runner_;

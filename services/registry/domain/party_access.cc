@@ -54,4 +54,20 @@ absl::Status CanWriteParty(const auth::Principal& p, const PartyReach& reach) {
   return AccessDenied(p, "write Party organisations");
 }
 
+absl::Status MayWriteStudio(const auth::Principal& p) {
+  if (UnlimitedRole(p) || p.role == Role::kCountyBureau) return absl::OkStatus();
+  return AccessDenied(p, "write secretary studios");
+}
+
+absl::Status CanWriteStudio(const auth::Principal& p, const std::vector<std::string>& regions) {
+  GT_RETURN_IF_ERROR(MayWriteStudio(p));
+  if (UnlimitedRole(p)) return absl::OkStatus();
+  for (const auto& r : regions) {
+    if (!p.CoversRegion(r)) {
+      return AccessDenied(p, "write secretary studios of region " + r + " (outside " + p.region_prefix + ")");
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace gongtong::registry

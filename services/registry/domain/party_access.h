@@ -33,4 +33,11 @@ absl::Status MayUpdateParty(const auth::Principal& p, const std::vector<std::str
 // The organisation's reach is within the caller's.
 absl::Status CanWriteParty(const auth::Principal& p, const PartyReach& reach);
 
+// Secretary studios (party.proto SecretaryStudio "Access"): read by every
+// role (CanReadParty); written by the province, services and the county
+// bureau whose prefix covers every region the studio has (before and after
+// the change); anyone else PERMISSION_DENIED, before any validation.
+absl::Status MayWriteStudio(const auth::Principal& p);
+absl::Status CanWriteStudio(const auth::Principal& p, const std::vector<std::string>& regions);
+
 }  // namespace gongtong::registry

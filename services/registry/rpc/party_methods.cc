@@ -1,7 +1,7 @@
 // RegistryService: Party organisations (Get, List, Create, Update, Delete,
 // Undelete). PartyMethodNames() lists these and the joint-building methods
-// (rpc/joint_building_methods.cc); secretary studios still answer
-// UNIMPLEMENTED through the edge.
+// (rpc/joint_building_methods.cc) and the secretary studios'
+// (rpc/studio_methods.cc).
 #include "common/status/error.h"
 #include "registry/domain/party_access.h"
 #include "registry/domain/party_rules.h"
@@ -56,7 +56,9 @@ const std::set<std::string>& PartyMethodNames() {
       "GetPartyOrganization",    "ListPartyOrganizations",    "CreatePartyOrganization",
       "UpdatePartyOrganization", "DeletePartyOrganization",   "UndeletePartyOrganization",
       "GetPartyJointBuilding",   "ListPartyJointBuildings",   "CreatePartyJointBuilding",
-      "UpdatePartyJointBuilding", "DeletePartyJointBuilding", "UndeletePartyJointBuilding"};
+      "UpdatePartyJointBuilding", "DeletePartyJointBuilding", "UndeletePartyJointBuilding",
+      "GetSecretaryStudio",      "ListSecretaryStudios",      "CreateSecretaryStudio",
+      "UpdateSecretaryStudio",   "DeleteSecretaryStudio",     "UndeleteSecretaryStudio"};
   return *kNames;
 }
 

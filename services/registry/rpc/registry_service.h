@@ -22,6 +22,7 @@
 #include "registry/storage/party_store.h"
 #include "registry/storage/roster_store.h"
 #include "registry/storage/school_store.h"
+#include "registry/storage/studio_store.h"
 
 namespace gongtong::registry {
 
@@ -41,6 +42,7 @@ struct RegistryStores {
   RosterStore* roster = nullptr;  // classes, classrooms, teachers
   PartyStore* party = nullptr;    // Party organisations
   JointBuildingStore* joint_buildings = nullptr;  // Party joint-building relations
+  StudioStore* studios = nullptr;                 // secretary studios
   pg::Pool* pool = nullptr;  // for work spanning resources (bulk import); set by name
 };
 
@@ -217,6 +219,20 @@ class RegistryServiceImpl final : public rv1::RegistryService::CallbackService {
       rv1::PartyJointBuilding* resp) override;
   grpc::ServerUnaryReactor* UndeletePartyJointBuilding(grpc::CallbackServerContext* ctx, const rv1::UndeletePartyJointBuildingRequest* req,
       rv1::PartyJointBuilding* resp) override;
+
+  // ---- secretary studios (rpc/studio_methods.cc) ----
+  grpc::ServerUnaryReactor* GetSecretaryStudio(grpc::CallbackServerContext* ctx, const rv1::GetSecretaryStudioRequest* req,
+      rv1::SecretaryStudio* resp) override;
+  grpc::ServerUnaryReactor* ListSecretaryStudios(grpc::CallbackServerContext* ctx, const rv1::ListSecretaryStudiosRequest* req,
+      rv1::ListSecretaryStudiosResponse* resp) override;
+  grpc::ServerUnaryReactor* CreateSecretaryStudio(grpc::CallbackServerContext* ctx, const rv1::CreateSecretaryStudioRequest* req,
+      rv1::SecretaryStudio* resp) override;
+  grpc::ServerUnaryReactor* UpdateSecretaryStudio(grpc::CallbackServerContext* ctx, const rv1::UpdateSecretaryStudioRequest* req,
+      rv1::SecretaryStudio* resp) override;
+  grpc::ServerUnaryReactor* DeleteSecretaryStudio(grpc::CallbackServerContext* ctx, const rv1::DeleteSecretaryStudioRequest* req,
+      rv1::SecretaryStudio* resp) override;
+  grpc::ServerUnaryReactor* UndeleteSecretaryStudio(grpc::CallbackServerContext* ctx, const rv1::UndeleteSecretaryStudioRequest* req,
+      rv1::SecretaryStudio* resp) override;
 
  private:
   // The school's serialized bytes, through the cache.

@@ -1,0 +1,230 @@
+#include "registry/storage/studio_store.h"
+
+#include <pqxx/binarystring>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/status/error.h"
+#include "gongtong/events/v1/registry_events.pb.h"
+#include "registry/storage/community_store.h"
+#include "registry/storage/page_fetch.h"
+#include "registry/storage/roster_write.h"
+#include "registry/storage/row_codec.h"
+
+namespace gongtong::registry {
+namespace {
+
+using gongtong::registry::v1::Change;
+using gongtong::registry::v1::ChangeKind;
+
+// Row layout: id, body, version, created/updated/deleted epochs, display_name.
+constexpr char kColumns[] =
+    "s.studio_id, s.body, s.version, extract(epoch from s.created_at)::float8, "
+    "extract(epoch from s.updated_at)::float8, extract(epoch from s.deleted_at)::float8, s.display_name";
+
+SecretaryStudio FromRow(const pqxx::row& row) {
+  SecretaryStudio s;
+  pqxx::binarystring body(row[1]);
+  s.ParseFromString(body.str());
+  s.set_name(SecretaryStudioName(row[0].as<std::string>()));
+  s.set_etag(row[2].as<std::string>());
+  FillAudit(s.mutable_audit(), row, 3);
+  return s;
+}
+
+pqxx::result SelectById(pqxx::transaction_base& tx, const std::string& id, bool lock) {
+  return tx.exec_params(
+      absl::StrCat("SELECT ", kColumns, " FROM secretary_studios s WHERE s.studio_id = $1", lock ? " FOR UPDATE" : ""),
+      id);
+}
+
+StudioFacts LoadFacts(pqxx::transaction_base& tx, const SecretaryStudio& before, const SecretaryStudio& after) {
+  StudioFacts facts;
+  const std::string code = StudioHostSchoolCode(after);
+  if (!code.empty()) facts.schools = LoadSchoolFacts(tx, {code}, /*lock=*/true);
+  for (const auto* s : {&before, &after}) {
+    if (!s->region_code().empty()) facts.regions.push_back(s->region_code());
+  }
+  return facts;
+}
+
+void Record(pqxx::transaction_base& tx, ChangeKind kind, const SecretaryStudio& s,
+            const std::vector<std::string>& paths, const WriteContext& ctx) {
+  Change change;
+  change.set_kind(kind);
+  change.set_resource_type(gongtong::registry::v1::RESOURCE_TYPE_SECRETARY_STUDIO);
+  change.mutable_natural_key()->set_resource_id(s.name().substr(std::string("secretaryStudios/").size()));
+  change.mutable_natural_key()->set_region_code(s.region_code());
+  for (const auto& p : paths) change.mutable_changed_fields()->add_paths(p);
+  roster::RecordRosterChange<SecretaryStudio, gongtong::events::v1::SecretaryStudioChanged,
+                             gongtong::events::v1::SecretaryStudioDeleted>(
+      tx, change, s, &Change::mutable_secretary_studio,
+      &gongtong::events::v1::SecretaryStudioChanged::mutable_secretary_studio, s.region_code(),
+      StudioHostSchoolCode(s), ctx);
+}
+
+// A text[] literal of the registered members, "teachers/{id}" (resource ids
+// and '/' only, so no quoting is needed).
+std::string MemberArray(const SecretaryStudio& s) {
+  std::vector<std::string> teachers;
+  for (const auto& m : s.members()) {
+    if (!m.person().teacher().empty()) teachers.push_back(m.person().teacher());
+  }
+  return "{" + absl::StrJoin(teachers, ",") + "}";
+}
+
+// The values of the derived columns $2…$8 (after the id, before the body).
+std::vector<std::string> Columns(const SecretaryStudio& s) {
+  return {s.display_name(),
+          s.region_code(),
+          std::to_string(static_cast<int>(s.stage())),
+          StudioHostSchoolCode(s),
+          MemberArray(s),
+          s.cycle().has_start_date() ? IsoDate(s.cycle().start_date()) : "",
+          s.cycle().has_end_date() ? IsoDate(s.cycle().end_date()) : ""};
+}
+
+absl::Status AddFilter(const std::vector<api::FilterTerm>& terms, roster::SqlBuilder* b) {
+  for (const auto& t : terms) {
+    if (t.field == "region_code") {
+      b->where.push_back(t.op == ":" ? "s.region_code LIKE " + b->Param(roster::LikePrefix(t.value))
+                                     : "s.region_code = " + b->Param(t.value));
+    } else if (t.field == "stage") {
+      gongtong::common::v1::SchoolStage stage;
+      if (!gongtong::common::v1::SchoolStage_Parse(t.value, &stage)) {
+        return InvalidField("filter", "stage must be a SchoolStage name", "学段筛选值无效");
+      }
+      b->where.push_back(absl::StrCat("s.stage = ", b->Param(std::to_string(stage)), "::smallint"));
+    } else if (t.field == "member") {
+      if (t.value.rfind("teachers/", 0) != 0 || !IsResourceId(std::string_view(t.value).substr(9))) {
+        return InvalidField("filter", "member must be teachers/{id}", "成员筛选值应为 teachers/{id}");
+      }
+      b->where.push_back(absl::StrCat(b->Param(t.value), " = ANY(s.members)"));
+    } else if (t.field == "active_on") {
+      google::type::Date d;
+      if (!ParseIsoDate(t.value, &d)) return InvalidField("filter", "active_on must be a date YYYY-MM-DD", "日期筛选值应为 YYYY-MM-DD");
+      const std::string ref = b->Param(IsoDate(d));
+      b->where.push_back(absl::StrCat("s.start_date <= ", ref, "::date AND s.end_date >= ", ref, "::date"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+const std::vector<api::FilterField>& SecretaryStudioFilterFields() {
+  static const auto* kFields = new std::vector<api::FilterField>{
+      {"region_code", {"=", ":"}}, {"stage", {"="}}, {"member", {"="}}, {"active_on", {"="}}};
+  return *kFields;
+}
+
+const std::vector<std::string>& SecretaryStudioOrderFields() {
+  static const auto* kFields = new std::vector<std::string>{"display_name"};
+  return *kFields;
+}
+
+absl::StatusOr<SecretaryStudio> StudioStore::Get(const std::string& id, pg::Deadline deadline) {
+  SecretaryStudio out;
+  absl::Status s = pool_->Transact(
+      [&](pqxx::transaction_base& tx) -> absl::Status {
+        auto rows = SelectById(tx, id, false);
+        if (rows.empty()) return roster::NotFound("SECRETARY_STUDIO_NOT_FOUND", SecretaryStudioName(id), "书记工作室");
+        out = FromRow(rows[0]);
+        return absl::OkStatus();
+      },
+      deadline);
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<RosterPage<SecretaryStudio>> StudioStore::List(const RosterListQuery& q, pg::Deadline deadline) {
+  roster::SqlBuilder b;
+  GT_RETURN_IF_ERROR(AddFilter(q.filter, &b));
+  if (!q.show_deleted) b.where.push_back("s.deleted_at IS NULL");
+  auto where = [&] { return b.where.empty() ? std::string() : " WHERE " + absl::StrJoin(b.where, " AND "); };
+  const std::string count_sql = "SELECT count(*) FROM secretary_studios s" + where();
+  const std::vector<std::string> count_params = b.params;
+  GT_ASSIGN_OR_RETURN(const bool desc, roster::Descending(q.order));
+  if (!q.after.empty()) {
+    if (q.after.size() != 2) return InvalidField("page_token", "does not match order_by", "分页令牌无效");
+    b.where.push_back(absl::StrCat("(s.display_name, s.studio_id) ", desc ? "<" : ">", " (", b.Param(q.after[0]),
+                                   ", ", b.Param(q.after[1]), ")"));
+  }
+  const char* dir = desc ? " DESC" : " ASC";
+  const std::string sql = absl::StrCat("SELECT ", kColumns, " FROM secretary_studios s", where(),
+                                       " ORDER BY s.display_name", dir, ", s.studio_id", dir, " LIMIT ", q.limit + 1);
+  RosterPage<SecretaryStudio> page;
+  GT_ASSIGN_OR_RETURN(FetchedPage fetched,
+                      FetchPage(
+                          *pool_, sql, b.params, q.limit, q.count_total ? count_sql : "", count_params,
+                          [&](const pqxx::row& row) {
+                            page.items.push_back(FromRow(row));
+                            page.last_key = {row[6].as<std::string>(), row[0].as<std::string>()};
+                          },
+                          deadline));
+  page.more = fetched.more;
+  if (q.count_total) page.total = fetched.total;
+  return page;
+}
+
+absl::StatusOr<SecretaryStudio> StudioStore::Create(const std::string& id, const SecretaryStudio& input,
+                                                    const Check& check, const WriteContext& ctx) {
+  return roster::Idempotent<SecretaryStudio>(
+      *pool_, ctx, [&](pqxx::transaction_base& tx) -> absl::StatusOr<SecretaryStudio> {
+        SecretaryStudio s = input;
+        s.set_name(SecretaryStudioName(id));
+        const StudioFacts facts = LoadFacts(tx, SecretaryStudio(), s);
+        GT_RETURN_IF_ERROR(check(SecretaryStudio(), s, false, facts));
+        *s.mutable_audit()->mutable_creator() = ctx.actor;
+        *s.mutable_audit()->mutable_updater() = ctx.actor;
+        const std::string body = StoredBody(s);
+        const std::vector<std::string> c = Columns(s);
+        auto inserted = tx.exec_params(
+            "INSERT INTO secretary_studios (studio_id, display_name, region_code, stage, host_school, members, "
+            "start_date, end_date, body) VALUES ($1, $2, $3, $4::smallint, $5, $6::text[], NULLIF($7, '')::date, "
+            "NULLIF($8, '')::date, $9) ON CONFLICT DO NOTHING",
+            id, c[0], c[1], c[2], c[3], c[4], c[5], c[6], pqxx::binarystring(body.data(), body.size()));
+        if (inserted.affected_rows() == 0) {
+          return ErrorBuilder(absl::StatusCode::kAlreadyExists, "ID_TAKEN")
+              .Message(s.name() + " exists (ids are not reused, also after deletion)")
+              .Zh("书记工作室编号已存在：" + id)
+              .Field("secretary_studio_id", "already exists");
+        }
+        SecretaryStudio created = FromRow(SelectById(tx, id, false)[0]);
+        Record(tx, gongtong::registry::v1::CHANGE_KIND_CREATED, created, {}, ctx);
+        return created;
+      });
+}
+
+absl::StatusOr<SecretaryStudio> StudioStore::Mutate(const std::string& id, const std::string& expected_etag,
+                                                    ChangeKind kind, const std::vector<std::string>& changed_paths,
+                                                    const Mutation& mutate, const Check& check,
+                                                    const WriteContext& ctx) {
+  return roster::Idempotent<SecretaryStudio>(
+      *pool_, ctx, [&](pqxx::transaction_base& tx) -> absl::StatusOr<SecretaryStudio> {
+        auto rows = SelectById(tx, id, true);
+        if (rows.empty()) return roster::NotFound("SECRETARY_STUDIO_NOT_FOUND", SecretaryStudioName(id), "书记工作室");
+        const SecretaryStudio before = FromRow(rows[0]);
+        SecretaryStudio s = before;
+        bool deleted = before.audit().has_delete_time();
+        const bool was_deleted = deleted;
+        GT_RETURN_IF_ERROR(mutate(s, deleted));
+        const StudioFacts facts = LoadFacts(tx, before, s);
+        GT_RETURN_IF_ERROR(check(before, s, was_deleted, facts));
+        if (!expected_etag.empty() && expected_etag != before.etag()) return roster::Stale(expected_etag, before.etag());
+        *s.mutable_audit()->mutable_updater() = ctx.actor;
+        const std::string body = StoredBody(s);
+        const std::vector<std::string> c = Columns(s);
+        tx.exec_params(
+            "UPDATE secretary_studios SET display_name = $2, region_code = $3, stage = $4::smallint, host_school = $5, "
+            "members = $6::text[], start_date = NULLIF($7, '')::date, end_date = NULLIF($8, '')::date, body = $9, "
+            "version = version + 1, updated_at = now(), "
+            "deleted_at = CASE WHEN $10 THEN coalesce(deleted_at, now()) ELSE NULL END WHERE studio_id = $1",
+            id, c[0], c[1], c[2], c[3], c[4], c[5], c[6], pqxx::binarystring(body.data(), body.size()), deleted);
+        SecretaryStudio result = FromRow(SelectById(tx, id, false)[0]);
+        Record(tx, kind, result, changed_paths, ctx);
+        return result;
+      });
+}
+
+}  // namespace gongtong::registry
