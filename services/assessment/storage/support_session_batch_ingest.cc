@@ -13,6 +13,7 @@
 #include "assessment/storage/support_rows.h"
 #include "assessment/storage/support_store.h"
 #include "assessment/storage/support_term_state.h"
+#include "common/pg/arrays.h"
 #include "common/events/event.h"
 #include "common/status/error.h"
 
@@ -39,27 +40,13 @@ struct Pending {
   int start_minute;
 };
 
-// A PostgreSQL array literal of `items`, each element quoted.
-std::string ArrayLiteral(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ',';
-    out += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
 
 template <typename T>
 std::string ArrayOf(const std::vector<Pending>& p, T field) {
   std::vector<std::string> out;
   out.reserve(p.size());
   for (const Pending& x : p) out.push_back(field(x));
-  return ArrayLiteral(out);
+  return pg::TextArray(out);
 }
 
 size_t CharCount(const std::string& s) {
@@ -129,7 +116,7 @@ absl::StatusOr<int> IngestDeliveredSessions(pqxx::transaction_base& tx, const st
       "  AND a.receiving_schools && string_to_array(ev.codes, ',') "
       "LEFT JOIN support_certifications c ON c.assignment_id = a.assignment_id "
       "ORDER BY ev.pos, a.assignment_id",
-      ArrayLiteral(pos), ArrayLiteral(teachers), ArrayLiteral(codes), ArrayLiteral(refs));
+      pg::TextArray(pos), pg::TextArray(teachers), pg::TextArray(codes), pg::TextArray(refs));
   std::map<int, const Session*> by_pos;
   for (const Session& s : parsed) by_pos[s.pos] = &s;
 
@@ -194,7 +181,7 @@ absl::StatusOr<int> IngestDeliveredSessions(pqxx::transaction_base& tx, const st
            "SELECT assignment_id, term, body FROM support_term_summaries "
            "WHERE (assignment_id, term) IN (SELECT * FROM unnest($1::text[], $2::smallint[])) "
            "ORDER BY assignment_id, term FOR UPDATE",
-           ArrayLiteral(sum_ids), ArrayLiteral(sum_terms))) {
+           pg::TextArray(sum_ids), pg::TextArray(sum_terms))) {
     if (Unsigned(row[2])) unsigned_terms.emplace(row[0].as<std::string>(), row[1].as<int>());
   }
   std::vector<Pending> kept;

@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "booking/domain/session_rules.h"
+#include "common/pg/arrays.h"
 #include "common/events/event.h"
 #include "common/log/log.h"
 #include "common/pg/pg_status.h"
@@ -28,20 +29,6 @@ constexpr int kBucketSeconds = 30 * 60;
 constexpr int kLocalOffsetSeconds = 8 * 3600;  // Asia/Shanghai, no DST
 constexpr int kMaxConflictRetries = 8;
 
-// PostgreSQL array literal of plain strings.
-std::string ArrayLiteral(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
 
 // Runs a statement prepared once per connection (planned once, not per
 // call: the booking path runs the same few statements thousands of times).
@@ -128,7 +115,7 @@ int CancelLapsedHolds(pqxx::transaction_base& tx, const std::vector<std::string>
       "SELECT s.body, s.version, extract(epoch from s.create_time)::bigint, extract(epoch from s.update_time)::bigint, "
       "s.id FROM sessions s WHERE s.id = ANY($1::text[]) AND s.state = 1 AND s.hold_expire_time <= now() "
       "ORDER BY s.id FOR UPDATE",
-      ArrayLiteral(ids));
+      pg::TextArray(ids));
   const int64_t now = absl::ToUnixSeconds(absl::Now());
   for (const auto& r : rows) {
     bv1::Session s = FromRow(r, 0, 1, 2, 3);
@@ -170,7 +157,7 @@ void LockCapacityBuckets(pqxx::transaction_base& tx, const std::string& region, 
   Prepared(tx, "booking_lock_buckets",
            "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) WITH ORDINALITY u(k, i) "
            "ORDER BY i",
-           ArrayLiteral(keys));
+           pg::TextArray(keys));
 }
 
 // Peak number of overlapping intervals (half-open: at equal instants ends
@@ -208,7 +195,7 @@ std::vector<bv1::BookingConflict> CheckOccupancy(pqxx::transaction_base& tx, con
       "UNION ALL "
       "SELECT 3, region_code, '', max_concurrent_sessions, 0, false FROM region_capacities "
       "WHERE region_code IN ($5, $6, $7)",
-      ArrayLiteral(resources), start, end, self, region, prefecture, province);
+      pg::TextArray(resources), start, end, self, region, prefecture, province);
   std::vector<bv1::BookingConflict> conflicts;
   std::vector<std::string> lapsed;
   std::vector<std::pair<int64_t, int>> edges;
@@ -277,8 +264,8 @@ std::array<std::string, 5> OccupantArrays(const std::vector<Occupant>& occupants
     regions.push_back(o.region);
     pairings.push_back(o.pairing);
   }
-  return {ArrayLiteral(resources), "{" + absl::StrJoin(roles, ",") + "}", ArrayLiteral(schools),
-          ArrayLiteral(regions), ArrayLiteral(pairings)};
+  return {pg::TextArray(resources), "{" + absl::StrJoin(roles, ",") + "}", pg::TextArray(schools),
+          pg::TextArray(regions), pg::TextArray(pairings)};
 }
 
 // Inserts the occupancy rows of a session (one statement, prepared).
@@ -630,7 +617,7 @@ absl::StatusOr<bv1::Session> SessionStore::Mutate(const std::string& id, const s
           if (r.state() == bv1::RECEIVER_STATE_DECLINED) gone.push_back(r.school_class());
         }
         tx.exec_params("UPDATE occupancy SET live = ($2 AND NOT (resource = ANY($3::text[]))) WHERE session_id = $1",
-                       id, IsLiveState(s.state()), ArrayLiteral(gone));
+                       id, IsLiveState(s.state()), pg::TextArray(gone));
         out = s;
         out.set_etag(EtagOf(version));
         SetTimestamp(out.mutable_audit()->mutable_create_time(), row[0].as<int64_t>());

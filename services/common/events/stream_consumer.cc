@@ -1,3 +1,4 @@
+#include "common/pg/arrays.h"
 #include "common/events/stream_consumer.h"
 
 #include <algorithm>
@@ -16,20 +17,6 @@ const std::string* Field(const redis::Reply& flat, std::string_view key) {
   return nullptr;
 }
 
-// A PostgreSQL array literal of `items`, each element quoted.
-std::string ArrayLiteral(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ',';
-    out += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
 
 }  // namespace
 
@@ -132,7 +119,7 @@ absl::Status StreamConsumer::ApplyAll(pqxx::work& tx, const std::vector<Entry>& 
       "ins AS (INSERT INTO processed_events (consumer, event_id) SELECT DISTINCT $1, id FROM input "
       "ON CONFLICT DO NOTHING RETURNING event_id) "
       "SELECT min(input.pos) FROM input JOIN ins ON ins.event_id = input.id GROUP BY input.id ORDER BY 1",
-      options_.group, ArrayLiteral(ids));
+      options_.group, pg::TextArray(ids));
   std::vector<const gongtong::events::v1::EventEnvelope*> events;
   events.reserve(fresh.size());
   for (const auto& row : fresh) events.push_back(&batch[row[0].as<size_t>() - 1].event);
