@@ -7,7 +7,7 @@
 #include "common/status/error.h"
 #include "gongtong/events/v1/registry_events.pb.h"
 #include "registry/storage/community_store.h"
-#include "registry/storage/page_fetch.h"
+#include "registry/storage/body_table.h"
 #include "registry/storage/roster_write.h"
 #include "registry/storage/row_codec.h"
 
@@ -17,20 +17,14 @@ namespace {
 using gongtong::registry::v1::Change;
 using gongtong::registry::v1::ChangeKind;
 
-// Row layout: id, body, version, created/updated/deleted epochs, display_name.
-constexpr char kColumns[] =
-    "j.joint_building_id, j.body, j.version, extract(epoch from j.created_at)::float8, "
-    "extract(epoch from j.updated_at)::float8, extract(epoch from j.deleted_at)::float8, j.display_name";
-
-PartyJointBuilding FromRow(const pqxx::row& row) {
-  PartyJointBuilding j;
-  pqxx::binarystring body(row[1]);
-  j.ParseFromString(body.str());
-  j.set_name(PartyJointBuildingName(row[0].as<std::string>()));
-  j.set_etag(row[2].as<std::string>());
-  FillAudit(j.mutable_audit(), row, 3);
-  return j;
+const BodyTable& Table() {
+  static const auto* kTable =
+      new BodyTable{"party_joint_buildings", "j", "joint_building_id",
+                    [](std::string_view id) { return PartyJointBuildingName(id); }};
+  return *kTable;
 }
+
+PartyJointBuilding FromRow(const pqxx::row& row) { return BodyFromRow<PartyJointBuilding>(Table(), row); }
 
 std::string OrgId(const std::string& name) {
   auto id = ParsePartyOrganizationName(name, "");
@@ -38,9 +32,7 @@ std::string OrgId(const std::string& name) {
 }
 
 pqxx::result SelectById(pqxx::transaction_base& tx, const std::string& id, bool lock) {
-  return tx.exec_params(absl::StrCat("SELECT ", kColumns, " FROM party_joint_buildings j WHERE j.joint_building_id = $1",
-                                     lock ? " FOR UPDATE" : ""),
-                        id);
+  return SelectBody(tx, Table(), id, lock);
 }
 
 // A text[] literal of the non-empty ids (resource ids: [a-z0-9-] only).
@@ -172,32 +164,7 @@ absl::StatusOr<RosterPage<PartyJointBuilding>> JointBuildingStore::List(const Ro
                                                                         pg::Deadline deadline) {
   roster::SqlBuilder b;
   GT_RETURN_IF_ERROR(AddFilter(q.filter, &b));
-  if (!q.show_deleted) b.where.push_back("j.deleted_at IS NULL");
-  auto where = [&] { return b.where.empty() ? std::string() : " WHERE " + absl::StrJoin(b.where, " AND "); };
-  const std::string count_sql = "SELECT count(*) FROM party_joint_buildings j" + where();
-  const std::vector<std::string> count_params = b.params;
-  GT_ASSIGN_OR_RETURN(const bool desc, roster::Descending(q.order));
-  if (!q.after.empty()) {
-    if (q.after.size() != 2) return InvalidField("page_token", "does not match order_by", "分页令牌无效");
-    b.where.push_back(absl::StrCat("(j.display_name, j.joint_building_id) ", desc ? "<" : ">", " (",
-                                   b.Param(q.after[0]), ", ", b.Param(q.after[1]), ")"));
-  }
-  const char* dir = desc ? " DESC" : " ASC";
-  const std::string sql = absl::StrCat("SELECT ", kColumns, " FROM party_joint_buildings j", where(),
-                                       " ORDER BY j.display_name", dir, ", j.joint_building_id", dir, " LIMIT ",
-                                       q.limit + 1);
-  RosterPage<PartyJointBuilding> page;
-  GT_ASSIGN_OR_RETURN(FetchedPage fetched, FetchPage(
-                                               *pool_, sql, b.params, q.limit, q.count_total ? count_sql : "",
-                                               count_params,
-                                               [&](const pqxx::row& row) {
-                                                 page.items.push_back(FromRow(row));
-                                                 page.last_key = {row[6].as<std::string>(), row[0].as<std::string>()};
-                                               },
-                                               deadline));
-  page.more = fetched.more;
-  if (q.count_total) page.total = fetched.total;
-  return page;
+  return ListBodies<PartyJointBuilding>(*pool_, Table(), std::move(b), q, deadline);
 }
 
 absl::StatusOr<PartyJointBuilding> JointBuildingStore::Create(const std::string& id, const PartyJointBuilding& input,

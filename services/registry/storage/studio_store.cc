@@ -7,7 +7,7 @@
 #include "common/status/error.h"
 #include "gongtong/events/v1/registry_events.pb.h"
 #include "registry/storage/community_store.h"
-#include "registry/storage/page_fetch.h"
+#include "registry/storage/body_table.h"
 #include "registry/storage/roster_write.h"
 #include "registry/storage/row_codec.h"
 
@@ -17,25 +17,17 @@ namespace {
 using gongtong::registry::v1::Change;
 using gongtong::registry::v1::ChangeKind;
 
-// Row layout: id, body, version, created/updated/deleted epochs, display_name.
-constexpr char kColumns[] =
-    "s.studio_id, s.body, s.version, extract(epoch from s.created_at)::float8, "
-    "extract(epoch from s.updated_at)::float8, extract(epoch from s.deleted_at)::float8, s.display_name";
-
-SecretaryStudio FromRow(const pqxx::row& row) {
-  SecretaryStudio s;
-  pqxx::binarystring body(row[1]);
-  s.ParseFromString(body.str());
-  s.set_name(SecretaryStudioName(row[0].as<std::string>()));
-  s.set_etag(row[2].as<std::string>());
-  FillAudit(s.mutable_audit(), row, 3);
-  return s;
+const BodyTable& Table() {
+  static const auto* kTable =
+      new BodyTable{"secretary_studios", "s", "studio_id",
+                    [](std::string_view id) { return SecretaryStudioName(id); }};
+  return *kTable;
 }
 
+SecretaryStudio FromRow(const pqxx::row& row) { return BodyFromRow<SecretaryStudio>(Table(), row); }
+
 pqxx::result SelectById(pqxx::transaction_base& tx, const std::string& id, bool lock) {
-  return tx.exec_params(
-      absl::StrCat("SELECT ", kColumns, " FROM secretary_studios s WHERE s.studio_id = $1", lock ? " FOR UPDATE" : ""),
-      id);
+  return SelectBody(tx, Table(), id, lock);
 }
 
 StudioFacts LoadFacts(pqxx::transaction_base& tx, const SecretaryStudio& before, const SecretaryStudio& after) {
@@ -140,31 +132,7 @@ absl::StatusOr<SecretaryStudio> StudioStore::Get(const std::string& id, pg::Dead
 absl::StatusOr<RosterPage<SecretaryStudio>> StudioStore::List(const RosterListQuery& q, pg::Deadline deadline) {
   roster::SqlBuilder b;
   GT_RETURN_IF_ERROR(AddFilter(q.filter, &b));
-  if (!q.show_deleted) b.where.push_back("s.deleted_at IS NULL");
-  auto where = [&] { return b.where.empty() ? std::string() : " WHERE " + absl::StrJoin(b.where, " AND "); };
-  const std::string count_sql = "SELECT count(*) FROM secretary_studios s" + where();
-  const std::vector<std::string> count_params = b.params;
-  GT_ASSIGN_OR_RETURN(const bool desc, roster::Descending(q.order));
-  if (!q.after.empty()) {
-    if (q.after.size() != 2) return InvalidField("page_token", "does not match order_by", "分页令牌无效");
-    b.where.push_back(absl::StrCat("(s.display_name, s.studio_id) ", desc ? "<" : ">", " (", b.Param(q.after[0]),
-                                   ", ", b.Param(q.after[1]), ")"));
-  }
-  const char* dir = desc ? " DESC" : " ASC";
-  const std::string sql = absl::StrCat("SELECT ", kColumns, " FROM secretary_studios s", where(),
-                                       " ORDER BY s.display_name", dir, ", s.studio_id", dir, " LIMIT ", q.limit + 1);
-  RosterPage<SecretaryStudio> page;
-  GT_ASSIGN_OR_RETURN(FetchedPage fetched,
-                      FetchPage(
-                          *pool_, sql, b.params, q.limit, q.count_total ? count_sql : "", count_params,
-                          [&](const pqxx::row& row) {
-                            page.items.push_back(FromRow(row));
-                            page.last_key = {row[6].as<std::string>(), row[0].as<std::string>()};
-                          },
-                          deadline));
-  page.more = fetched.more;
-  if (q.count_total) page.total = fetched.total;
-  return page;
+  return ListBodies<SecretaryStudio>(*pool_, Table(), std::move(b), q, deadline);
 }
 
 absl::StatusOr<SecretaryStudio> StudioStore::Create(const std::string& id, const SecretaryStudio& input,
