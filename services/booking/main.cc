@@ -1,7 +1,6 @@
-// gongtong-booking: wiring only (issue 4). Sessions, their lifecycle,
-// policies, capacities, series (all but ModifySeries), free slots, calendar
-// feeds and pairing delivery counts are built; ModifySeries, UpdateSession and
-// UpdateDeliveryRecord answer UNIMPLEMENTED until they are.
+// gongtong-booking: wiring only (issue 4). Every BookingService method is
+// built (services/booking/README.md): sessions and their lifecycle, series,
+// free slots, calendar feeds, delivery counts, policies and capacities.
 #include "absl/strings/match.h"
 #include "booking/registry/registry_view.h"
 #include "booking/rpc/booking_service.h"

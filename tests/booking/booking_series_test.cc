@@ -414,5 +414,150 @@ TEST(Series, AnOccurrenceChangedOnItsOwnIsDetached) {
   EXPECT_TRUE(again.occurrences(1).detached());
 }
 
+TEST(ModifySeries, ThisAndFollowingReBooksTheLaterOccurrencesAndCancelsWhatNoLongerFits) {
+  // Far enough ahead that no other test of this binary books these dates.
+  const absl::CivilDay first = FreeWeekday(40);
+  bv1::SessionSeries out;
+  ASSERT_TRUE(
+      CreateSeries(SeriesOf(first, first + 21, 3, "t-host-1", "rec-1", "c1", {Class(kMember2, "c1")}), &out).ok());
+  ASSERT_EQ(out.occurrences_size(), 4);
+  for (const auto& o : out.occurrences()) ASSERT_EQ(o.outcome(), bv1::OCCURRENCE_OUTCOME_BOOKED);
+  // t-host-2 teaches period 3 on the third date; the fourth date was changed on its own.
+  bv1::Session single;
+  bv1::CreateSessionRequest one;
+  *one.mutable_session() = SessionAt(first + 14, 3, "t-host-2", "rec-2", "c2", {std::string(kMember3) + "/c4"});
+  ASSERT_TRUE(Call(&S::CreateSession, W().booking(), one, &single, HostAdmin()).ok());
+  bv1::UpdateSessionRequest up;
+  up.mutable_session()->set_name(out.occurrences(3).session());
+  up.mutable_session()->set_topic("分数 复习课");
+  up.mutable_update_mask()->add_paths("topic");
+  bv1::Session changed;
+  ASSERT_TRUE(Call(&S::UpdateSession, W().booking(), up, &changed, HostAdmin()).ok());
+
+  // From the second date: t-host-2 in classroom rec-2, a new topic.
+  bv1::ModifySeriesRequest req;
+  req.set_name(out.name());
+  *req.mutable_from_date() = ToProtoDate(first + 7);
+  req.mutable_session_template()->mutable_host()->set_teacher("teachers/t-host-2");
+  req.mutable_session_template()->mutable_host()->set_classroom(absl::StrCat("schools/", kHost, "/classrooms/rec-2"));
+  req.mutable_session_template()->set_topic("分数（调整）第{n}讲");
+  for (const char* p : {"host.teacher", "host.classroom", "topic"}) req.mutable_update_mask()->add_paths(p);
+  req.set_etag(out.etag());  // stale: the detached occurrence moved it
+  req.set_request_id("5b1f7f2e-0d55-4d3c-9a51-2f0c3e7d9a11");
+  bv1::SessionSeries after;
+  EXPECT_EQ(Call(&S::ModifySeries, W().booking(), req, &after, HostAdmin()).error_code(), grpc::StatusCode::ABORTED);
+  req.clear_etag();
+  // A member school may not change the host's series.
+  EXPECT_EQ(Call(&S::ModifySeries, W().booking(), req, &after, SchoolAdmin(kMember2)).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status s = Call(&S::ModifySeries, W().booking(), req, &after, HostAdmin());
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(after.session_template().host().teacher(), "teachers/t-host-2");
+  EXPECT_EQ(after.session_template().host().classroom(), absl::StrCat("schools/", kHost, "/classrooms/rec-2"));
+  ASSERT_EQ(after.occurrences_size(), 4);
+
+  bv1::GetSessionRequest get;
+  bv1::Session occ;
+  // Before from_date: as booked.
+  EXPECT_EQ(after.occurrences(0).outcome(), bv1::OCCURRENCE_OUTCOME_BOOKED);
+  get.set_name(after.occurrences(0).session());
+  ASSERT_TRUE(Call(&S::GetSession, W().booking(), get, &occ).ok());
+  EXPECT_EQ(occ.host().teacher(), "teachers/t-host-1");
+  EXPECT_EQ(occ.window().start_time().hours(), 10);
+  EXPECT_EQ(occ.window().start_time().minutes(), 0);
+  // The second: re-booked with the new teacher and classroom, numbered.
+  EXPECT_EQ(after.occurrences(1).outcome(), bv1::OCCURRENCE_OUTCOME_BOOKED);
+  get.set_name(after.occurrences(1).session());
+  ASSERT_TRUE(Call(&S::GetSession, W().booking(), get, &occ).ok());
+  EXPECT_EQ(occ.host().teacher(), "teachers/t-host-2");
+  EXPECT_EQ(occ.host().classroom(), absl::StrCat("schools/", kHost, "/classrooms/rec-2"));
+  EXPECT_EQ(occ.window().start_time().hours(), 10);
+  EXPECT_EQ(occ.topic(), "分数（调整）第2讲");
+  EXPECT_EQ(occ.state(), bv1::SESSION_STATE_CONFIRMED);
+  // The third no longer fits: cancelled, reported with the collision.
+  const auto& lost = after.occurrences(2);
+  EXPECT_EQ(lost.outcome(), bv1::OCCURRENCE_OUTCOME_CONFLICT);
+  ASSERT_EQ(lost.conflicts_size(), 2);  // the teacher and the classroom
+  std::set<bv1::ConflictKind> kinds;
+  for (const auto& c : lost.conflicts()) {
+    kinds.insert(c.kind());
+    EXPECT_EQ(c.conflicting_session(), single.name());
+  }
+  EXPECT_EQ(kinds, (std::set<bv1::ConflictKind>{bv1::CONFLICT_KIND_TEACHER_BUSY, bv1::CONFLICT_KIND_CLASSROOM_BUSY}));
+  get.set_name(lost.session());
+  ASSERT_TRUE(Call(&S::GetSession, W().booking(), get, &occ).ok());
+  EXPECT_EQ(occ.state(), bv1::SESSION_STATE_CANCELLED);
+  EXPECT_EQ(occ.host().teacher(), "teachers/t-host-1");  // cancelled as it was
+  // The detached fourth is passed by.
+  EXPECT_TRUE(after.occurrences(3).detached());
+  get.set_name(after.occurrences(3).session());
+  ASSERT_TRUE(Call(&S::GetSession, W().booking(), get, &occ).ok());
+  EXPECT_EQ(occ.host().teacher(), "teachers/t-host-1");
+  EXPECT_EQ(occ.topic(), "分数 复习课");
+  EXPECT_EQ(SessionsOfSeries(out.name(), true), 3);
+
+  // A retry with the same request_id answers the same, acting no more.
+  bv1::SessionSeries retried;
+  ASSERT_TRUE(Call(&S::ModifySeries, W().booking(), req, &retried, HostAdmin()).ok());
+  EXPECT_EQ(retried.etag(), after.etag());
+  EXPECT_EQ(SessionsOfSeries(out.name(), true), 3);
+}
+
+TEST(ModifySeries, BadInputIsRefusedAndNothingChanges) {
+  const absl::CivilDay first = FreeWeekday(62);  // weeks after the test above
+  bv1::SessionSeries out;
+  ASSERT_TRUE(
+      CreateSeries(SeriesOf(first, first + 7, 3, "t-host-2", "rec-2", "c3", {Class(kMember2, "c3")}), &out).ok());
+  ASSERT_EQ(out.occurrences_size(), 2);
+  for (const auto& o : out.occurrences()) ASSERT_EQ(o.outcome(), bv1::OCCURRENCE_OUTCOME_BOOKED);
+  bv1::ModifySeriesRequest req;
+  req.set_name(out.name());
+  *req.mutable_from_date() = ToProtoDate(first);
+  req.mutable_session_template()->set_topic("新课题");
+  req.mutable_update_mask()->add_paths("topic");
+  bv1::SessionSeries after;
+  auto code = [&](const Caller& who = HostAdmin()) {
+    return Call(&S::ModifySeries, W().booking(), req, &after, who).error_code();
+  };
+  req.mutable_update_mask()->add_paths("subject");  // not changeable
+  EXPECT_EQ(code(), grpc::StatusCode::INVALID_ARGUMENT);
+  req.mutable_update_mask()->clear_paths();
+  req.mutable_update_mask()->add_paths("topic");
+  req.clear_from_date();  // required
+  EXPECT_EQ(code(), grpc::StatusCode::INVALID_ARGUMENT);
+  *req.mutable_from_date() = ToProtoDate(LocalToday(absl::Now()) - 1);  // past
+  EXPECT_EQ(code(), grpc::StatusCode::INVALID_ARGUMENT);
+  *req.mutable_from_date() = ToProtoDate(first);
+  req.mutable_session_template()->set_topic("");  // a topic is required
+  EXPECT_EQ(code(), grpc::StatusCode::INVALID_ARGUMENT);
+  req.mutable_session_template()->set_topic("新课题");
+  EXPECT_EQ(code(SchoolAdmin(kOutsider)), grpc::StatusCode::PERMISSION_DENIED);
+  req.set_name("series/nope");
+  EXPECT_EQ(code(), grpc::StatusCode::NOT_FOUND);
+  // Nothing of the series changed.
+  bv1::GetSeriesRequest get;
+  get.set_name(out.name());
+  bv1::SessionSeries read;
+  ASSERT_TRUE(Call(&S::GetSeries, W().booking(), get, &read).ok());
+  EXPECT_EQ(read.etag(), out.etag());
+  bv1::GetSessionRequest one;
+  one.set_name(read.occurrences(0).session());
+  bv1::Session occ;
+  ASSERT_TRUE(Call(&S::GetSession, W().booking(), one, &occ).ok());
+  EXPECT_EQ(occ.topic(), "分数 第1讲");
+  // A topic-only change: every later occurrence renamed in place, numbered.
+  req.set_name(out.name());
+  req.mutable_update_mask()->clear_paths();
+  req.mutable_update_mask()->add_paths("topic");
+  req.mutable_session_template()->set_topic("新课题 {n}");
+  ASSERT_EQ(code(), grpc::StatusCode::OK);
+  for (int i = 0; i < 2; ++i) {
+    one.set_name(after.occurrences(i).session());
+    ASSERT_TRUE(Call(&S::GetSession, W().booking(), one, &occ).ok());
+    EXPECT_EQ(occ.topic(), absl::StrCat("新课题 ", i + 1));
+    EXPECT_EQ(occ.host().teacher(), "teachers/t-host-2");
+  }
+}
+
 }  // namespace
 }  // namespace gongtong::booking::testing

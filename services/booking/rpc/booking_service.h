@@ -1,10 +1,9 @@
 #pragma once
-// The gRPC BookingService. Built: sessions (Get, List, Create), their
-// lifecycle (commit, confirm, decline, cancel, delivered, not delivered,
-// delivery records), booking policies and region capacities, recurring
-// series (Create, Get, List, Cancel; not yet ModifySeries), free slots,
-// calendar feeds, pairing delivery counts. The other
-// methods answer UNIMPLEMENTED after authentication until they are built.
+// The gRPC BookingService, every method built: sessions (Get, List, Create,
+// Update), their lifecycle (commit, confirm, decline, cancel, delivered, not
+// delivered, delivery records), booking policies and region capacities,
+// recurring series (Create, Get, List, Modify, Cancel), free slots, calendar
+// feeds, pairing delivery counts.
 // Handlers only convert, check access and delegate to the domain rules
 // (booking/domain), the resolver (registry facts) and the stores.
 
@@ -100,6 +99,8 @@ class BookingServiceImpl final : public bv1::BookingService::CallbackService {
   grpc::ServerUnaryReactor* CreateSeries(grpc::CallbackServerContext* ctx, const bv1::CreateSeriesRequest* req,
                                          bv1::SessionSeries* resp) override;
   grpc::ServerUnaryReactor* CancelSeries(grpc::CallbackServerContext* ctx, const bv1::CancelSeriesRequest* req,
+                                         bv1::SessionSeries* resp) override;
+  grpc::ServerUnaryReactor* ModifySeries(grpc::CallbackServerContext* ctx, const bv1::ModifySeriesRequest* req,
                                          bv1::SessionSeries* resp) override;
   // ---- free slots (rpc/slot_methods.cc) ----
   grpc::ServerUnaryReactor* FindFreeSlots(grpc::CallbackServerContext* ctx, const bv1::FindFreeSlotsRequest* req,

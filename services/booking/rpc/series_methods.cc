@@ -206,10 +206,77 @@ void CancelBooked(SessionStore* sessions, const std::vector<bv1::SeriesOccurrenc
 
 bool IsLiveOutcome(const bv1::SeriesOccurrence& o) { return o.outcome() == bv1::OCCURRENCE_OUTCOME_BOOKED; }
 
+
+// A template error of ModifySeries names the request's session_template,
+// not CreateSeries' series.session_template.
+absl::Status AsModifyFields(absl::Status s) {
+  s = AsTemplateFields(std::move(s));
+  auto payload = s.GetPayload(kDetailsPayloadUrl);
+  if (!payload) return s;
+  google::rpc::Status details;
+  if (!details.ParseFromString(std::string(*payload))) return s;
+  const std::string from = "series.";
+  for (auto& any : *details.mutable_details()) {
+    google::rpc::BadRequest bad;
+    if (!any.UnpackTo(&bad)) continue;
+    for (auto& v : *bad.mutable_field_violations()) {
+      if (v.field().rfind(from, 0) == 0) v.set_field(v.field().substr(from.size()));
+    }
+    any.PackFrom(bad);
+  }
+  s.SetPayload(kDetailsPayloadUrl, absl::Cord(details.SerializeAsString()));
+  return s;
+}
+
+// The template with the masked fields of `patch` (ModifySeries' paths).
+bv1::SessionTemplate Patched(const bv1::SessionTemplate& current, const bv1::SessionTemplate& patch,
+                             const std::vector<std::string>& paths) {
+  bv1::SessionTemplate t = current;
+  for (const auto& p : paths) {
+    if (p == "topic") t.set_topic(patch.topic());
+    if (p == "mode") t.set_mode(patch.mode());
+    if (p == "host_period") t.set_host_period(patch.host_period());
+    if (p == "start_time") *t.mutable_start_time() = patch.start_time();
+    if (p == "end_time") *t.mutable_end_time() = patch.end_time();
+    if (p == "host.teacher") t.mutable_host()->set_teacher(patch.host().teacher());
+    if (p == "host.classroom") t.mutable_host()->set_classroom(patch.host().classroom());
+    if (p == "receiving_classes") *t.mutable_receiving_classes() = patch.receiving_classes();
+    if (p == "lesson_plan") *t.mutable_lesson_plan() = patch.lesson_plan();
+  }
+  return t;
+}
+
+// The session paths a template change touches (SessionChanged.changed_fields),
+// and whether the occurrences must be re-booked (time, host or receivers).
+std::vector<std::string> SessionPathsOf(const std::vector<std::string>& template_paths, bool* rebook) {
+  std::set<std::string> out;
+  *rebook = false;
+  for (const auto& p : template_paths) {
+    if (p == "start_time" || p == "end_time") {
+      out.insert("window");
+    } else if (p == "receiving_classes") {
+      out.insert("receivers");
+    } else {
+      out.insert(p);
+    }
+    if (p != "topic" && p != "mode" && p != "lesson_plan") *rebook = true;
+  }
+  return {out.begin(), out.end()};
+}
+
+// One occurrence to change: its place in the series and the session as the
+// new template wants it (resolved when re-booked).
+struct ModifiedOccurrence {
+  int index = 0;  // in series.occurrences
+  std::string session_id;
+  bv1::Session wanted;
+  std::optional<SessionDraft> draft;  // re-booking only
+};
+
 }  // namespace
 
 const std::set<std::string>& SeriesMethodNames() {
-  static const std::set<std::string> kNames = {"GetSeries", "ListSeries", "CreateSeries", "CancelSeries"};
+  static const std::set<std::string> kNames = {"GetSeries", "ListSeries", "CreateSeries", "ModifySeries", "CancelSeries"};
   return kNames;
 }
 
@@ -471,6 +538,178 @@ grpc::ServerUnaryReactor* BookingServiceImpl::CreateSeries(grpc::CallbackServerC
       return written.status();
     }
     *resp = std::move(*written);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* BookingServiceImpl::ModifySeries(grpc::CallbackServerContext* ctx,
+                                                           const bv1::ModifySeriesRequest* req,
+                                                           bv1::SessionSeries* resp) {
+  return deps_.edge->Unary(ctx, "ModifySeries", [=](const CallContext& call) -> absl::Status {
+    GT_RETURN_IF_ERROR(ParseSeriesName(req->name(), "name").status());
+    if (!req->has_from_date() || !IsFullDate(req->from_date())) {
+      return InvalidField("from_date", "a full date is required", "起始日期必须是完整日期");
+    }
+    const absl::Time now = absl::Now();
+    const absl::CivilDay from = ToCivilDay(req->from_date());
+    if (from < LocalToday(now)) return InvalidField("from_date", "is in the past", "起始日期不能早于今天");
+    GT_ASSIGN_OR_RETURN(auto paths, api::CheckUpdateMask({req->update_mask().paths().begin(),
+                                                          req->update_mask().paths().end()},
+                                                         {"topic", "mode", "host_period", "start_time", "end_time",
+                                                          "host.teacher", "host.classroom", "receiving_classes",
+                                                          "lesson_plan"},
+                                                         {"subject", "host.school_class"}));
+    const pg::WriteContext w = pg::Writing(call, "ModifySeries", req->request_id(), *req);
+    SeriesStore store(deps_.sessions->pool());
+    GT_ASSIGN_OR_RETURN(auto prior, store.PriorAnswer(w));
+    if (prior) {
+      *resp = std::move(*prior);
+      return absl::OkStatus();
+    }
+    GT_ASSIGN_OR_RETURN(StoredSeries st, ReadableSeries(call, req->name()));
+    GT_RETURN_IF_ERROR(CanBookAsHost(call.principal, st.host_school, st.host_region));
+    if (!req->etag().empty() && req->etag() != st.series.etag()) {
+      return ErrorBuilder(absl::StatusCode::kAborted, "ETAG_MISMATCH")
+          .Message("the series changed since it was read (etag " + st.series.etag() + ")")
+          .Zh("系列已被他人修改，请重新读取后再操作")
+          .Field("etag", "is stale");
+    }
+    if (st.series.state() != bv1::SERIES_STATE_ACTIVE) {
+      return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "SERIES_NOT_ACTIVE")
+          .Message("series " + st.id + " is " + bv1::SeriesState_Name(st.series.state()))
+          .Zh("该系列已取消或已结束，不能修改")
+          .Field("name", "not active");
+    }
+    bv1::SessionTemplate t = Patched(st.series.session_template(), req->session_template(), paths);
+    if (!req->bell_schedule_override_reason().empty()) {
+      t.set_bell_schedule_override_reason(req->bell_schedule_override_reason());
+    }
+    GT_RETURN_IF_ERROR(AsModifyFields(ValidateTemplateShape(t)));
+    bool rebook = false;
+    const std::vector<std::string> session_paths = SessionPathsOf(paths, &rebook);
+
+    // Resolve every affected occurrence before writing any: an error of the
+    // template itself (unknown teacher, no permission…) changes nothing.
+    std::vector<ModifiedOccurrence> todo;
+    int n = 0;  // occurrence number of "{n}": the dates that got a session
+    for (int i = 0; i < st.series.occurrences_size(); ++i) {
+      const bv1::SeriesOccurrence& o = st.series.occurrences(i);
+      if (o.session().empty()) continue;
+      ++n;
+      const absl::CivilDay date = ToCivilDay(o.date());
+      if (o.outcome() != bv1::OCCURRENCE_OUTCOME_BOOKED || o.detached() || date < from) continue;
+      ModifiedOccurrence m;
+      m.index = i;
+      m.session_id = o.session().substr(std::string("sessions/").size());
+      GT_ASSIGN_OR_RETURN(StoredSession current, deps_.sessions->Get(m.session_id, call.deadline));
+      if (!booking::IsLive(current.session.state())) continue;
+      m.wanted = OccurrenceOf(t, date, n);
+      if (rebook) {
+        ResolveOptions options;
+        options.hold = current.session.state() == bv1::SESSION_STATE_HELD;
+        options.override_reason = t.bell_schedule_override_reason();
+        options.now = now;
+        options.prefix = "session_template";
+        auto draft = resolver_.Resolve(m.wanted, options, call);
+        const std::string reason = draft.ok() ? "" : ReasonOf(draft.status());
+        if (reason == "WINDOW_IN_PAST" || reason == "SHORT_NOTICE_NOT_ALLOWED") continue;  // too late to move
+        if (!draft.ok()) return AsModifyFields(AsTemplateFields(draft.status()));
+        m.draft = std::move(*draft);
+      }
+      todo.push_back(std::move(m));
+    }
+
+    // Each occurrence is changed (or, no longer fitting, cancelled) on its
+    // own, idempotent under the call's request_id and its date.
+    for (const auto& m : todo) {
+      bv1::SeriesOccurrence& o = *st.series.mutable_occurrences(m.index);
+      const pg::WriteContext ow = OccurrenceWrite(w, ToCivilDay(o.date()));
+      auto make_event = [&](const bv1::Session& before, const bv1::Session& after) {
+        auto e = std::make_unique<ev1::SessionChanged>();
+        for (const auto& p : session_paths) e->mutable_changed_fields()->add_paths(p);
+        *e->mutable_previous_window() = before.window();
+        std::set<std::string> was, now_classes;
+        for (const auto& r : before.receivers()) {
+          if (r.state() != bv1::RECEIVER_STATE_DECLINED) was.insert(r.school_class());
+        }
+        for (const auto& r : after.receivers()) {
+          if (r.state() != bv1::RECEIVER_STATE_DECLINED) now_classes.insert(r.school_class());
+        }
+        for (const auto& c : was) {
+          if (!now_classes.count(c)) e->add_removed_classes(c);
+        }
+        for (const auto& c : now_classes) {
+          if (!was.count(c)) e->add_added_classes(c);
+        }
+        *e->mutable_actor() = w.actor;
+        return e;
+      };
+      std::vector<bv1::BookingConflict> conflicts;
+      if (m.draft && !m.draft->conflicts.empty()) {
+        conflicts = m.draft->conflicts;
+      } else if (m.draft) {
+        auto change = [&](StoredSession& stored, ChangeOutcome& out) -> absl::Status {
+          GT_RETURN_IF_ERROR(CheckTransition(stored.session.state(), SessionAction::kUpdate));
+          bv1::Session next = m.draft->session;
+          next.set_name(stored.session.name());
+          next.set_series(stored.session.series());
+          next.set_sequence(stored.session.sequence() + 1);
+          *next.mutable_audit() = stored.session.audit();
+          if (stored.session.state() == bv1::SESSION_STATE_HELD) {
+            next.set_state(bv1::SESSION_STATE_HELD);
+            *next.mutable_hold_expire_time() = stored.session.hold_expire_time();
+          }
+          // Receivers that confirmed keep their answer only at the same time.
+          const bool same_time = next.window().SerializeAsString() == stored.session.window().SerializeAsString();
+          for (auto& r : *next.mutable_receivers()) {
+            for (const auto& old : stored.session.receivers()) {
+              if (same_time && old.school_class() == r.school_class() &&
+                  old.state() == bv1::RECEIVER_STATE_CONFIRMED) {
+                r = old;
+              }
+            }
+          }
+          if (next.state() == bv1::SESSION_STATE_PENDING_CONFIRMATION) {
+            std::vector<bv1::ReceiverState> states;
+            for (const auto& r : next.receivers()) states.push_back(r.state());
+            next.set_state(StateAfterAnswers(next.short_notice(), states));
+          }
+          out.event = make_event(stored.session, next);
+          stored.session = next;
+          return absl::OkStatus();
+        };
+        auto rebooked = deps_.sessions->Rebook(m.session_id, "", *m.draft, change, ow);
+        if (!rebooked.ok()) {
+          conflicts = ConflictsOf(rebooked.status());
+          if (conflicts.empty()) return rebooked.status();
+        }
+      } else {
+        auto change = [&](StoredSession& stored, ChangeOutcome& out) -> absl::Status {
+          if (!booking::IsLive(stored.session.state())) {
+            out.unchanged = true;
+            return absl::OkStatus();
+          }
+          GT_RETURN_IF_ERROR(CheckTransition(stored.session.state(), SessionAction::kUpdate));
+          const bv1::Session before = stored.session;
+          stored.session.set_topic(m.wanted.topic());
+          stored.session.set_mode(m.wanted.mode());
+          *stored.session.mutable_lesson_plan() = m.wanted.lesson_plan();
+          stored.session.set_sequence(stored.session.sequence() + 1);
+          out.event = make_event(before, stored.session);
+          return absl::OkStatus();
+        };
+        GT_RETURN_IF_ERROR(deps_.sessions->Mutate(m.session_id, "", change, ow).status());
+      }
+      if (conflicts.empty()) continue;
+      // No longer fits: cancelled, reported with what it collides with.
+      GT_RETURN_IF_ERROR(CancelOccurrence(deps_.sessions, o.session(), bv1::CANCELLATION_REASON_OTHER,
+                                          "the changed series no longer fits this date", ow));
+      o.set_outcome(OutcomeOf(conflicts));
+      o.clear_conflicts();
+      for (auto& c : conflicts) *o.add_conflicts() = std::move(c);
+    }
+    *st.series.mutable_session_template() = t;
+    GT_ASSIGN_OR_RETURN(*resp, store.Update(st, st.version, w));
     return absl::OkStatus();
   });
 }
