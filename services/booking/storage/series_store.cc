@@ -106,26 +106,7 @@ absl::StatusOr<std::string> ParseSeriesName(const std::string& name, const std::
 std::string SeriesName(const std::string& id) { return "series/" + id; }
 
 absl::StatusOr<std::optional<bv1::SessionSeries>> SeriesStore::PriorAnswer(const pg::WriteContext& ctx) {
-  std::optional<bv1::SessionSeries> answer;
-  if (ctx.request_id.empty()) return answer;
-  GT_RETURN_IF_ERROR(pool_->Transact(
-      [&](pqxx::work& tx) -> absl::Status {
-        auto rows = tx.exec_params(
-            "SELECT fingerprint, response FROM idempotency_keys "
-            "WHERE method = $1 AND request_id = $2 "
-            "AND response IS NOT NULL",
-            ctx.method, ctx.request_id);
-        if (rows.empty()) return absl::OkStatus();
-        if (rows[0][0].as<std::string>() != ctx.fingerprint) {
-          return InvalidField("request_id", "was used for a different request", "该 request_id 已用于另一个请求",
-                              "REQUEST_ID_REUSED");
-        }
-        pqxx::binarystring bytes(rows[0][1]);
-        answer.emplace().ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
-        return absl::OkStatus();
-      },
-      ctx.deadline));
-  return answer;
+  return pg::PriorAnswer<bv1::SessionSeries>(*pool_, ctx);
 }
 
 absl::StatusOr<bool> SeriesStore::Exists(const std::string& id, pg::Deadline deadline) {

@@ -541,25 +541,7 @@ absl::StatusOr<bv1::Session> SessionStore::Rebook(const std::string& id, const s
 }
 
 absl::StatusOr<std::optional<bv1::Session>> SessionStore::PriorAnswer(const pg::WriteContext& ctx) {
-  std::optional<bv1::Session> answer;
-  if (ctx.request_id.empty()) return answer;
-  GT_RETURN_IF_ERROR(pool_->Transact(
-      [&](pqxx::work& tx) -> absl::Status {
-        auto rows = tx.exec_params(
-            "SELECT fingerprint, response FROM idempotency_keys WHERE method = $1 AND request_id = $2 "
-            "AND response IS NOT NULL",
-            ctx.method, ctx.request_id);
-        if (rows.empty()) return absl::OkStatus();
-        if (rows[0][0].as<std::string>() != ctx.fingerprint) {
-          return InvalidField("request_id", "was used for a different request", "该 request_id 已用于另一个请求",
-                              "REQUEST_ID_REUSED");
-        }
-        pqxx::binarystring bytes(rows[0][1]);
-        answer.emplace().ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
-        return absl::OkStatus();
-      },
-      ctx.deadline));
-  return answer;
+  return pg::PriorAnswer<bv1::Session>(*pool_, ctx);
 }
 
 absl::StatusOr<StoredSession> SessionStore::Get(const std::string& id, pg::Deadline deadline) {

@@ -1,5 +1,8 @@
 #include "common/pg/write_context.h"
 
+#include <pqxx/binarystring>
+
+#include "common/status/error.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
@@ -36,6 +39,29 @@ WriteContext Writing(const CallContext& call, const char* method, const std::str
   w.correlation_id = call.correlation_id;
   w.deadline = call.deadline;
   return w;
+}
+
+absl::StatusOr<std::optional<std::string>> StoredAnswer(Pool& pool, const WriteContext& ctx) {
+  std::optional<std::string> answer;
+  if (ctx.request_id.empty()) return answer;
+  absl::Status s = pool.Transact(
+      [&](pqxx::work& tx) -> absl::Status {
+        auto rows = tx.exec_params(
+            "SELECT fingerprint, response FROM idempotency_keys WHERE method = $1 AND request_id = $2 "
+            "AND response IS NOT NULL",
+            ctx.method, ctx.request_id);
+        if (rows.empty()) return absl::OkStatus();
+        if (rows[0][0].as<std::string>() != ctx.fingerprint) {
+          return InvalidField("request_id", "was used for a different request", "该 request_id 已用于另一个请求",
+                              "REQUEST_ID_REUSED");
+        }
+        pqxx::binarystring bytes(rows[0][1]);
+        answer = bytes.str();
+        return absl::OkStatus();
+      },
+      ctx.deadline);
+  if (!s.ok()) return s;
+  return answer;
 }
 
 }  // namespace gongtong::pg

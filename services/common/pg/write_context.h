@@ -45,4 +45,20 @@ absl::StatusOr<std::optional<M>> Replay(pqxx::transaction_base& tx, const WriteC
   return std::optional<M>(std::move(answer));
 }
 
+// The answer already given to ctx.request_id, read before a retried request
+// is resolved again (so a retry succeeds even if the world changed since):
+// its stored bytes, nullopt when there is none (yet), INVALID_ARGUMENT
+// (field request_id) when the id was used for a different request.
+absl::StatusOr<std::optional<std::string>> StoredAnswer(Pool& pool, const WriteContext& ctx);
+
+template <typename M>
+absl::StatusOr<std::optional<M>> PriorAnswer(Pool& pool, const WriteContext& ctx) {
+  auto bytes = StoredAnswer(pool, ctx);
+  if (!bytes.ok()) return bytes.status();
+  if (!*bytes) return std::optional<M>();
+  M answer;
+  answer.ParseFromString(**bytes);
+  return std::optional<M>(std::move(answer));
+}
+
 }  // namespace gongtong::pg
