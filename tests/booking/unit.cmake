@@ -10,5 +10,6 @@ gongtong_test(booking_unit_test
     ${CMAKE_CURRENT_LIST_DIR}/ical_rules_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/session_rules_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/access_rules_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/rebook_rules_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/delivery_counts_rules_test.cc
   LIBS booking_domain LABELS unit)

@@ -23,6 +23,7 @@
 #include "booking/domain/series_template.h"
 #include "booking/domain/session_lifecycle.h"
 #include "booking/domain/session_rules.h"
+#include "booking/domain/rebooked_session.h"
 #include "booking/rpc/booking_service.h"
 #include "common/api/list_request.h"
 #include "common/pg/write_context.h"
@@ -650,30 +651,7 @@ grpc::ServerUnaryReactor* BookingServiceImpl::ModifySeries(grpc::CallbackServerC
       } else if (m.draft) {
         auto change = [&](StoredSession& stored, ChangeOutcome& out) -> absl::Status {
           GT_RETURN_IF_ERROR(CheckTransition(stored.session.state(), SessionAction::kUpdate));
-          bv1::Session next = m.draft->session;
-          next.set_name(stored.session.name());
-          next.set_series(stored.session.series());
-          next.set_sequence(stored.session.sequence() + 1);
-          *next.mutable_audit() = stored.session.audit();
-          if (stored.session.state() == bv1::SESSION_STATE_HELD) {
-            next.set_state(bv1::SESSION_STATE_HELD);
-            *next.mutable_hold_expire_time() = stored.session.hold_expire_time();
-          }
-          // Receivers that confirmed keep their answer only at the same time.
-          const bool same_time = next.window().SerializeAsString() == stored.session.window().SerializeAsString();
-          for (auto& r : *next.mutable_receivers()) {
-            for (const auto& old : stored.session.receivers()) {
-              if (same_time && old.school_class() == r.school_class() &&
-                  old.state() == bv1::RECEIVER_STATE_CONFIRMED) {
-                r = old;
-              }
-            }
-          }
-          if (next.state() == bv1::SESSION_STATE_PENDING_CONFIRMATION) {
-            std::vector<bv1::ReceiverState> states;
-            for (const auto& r : next.receivers()) states.push_back(r.state());
-            next.set_state(StateAfterAnswers(next.short_notice(), states));
-          }
+          const bv1::Session next = RebookedSession(stored.session, m.draft->session);
           out.event = make_event(stored.session, next);
           stored.session = next;
           return absl::OkStatus();

@@ -4,6 +4,7 @@
 #include "booking/domain/booking_access.h"
 #include "booking/domain/session_lifecycle.h"
 #include "booking/domain/session_rules.h"
+#include "booking/domain/rebooked_session.h"
 #include "booking/rpc/booking_service.h"
 #include "common/api/list_request.h"
 #include "common/pg/write_context.h"
@@ -123,30 +124,7 @@ grpc::ServerUnaryReactor* BookingServiceImpl::UpdateSession(grpc::CallbackServer
     GT_ASSIGN_OR_RETURN(SessionDraft draft, resolver_.Resolve(wanted, options, call));
     auto change = [&](StoredSession& st, ChangeOutcome& out) -> absl::Status {
       GT_RETURN_IF_ERROR(CheckTransition(st.session.state(), SessionAction::kUpdate));
-      bv1::Session next = draft.session;
-      next.set_name(st.session.name());
-      next.set_series(st.session.series());
-      next.set_sequence(st.session.sequence());
-      *next.mutable_audit() = st.session.audit();
-      if (st.session.state() == bv1::SESSION_STATE_HELD) {
-        next.set_state(bv1::SESSION_STATE_HELD);  // the hold keeps its time
-        *next.mutable_hold_expire_time() = st.session.hold_expire_time();
-      }
-      // Receivers that already confirmed this session keep their answer only
-      // when the time did not change.
-      const bool same_time = next.window().SerializeAsString() == st.session.window().SerializeAsString();
-      for (auto& r : *next.mutable_receivers()) {
-        for (const auto& old : st.session.receivers()) {
-          if (same_time && old.school_class() == r.school_class() && old.state() == bv1::RECEIVER_STATE_CONFIRMED) {
-            r = old;
-          }
-        }
-      }
-      if (next.state() == bv1::SESSION_STATE_PENDING_CONFIRMATION) {
-        std::vector<bv1::ReceiverState> states;
-        for (const auto& r : next.receivers()) states.push_back(r.state());
-        next.set_state(StateAfterAnswers(next.short_notice(), states));
-      }
+      const bv1::Session next = RebookedSession(st.session, draft.session);
       st.session = next;
       out.event = make_event(next);
       return absl::OkStatus();
