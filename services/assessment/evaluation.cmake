@@ -11,6 +11,7 @@ add_library(assessment_eval_domain STATIC
   domain/evaluation_indicators.cc
   domain/evaluation_csv.cc
   domain/evaluation_access.cc
+  domain/evaluation_submissions.cc
   domain/party_rules.cc
   domain/party_access.cc)
 target_include_directories(assessment_eval_domain PUBLIC ${PROJECT_SOURCE_DIR}/services)
@@ -20,6 +21,7 @@ target_link_libraries(assessment_eval_domain PUBLIC gongtong_common)
 find_package(OpenSSL REQUIRED)
 add_library(assessment_eval_storage STATIC
   storage/evaluation_store.cc
+  storage/evaluation_list_store.cc
   storage/evaluation_indicator_ingest.cc
   storage/evaluation_registry_ingest.cc
   storage/party_store.cc
@@ -28,6 +30,7 @@ target_link_libraries(assessment_eval_storage PUBLIC assessment_eval_domain Open
 
 # Handlers beyond rpc/evaluation_methods.cc and rpc/party_methods.cc.
 target_sources(assessment_rpc PRIVATE rpc/evaluation_call.cc rpc/evaluation_run_methods.cc
+  rpc/evaluation_list_methods.cc rpc/evaluation_update_methods.cc
   rpc/evaluation_tasks.cc
   rpc/party_post_methods.cc)
 target_link_libraries(assessment_rpc PUBLIC assessment_eval_storage)

@@ -19,3 +19,9 @@ if(TARGET assessment_test_support)
     SOURCES evaluation_test.cc
     LIBS assessment_test_support LABELS integration)
 endif()
+
+if(TARGET assessment_test_support)
+  gongtong_test(assessment_evaluation_lists_test
+    SOURCES evaluation_lists_test.cc
+    LIBS assessment_test_support LABELS integration)
+endif()

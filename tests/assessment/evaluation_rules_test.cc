@@ -13,6 +13,7 @@
 #include "assessment/domain/evaluation_csv.h"
 #include "assessment/domain/evaluation_indicators.h"
 #include "assessment/domain/evaluation_scheme.h"
+#include "assessment/domain/evaluation_submissions.h"
 #include "common/status/error.h"
 
 namespace gongtong::assessment {
@@ -904,6 +905,16 @@ TEST(AccessTest, CountiesRunTheirRegionSchoolsSeeTheirOwn) {
       {"school cannot review itself", [] { return MayWriteReview(As(Role::kSchoolAdmin, "", "3331000001"), "331083"); }, false},
       {"county writes its scheme", [] { return MayWriteScheme(As(Role::kCountyBureau, "331083"), "331083"); }, true},
       {"county cannot write the province's scheme", [] { return MayWriteScheme(As(Role::kCountyBureau, "331083"), "33"); }, false},
+      {"school lists its inputs", [] { return MayListInputs(As(Role::kSchoolAdmin, "", "3331000001")); }, true},
+      {"county lists inputs", [] { return MayListInputs(As(Role::kCountyBureau, "331083")); }, true},
+      {"township head lists no inputs", [] { return MayListInputs(As(Role::kTownshipHead, "331083101")); }, false},
+      {"county reads its region's review score", [] { return MayReadReviewScore(As(Role::kCountyBureau, "331083"), "3331000001", "331083", false); }, true},
+      {"county cannot read another's review score", [] { return MayReadReviewScore(As(Role::kCountyBureau, "331024"), "3331000001", "331083", true); }, false},
+      {"school reads its review score once finalised", [] { return MayReadReviewScore(As(Role::kSchoolAdmin, "", "3331000001"), "3331000001", "331083", true); }, true},
+      {"school cannot read its review score before", [] { return MayReadReviewScore(As(Role::kSchoolAdmin, "", "3331000001"), "3331000001", "331083", false); }, false},
+      {"school cannot read another's review score", [] { return MayReadReviewScore(As(Role::kSchoolAdmin, "", "3331000009"), "3331000001", "331083", true); }, false},
+      {"county lists its region's runs", [] { return RunListPrefix(As(Role::kCountyBureau, "331083")).status(); }, true},
+      {"school lists no runs", [] { return RunListPrefix(As(Role::kSchoolAdmin, "", "3331000001")).status(); }, false},
   };
   for (const auto& r : rows) {
     const absl::Status st = r.check();
@@ -911,6 +922,95 @@ TEST(AccessTest, CountiesRunTheirRegionSchoolsSeeTheirOwn) {
     if (!r.allowed) {
       EXPECT_EQ(st.code(), absl::StatusCode::kPermissionDenied) << r.name;
     }
+  }
+}
+
+// ---- submission statuses and editable inputs (R-EVAL-3) -------------------------
+
+TEST(SubmissionTest, RequiredFilingsFollowTheTypeAndTheDeclaration) {
+  struct Row {
+    const char* name;
+    CommunityType type;
+    bool core;
+    av1::DeclarationKind declared;
+    std::vector<std::string> expected;  // "decl" or the component ids, in order
+  };
+  const Row rows[] = {
+      {"co-built core: project", COMMUNITY_TYPE_CO_BUILT, true, av1::DECLARATION_KIND_UNSPECIFIED,
+       {"decl", "regular_autumn", "regular_spring", "project"}},
+      {"co-built core declaring a feature still owes the project", COMMUNITY_TYPE_CO_BUILT, true,
+       av1::DECLARATION_KIND_FEATURE, {"decl", "regular_autumn", "regular_spring", "project"}},
+      {"co-built member with a feature", COMMUNITY_TYPE_CO_BUILT, false, av1::DECLARATION_KIND_FEATURE,
+       {"decl", "regular_autumn", "regular_spring", "feature"}},
+      {"fused member without declaration: project", COMMUNITY_TYPE_FUSED, false, av1::DECLARATION_KIND_UNSPECIFIED,
+       {"decl", "regular_autumn", "regular_spring", "project"}},
+      {"collaborative member: no feature even if declared", COMMUNITY_TYPE_COLLABORATIVE, false,
+       av1::DECLARATION_KIND_FEATURE, {"decl", "regular_autumn", "regular_spring", "project"}},
+      {"a type the scheme does not evaluate owes nothing", COMMUNITY_TYPE_RESEARCH, false,
+       av1::DECLARATION_KIND_UNSPECIFIED, {}},
+  };
+  for (const auto& r : rows) {
+    std::vector<std::string> got;
+    for (const auto& f : RequiredFilings(DefaultScheme(), r.type, r.core, r.declared, 2024)) {
+      got.push_back(f.kind == av1::FILING_KIND_DECLARATION ? "decl" : f.component_id);
+    }
+    EXPECT_EQ(got, r.expected) << r.name;
+  }
+  // Deadlines: the declaration by the earliest (10 Nov 2024), spring 10 Jun 2025.
+  const auto filings = RequiredFilings(DefaultScheme(), COMMUNITY_TYPE_FUSED, true, av1::DECLARATION_KIND_PROJECT, 2024);
+  ASSERT_EQ(filings.size(), 4u);
+  ASSERT_TRUE(filings[0].deadline.has_value());
+  EXPECT_EQ(filings[0].deadline->month(), 11);
+  EXPECT_EQ(filings[2].deadline->year(), 2025);
+  EXPECT_EQ(filings[2].deadline->month(), 6);
+}
+
+TEST(SubmissionTest, StatusIsFiledLateDraftMissingOrNotYetDue) {
+  RequiredFiling due{av1::FILING_KIND_SELF_ASSESSMENT, "regular_autumn", Day(2024, 11, 10)};
+  RequiredFiling undated{av1::FILING_KIND_SELF_ASSESSMENT, "x", std::nullopt};
+  FiledInput draft{"selfAssessments/a", false, {}, av1::DECLARATION_KIND_UNSPECIFIED};
+  FiledInput on_time{"selfAssessments/a", true, {}, av1::DECLARATION_KIND_UNSPECIFIED};
+  FiledInput late = on_time;
+  late.filing.set_late(true);
+  struct Row {
+    const char* name;
+    const RequiredFiling* required;
+    const FiledInput* input;
+    google::type::Date today;
+    av1::SubmissionStatus expected;
+  };
+  const Row rows[] = {
+      {"filed on time", &due, &on_time, Day(2025, 1, 1), av1::SUBMISSION_STATUS_ON_TIME},
+      {"filed late stays flagged", &due, &late, Day(2025, 1, 1), av1::SUBMISSION_STATUS_LATE},
+      {"draft before the deadline", &due, &draft, Day(2024, 11, 1), av1::SUBMISSION_STATUS_DRAFT},
+      {"draft on the deadline day", &due, &draft, Day(2024, 11, 10), av1::SUBMISSION_STATUS_DRAFT},
+      {"draft the day after: missing", &due, &draft, Day(2024, 11, 11), av1::SUBMISSION_STATUS_MISSING},
+      {"nothing after the deadline: missing", &due, nullptr, Day(2025, 3, 1), av1::SUBMISSION_STATUS_MISSING},
+      {"nothing before it: not yet due", &due, nullptr, Day(2024, 9, 1), av1::SUBMISSION_STATUS_NOT_YET_DUE},
+      {"no deadline: never missing", &undated, nullptr, Day(2099, 1, 1), av1::SUBMISSION_STATUS_NOT_YET_DUE},
+  };
+  for (const auto& r : rows) EXPECT_EQ(StatusOf(*r.required, r.input, r.today), r.expected) << r.name;
+}
+
+TEST(SubmissionTest, InputsChangeOnlyWhileEditable) {
+  struct Row {
+    const char* name;
+    InputKind kind;
+    bool deleted, filed, used;
+    const char* reason;  // "" = editable
+  };
+  const Row rows[] = {
+      {"draft declaration", InputKind::kDeclaration, false, false, false, ""},
+      {"filed declaration", InputKind::kDeclaration, false, true, false, "ALREADY_FILED"},
+      {"deleted declaration", InputKind::kDeclaration, true, false, false, "INPUT_DELETED"},
+      {"submitted self-assessment", InputKind::kSelfAssessment, false, true, false, "ALREADY_FILED"},
+      {"review score before a final run", InputKind::kReviewScore, false, false, false, ""},
+      {"review score a finalised run used", InputKind::kReviewScore, false, false, true, "USED_BY_FINALISED_RUN"},
+  };
+  for (const auto& r : rows) {
+    const absl::Status st = InputEditable(r.kind, r.deleted, r.filed, r.used);
+    EXPECT_EQ(ReasonOf(st), r.reason) << r.name;
+    if (!st.ok()) EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition) << r.name;
   }
 }
 

@@ -73,4 +73,26 @@ absl::Status MayReadRun(const auth::Principal& p, std::string_view run_region) {
   return AccessDenied("read the results of this region", "查看该地区的考核结果");
 }
 
+absl::Status MayListInputs(const auth::Principal& p) {
+  if (Wide(p) || (p.role == Role::kCountyBureau && !p.region_prefix.empty())) return absl::OkStatus();
+  if ((p.role == Role::kSchoolAdmin || p.role == Role::kTeacher) && !p.school_code.empty()) return absl::OkStatus();
+  return AccessDenied("read evaluation inputs", "查看考核材料");
+}
+
+absl::Status MayReadReviewScore(const auth::Principal& p, std::string_view school_code,
+                                std::string_view school_region, bool used_by_finalised_run) {
+  if (Wide(p) || CountyCovers(p, school_region)) return absl::OkStatus();
+  if ((p.role == Role::kSchoolAdmin || p.role == Role::kTeacher) && p.school_code == school_code &&
+      used_by_finalised_run) {
+    return absl::OkStatus();
+  }
+  return AccessDenied("read this review score", "查看该评审得分");
+}
+
+absl::StatusOr<std::string> RunListPrefix(const auth::Principal& p) {
+  if (Wide(p)) return std::string();
+  if (p.role == Role::kCountyBureau && !p.region_prefix.empty()) return p.region_prefix;
+  return AccessDenied("list evaluation runs", "查看考核评价列表");
+}
+
 }  // namespace gongtong::assessment

@@ -23,6 +23,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "common/auth/principal.h"
 
 namespace gongtong::assessment {
@@ -43,5 +44,15 @@ absl::Status MayReadSchoolResult(const auth::Principal& p, std::string_view run_
                                  std::string_view school_code, bool run_finalised);
 // Reading a whole run (every community's results, the CSV export).
 absl::Status MayReadRun(const auth::Principal& p, std::string_view run_region);
+// Listing evaluation inputs at all: schools (admin, teacher) their own,
+// county bureaus their region, province and service everything; other
+// roles PERMISSION_DENIED before anything is read.
+absl::Status MayListInputs(const auth::Principal& p);
+// Reading one review score: county of its region, province, service; its
+// school once a finalised run of its region and year used it.
+absl::Status MayReadReviewScore(const auth::Principal& p, std::string_view school_code,
+                                std::string_view school_region, bool used_by_finalised_run);
+// The region prefix whose runs `p` may list ("" = all).
+absl::StatusOr<std::string> RunListPrefix(const auth::Principal& p);
 
 }  // namespace gongtong::assessment

@@ -58,4 +58,9 @@ absl::StatusOr<std::string> ParseSchoolRef(const std::string& name, const std::s
                       "NAME_INVALID");
 }
 
+absl::Status CheckSchoolYear(int year, const std::string& field) {
+  if (year >= 2000 && year <= 2100) return absl::OkStatus();
+  return InvalidField(field, "required, 2000..2100", "学年必填，须在2000到2100之间");
+}
+
 }  // namespace gongtong::assessment

@@ -20,6 +20,8 @@ absl::StatusOr<std::pair<std::string, std::string>> ParseResultName(const std::s
 // The id a create asked for (^[a-z0-9][a-z0-9-]{0,39}$, INVALID_ARGUMENT
 // naming `field`), or a generated "<prefix>-<16 hex>" one.
 absl::StatusOr<std::string> IdOrGenerated(const std::string& id, const char* field, const char* prefix);
+// A school year 2000..2100 (INVALID_ARGUMENT naming `field`).
+absl::Status CheckSchoolYear(int year, const std::string& field);
 // "schools/{10 digits}" → the code.
 absl::StatusOr<std::string> ParseSchoolRef(const std::string& name, const std::string& field);
 

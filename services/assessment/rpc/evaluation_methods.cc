@@ -8,6 +8,7 @@
 #include "assessment/domain/evaluation_access.h"
 #include "assessment/rpc/evaluation_call.h"
 #include "common/api/list_request.h"
+#include "common/api/offset_page.h"
 #include "common/status/error.h"
 
 namespace gongtong::assessment {
@@ -21,11 +22,6 @@ absl::Status CheckRegion(const std::string& region, const std::string& field) {
   return InvalidField(field, "must be 2-6 digits of an administrative region code", "行政区划代码须为2到6位数字");
 }
 
-absl::Status CheckSchoolYear(int year, const std::string& field) {
-  if (year >= 2000 && year <= 2100) return absl::OkStatus();
-  return InvalidField(field, "required, 2000..2100", "学年必填，须在2000到2100之间");
-}
-
 }  // namespace
 
 const std::set<std::string>& EvaluationMethodNames() {
@@ -34,7 +30,10 @@ const std::set<std::string>& EvaluationMethodNames() {
       "FileDeclaration",       "CreateSelfAssessment",   "SubmitSelfAssessment",    "CreateReviewScore",
       "CreateEvaluationRun",   "GetEvaluationRun",       "FinaliseEvaluationRun",   "GetCommunityResult",
       "GetSchoolResult",       "ExportEvaluationResults", "ListCommunityResults",
-      "ListIndicatorValues"};
+      "ListIndicatorValues",   "ListEvaluationRuns",     "ListSchoolResults",       "ListSubmissionStatuses",
+      "GetDeclaration",        "ListDeclarations",       "UpdateDeclaration",       "DeleteDeclaration",
+      "GetSelfAssessment",     "ListSelfAssessments",    "UpdateSelfAssessment",    "GetReviewScore",
+      "ListReviewScores",      "UpdateReviewScore",      "DeleteReviewScore"};
   return *kNames;
 }
 
@@ -245,28 +244,19 @@ grpc::ServerUnaryReactor* EvaluationMethods::ListIndicatorValues(grpc::CallbackS
         GT_ASSIGN_OR_RETURN(community, ParseEvalName(t.value, "communities", "filter"));
       }
     }
-    GT_ASSIGN_OR_RETURN(int limit, api::EffectivePageSize(req->page_size() == 0 ? 100 : req->page_size()));
+    GT_ASSIGN_OR_RETURN(auto page, api::StartOffsetPage(req->page_size(), 100, req->page_token(),
+                                                        {std::to_string(req->school_year()), req->filter(),
+                                                         req->order_by(), region}));
     GT_ASSIGN_OR_RETURN(auto rows,
                         eval_store_.ListIndicators(req->school_year(), metric, community, region, call.deadline));
-    const uint64_t fingerprint =
-        api::RequestFingerprint({std::to_string(req->school_year()), req->filter(), req->order_by(), region});
-    int offset = 0;
-    if (!req->page_token().empty()) {
-      GT_ASSIGN_OR_RETURN(api::PageCursor cursor, api::DecodePageToken(req->page_token(), fingerprint,
-                                                                       static_cast<int64_t>(std::time(nullptr))));
-      offset = cursor.after.size() == 1 ? std::atoi(cursor.after[0].c_str()) : 0;
+    std::vector<av1::IndicatorValue> values;
+    for (const auto& r : rows) {
+      values.push_back(IndicatorValueOf(r.key, Decimal::FromInt(r.count), DefaultTarget(r.key.metric), r.count,
+                                        r.last_event_unix));
     }
-    const int total = static_cast<int>(rows.size());
-    for (int i = offset; i < total && i < offset + limit; ++i) {
-      const auto& r = rows[static_cast<size_t>(i)];
-      *resp->add_indicator_values() = IndicatorValueOf(r.key, Decimal::FromInt(r.count), DefaultTarget(r.key.metric),
-                                                       r.count, r.last_event_unix);
-    }
+    int32_t total = 0;
+    api::FillOffsetPage(page, values, resp->mutable_indicator_values(), resp->mutable_next_page_token(), &total);
     resp->set_total_size(total);
-    if (offset + limit < total) {
-      resp->set_next_page_token(api::EncodePageToken(
-          {{std::to_string(offset + limit)}, total, static_cast<int64_t>(std::time(nullptr)), fingerprint}));
-    }
     return absl::OkStatus();
   });
 }

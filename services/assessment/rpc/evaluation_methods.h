@@ -6,8 +6,10 @@
 // create/submit self-assessment, create review score, the
 // indicator values of pairings and communities) in
 // evaluation_methods.cc; runs and results (create/get/finalise run,
-// community and school result, the county ranking, CSV export) in evaluation_run_methods.cc. The other methods
-// of the family still answer UNIMPLEMENTED.
+// community and school result, the county ranking, CSV export) in evaluation_run_methods.cc; listings of runs,
+// school results, submission statuses and inputs, and reads of inputs, in
+// evaluation_list_methods.cc; edits of inputs in evaluation_update_methods.cc.
+// The other methods of the family still answer UNIMPLEMENTED.
 
 #include <set>
 #include <string>
@@ -75,6 +77,37 @@ class EvaluationMethods : public SupportMethods {
   grpc::ServerUnaryReactor* ExportEvaluationResults(grpc::CallbackServerContext* ctx,
                                                     const av1::ExportEvaluationResultsRequest* req,
                                                     av1::ExportEvaluationResultsResponse* resp) override;
+
+  // Listings and reads (evaluation_list_methods.cc).
+  grpc::ServerUnaryReactor* ListEvaluationRuns(grpc::CallbackServerContext* ctx, const av1::ListEvaluationRunsRequest* req,
+      av1::ListEvaluationRunsResponse* resp) override;
+  grpc::ServerUnaryReactor* ListSchoolResults(grpc::CallbackServerContext* ctx, const av1::ListSchoolResultsRequest* req,
+      av1::ListSchoolResultsResponse* resp) override;
+  grpc::ServerUnaryReactor* ListSubmissionStatuses(grpc::CallbackServerContext* ctx, const av1::ListSubmissionStatusesRequest* req,
+      av1::ListSubmissionStatusesResponse* resp) override;
+  grpc::ServerUnaryReactor* GetDeclaration(grpc::CallbackServerContext* ctx, const av1::GetDeclarationRequest* req,
+      av1::Declaration* resp) override;
+  grpc::ServerUnaryReactor* ListDeclarations(grpc::CallbackServerContext* ctx, const av1::ListDeclarationsRequest* req,
+      av1::ListDeclarationsResponse* resp) override;
+  grpc::ServerUnaryReactor* GetSelfAssessment(grpc::CallbackServerContext* ctx, const av1::GetSelfAssessmentRequest* req,
+      av1::SelfAssessment* resp) override;
+  grpc::ServerUnaryReactor* ListSelfAssessments(grpc::CallbackServerContext* ctx, const av1::ListSelfAssessmentsRequest* req,
+      av1::ListSelfAssessmentsResponse* resp) override;
+  grpc::ServerUnaryReactor* GetReviewScore(grpc::CallbackServerContext* ctx, const av1::GetReviewScoreRequest* req,
+      av1::ReviewScore* resp) override;
+  grpc::ServerUnaryReactor* ListReviewScores(grpc::CallbackServerContext* ctx, const av1::ListReviewScoresRequest* req,
+      av1::ListReviewScoresResponse* resp) override;
+  // Edits of inputs (evaluation_update_methods.cc).
+  grpc::ServerUnaryReactor* UpdateDeclaration(grpc::CallbackServerContext* ctx, const av1::UpdateDeclarationRequest* req,
+      av1::Declaration* resp) override;
+  grpc::ServerUnaryReactor* DeleteDeclaration(grpc::CallbackServerContext* ctx, const av1::DeleteDeclarationRequest* req,
+      av1::Declaration* resp) override;
+  grpc::ServerUnaryReactor* UpdateSelfAssessment(grpc::CallbackServerContext* ctx, const av1::UpdateSelfAssessmentRequest* req,
+      av1::SelfAssessment* resp) override;
+  grpc::ServerUnaryReactor* UpdateReviewScore(grpc::CallbackServerContext* ctx, const av1::UpdateReviewScoreRequest* req,
+      av1::ReviewScore* resp) override;
+  grpc::ServerUnaryReactor* DeleteReviewScore(grpc::CallbackServerContext* ctx, const av1::DeleteReviewScoreRequest* req,
+      av1::ReviewScore* resp) override;
 
  protected:
   EvaluationStore eval_store_;

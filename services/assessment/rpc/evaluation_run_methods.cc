@@ -11,6 +11,7 @@
 
 #include "assessment/domain/decimal.h"
 #include "common/api/list_request.h"
+#include "common/api/offset_page.h"
 #include "common/status/error.h"
 
 namespace gongtong::assessment {
@@ -155,7 +156,8 @@ grpc::ServerUnaryReactor* EvaluationMethods::ListCommunityResults(grpc::Callback
                                                                   av1::ListCommunityResultsResponse* resp) {
   return deps_.edge->Unary(ctx, "ListCommunityResults", [=](const CallContext& call) -> absl::Status {
     GT_ASSIGN_OR_RETURN(std::string id, ParseEvalName(req->parent(), "evaluationRuns", "parent"));
-    GT_ASSIGN_OR_RETURN(int limit, api::EffectivePageSize(req->page_size()));
+    GT_ASSIGN_OR_RETURN(auto page, api::StartOffsetPage(req->page_size(), 50, req->page_token(),
+                                                        {req->parent(), req->filter(), req->order_by()}));
     GT_ASSIGN_OR_RETURN(auto terms, api::ParseFilter(req->filter(), {{"community_type", {"="}},
                                                                      {"complete", {"="}},
                                                                      {"mode", {"="}}}));
@@ -165,22 +167,10 @@ grpc::ServerUnaryReactor* EvaluationMethods::ListCommunityResults(grpc::Callback
     GT_RETURN_IF_ERROR(MayReadRun(call.principal, results.run.region_code()));
     GT_RETURN_IF_ERROR(FilterResults(terms, results.communities));
     SortResults(order.front(), results.communities);
-    const uint64_t fingerprint = api::RequestFingerprint({req->parent(), req->filter(), req->order_by()});
-    int offset = 0;
-    if (!req->page_token().empty()) {
-      GT_ASSIGN_OR_RETURN(api::PageCursor cursor,
-                          api::DecodePageToken(req->page_token(), fingerprint, static_cast<int64_t>(std::time(nullptr))));
-      offset = cursor.after.size() == 1 ? std::atoi(cursor.after[0].c_str()) : 0;
-    }
-    const int total = static_cast<int>(results.communities.size());
-    for (int i = offset; i < total && i < offset + limit; ++i) {
-      *resp->add_community_results() = results.communities[static_cast<size_t>(i)];
-    }
+    int32_t total = 0;
+    api::FillOffsetPage(page, results.communities, resp->mutable_community_results(), resp->mutable_next_page_token(),
+                        &total);
     resp->set_total_size(total);
-    if (offset + limit < total) {
-      resp->set_next_page_token(api::EncodePageToken(
-          {{std::to_string(offset + limit)}, total, static_cast<int64_t>(std::time(nullptr)), fingerprint}));
-    }
     return absl::OkStatus();
   });
 }

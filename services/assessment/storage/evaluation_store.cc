@@ -196,7 +196,7 @@ CountyInputs LoadCountyInputs(pqxx::transaction_base& tx, const av1::EvaluationS
   }
   for (const auto& row : tx.exec_params(
            "SELECT x.community_id, x.school_code, x.review_score_id, x.component_id, x.total FROM eval_review_scores x" +
-               live + " AND x.scheme_id = $3 ORDER BY 1, 2, 4",
+               live + " AND x.scheme_id = $3 AND x.deleted_at IS NULL ORDER BY 1, 2, 4",
            region, year, scheme_id)) {
     const auto* comp = FindComponent(scheme, row[3].as<std::string>());
     if (comp == nullptr || comp->score_basis() == av1::SCORE_BASIS_SELF_ASSESSMENT) continue;

@@ -11,6 +11,7 @@
 // registry's CommunityChanged events, or a test standing in for it).
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,9 @@
 #include "assessment/domain/evaluation_compute.h"
 #include "assessment/domain/evaluation_indicators.h"
 #include "assessment/domain/evaluation_scheme.h"
+#include "assessment/domain/evaluation_submissions.h"
+#include "common/api/list_request.h"
+#include "common/auth/principal.h"
 #include <pqxx/pqxx>
 
 #include "common/pg/pool.h"
@@ -129,6 +133,74 @@ class EvaluationStore {
     std::map<std::string, av1::SchoolResult> schools;  // by name
   };
   absl::StatusOr<RunResults> LoadResults(const std::string& run_id, pg::Deadline deadline);
+
+  // ---- listings and edits of inputs and runs (evaluation_list_store.cc) ----
+  // An input with what access needs: its school and its community's region.
+  template <typename M>
+  struct Located {
+    M item;  // etag set; audit.delete_time when soft-deleted
+    std::string school_code, region_code;
+    bool deleted = false, filed = false, used_by_finalised_run = false;
+  };
+  template <typename M>
+  using Check = std::function<absl::Status(const Located<M>&)>;
+  absl::StatusOr<Located<av1::Declaration>> GetDeclaration(const std::string& id, pg::Deadline deadline);
+  absl::StatusOr<Located<av1::SelfAssessment>> GetSelfAssessment(const std::string& id, pg::Deadline deadline);
+  absl::StatusOr<Located<av1::ReviewScore>> GetReviewScore(const std::string& id, pg::Deadline deadline);
+
+  // Every input matching the filter terms (fields as the List requests
+  // name them; a bad value is INVALID_ARGUMENT naming filter), in `order`,
+  // limited to what `who` may read (evaluation_access.h in SQL form).
+  struct InputQuery {
+    std::vector<api::FilterTerm> filter;
+    std::vector<api::OrderField> order;
+    bool show_deleted = false;
+  };
+  absl::StatusOr<std::vector<av1::Declaration>> ListDeclarations(const InputQuery& q, const auth::Principal& who,
+                                                                 pg::Deadline deadline);
+  absl::StatusOr<std::vector<av1::SelfAssessment>> ListSelfAssessments(const InputQuery& q,
+                                                                       const auth::Principal& who,
+                                                                       pg::Deadline deadline);
+  absl::StatusOr<std::vector<av1::ReviewScore>> ListReviewScores(const InputQuery& q, const auth::Principal& who,
+                                                                 pg::Deadline deadline);
+
+  // Edits: `check` sees the stored input first (access), then the etag
+  // (ABORTED), then InputEditable (FAILED_PRECONDITION); `paths` are the
+  // checked update mask. Totals are recomputed against the scheme.
+  absl::StatusOr<av1::Declaration> UpdateDeclaration(const std::string& id, const av1::Declaration& patch,
+                                                     const std::vector<std::string>& paths,
+                                                     const Check<av1::Declaration>& check, const pg::WriteContext& w);
+  absl::StatusOr<av1::Declaration> DeleteDeclaration(const std::string& id, const std::string& etag,
+                                                     const Check<av1::Declaration>& check, const pg::WriteContext& w);
+  absl::StatusOr<av1::SelfAssessment> UpdateSelfAssessment(const std::string& id, const av1::SelfAssessment& patch,
+                                                           const std::vector<std::string>& paths,
+                                                           const Check<av1::SelfAssessment>& check,
+                                                           const pg::WriteContext& w);
+  absl::StatusOr<av1::ReviewScore> UpdateReviewScore(const std::string& id, const av1::ReviewScore& patch,
+                                                     const std::vector<std::string>& paths,
+                                                     const Check<av1::ReviewScore>& check, const pg::WriteContext& w);
+  absl::StatusOr<av1::ReviewScore> DeleteReviewScore(const std::string& id, const std::string& etag,
+                                                     const Check<av1::ReviewScore>& check, const pg::WriteContext& w);
+
+  // Runs of regions starting with `region_prefix`, matching the filter
+  // (region_code = or :, school_year =, state =), by create time.
+  absl::StatusOr<std::vector<av1::EvaluationRun>> ListRuns(const std::vector<api::FilterTerm>& filter,
+                                                          bool newest_first, const std::string& region_prefix,
+                                                          pg::Deadline deadline);
+
+  // What ListSubmissionStatuses needs: the communities in scope (a region
+  // prefix, one community, or those of one school), the scheme (the one
+  // named, else the one in force for the scope's region and year), and the
+  // live declarations and self-assessments of those communities and year.
+  struct SubmissionFacts {
+    std::vector<CommunityFact> communities;
+    av1::EvaluationScheme scheme;
+    std::map<std::string, FiledInput> declarations;     // "{community}/{school}"
+    std::map<std::string, FiledInput> self_assessments;  // "{community}/{school}/{component}"
+  };
+  enum class Scope { kRegion, kCommunity, kSchool };
+  absl::StatusOr<SubmissionFacts> LoadSubmissionFacts(Scope scope, const std::string& key, int school_year,
+                                                      const std::string& scheme_name, pg::Deadline deadline);
 
  private:
   pg::Pool* pool_;
