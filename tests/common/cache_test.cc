@@ -98,6 +98,30 @@ TEST_F(Cache, PeekReadsManyEntriesInOneRoundTripAndMissesAreNullopt) {
   EXPECT_FALSE(cache_.Peek({key_})[0].has_value()) << "an invalidated entry is gone for Peek too";
 }
 
+TEST_F(Cache, AGroupMissFillsEveryEntryOfTheGroupButNotOneInvalidatedDuringTheLoad) {
+  const std::vector<std::string> days = {key_ + ":d1", key_ + ":d2", key_ + ":d3"};
+  int loads = 0;
+  auto load_month = [&]() -> absl::StatusOr<std::vector<std::string>> {
+    ++loads;
+    // A writer invalidates day 3 while the month is being read.
+    EXPECT_TRUE(cache_.Invalidate(days[2]).ok());
+    return std::vector<std::string>{"上课", "调休补课", "放假"};
+  };
+  EXPECT_EQ(*cache_.GetGroup(days[1], days, load_month), "调休补课");
+  EXPECT_EQ(loads, 1);
+  auto peeked = cache_.Peek(days);
+  EXPECT_EQ(peeked[0].value_or("-"), "上课") << "a sibling of the missed entry was filled";
+  EXPECT_EQ(peeked[1].value_or("-"), "调休补课");
+  EXPECT_FALSE(peeked[2].has_value()) << "an entry invalidated during the load is not stored";
+  // A hit on a filled sibling does not load again.
+  EXPECT_EQ(*cache_.GetGroup(days[0], days, load_month), "上课");
+  EXPECT_EQ(loads, 1);
+  // A loader that answers the wrong number of entries is an error, not a guess.
+  auto short_load = []() -> absl::StatusOr<std::vector<std::string>> { return std::vector<std::string>{"x"}; };
+  EXPECT_EQ(cache_.GetGroup(days[2], days, short_load).status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(cache_.GetGroup("absent", days, short_load).status().code(), absl::StatusCode::kInternal);
+}
+
 TEST(CacheWithoutRedis, FallsBackToTheLoader) {
   redis::Options dead;
   dead.port = FreePort();  // nothing listens there
@@ -113,6 +137,12 @@ TEST(CacheWithoutRedis, FallsBackToTheLoader) {
   ASSERT_EQ(peeked.size(), 2u);
   EXPECT_FALSE(peeked[0].has_value());
   EXPECT_FALSE(peeked[1].has_value());
+  // A group read falls back to its loader too.
+  auto day = cache.GetGroup("b", {"a", "b"}, []() -> absl::StatusOr<std::vector<std::string>> {
+    return std::vector<std::string>{"from db a", "from db b"};
+  });
+  ASSERT_TRUE(day.ok());
+  EXPECT_EQ(*day, "from db b");
 }
 
 }  // namespace

@@ -10,13 +10,19 @@
 //               whole periods and sliding 20-minute windows); afterwards SQL
 //               counts overlapping live pairs per teacher/room/class (must be
 //               0) and every refusal must have been the conflict answer.
-//   throughput  --clients (64) in flight, --seconds (10): conflict-checked,
-//               durable creates, each client a lane of its own (its county,
-//               teacher, room and classes; --regions (16) counties), then
-//               pgbench running the same INSERTs (a session row and its four
-//               occupancy rows, same tables, constraints, indexes, same
-//               number of clients) on the same PostgreSQL for as long. Prints
-//               both rates, their ratio, and the service's p50/p99.
+//   throughput  --clients (64) in flight, --rounds (3) of --seconds (10):
+//               conflict-checked, durable creates, each client a lane of its
+//               own (its county, teacher, room and classes; --regions (16)
+//               counties); after each service round pgbench runs the same
+//               INSERTs (a session row and its four occupancy rows, same
+//               tables, constraints, indexes, same number of clients) on the
+//               same PostgreSQL for as long, so both see the same machine.
+//               Prints per round both rates, their ratio and both p50/p99
+//               (pgbench's from its per-transaction log), then the median
+//               ratio. BENCH_STATEMENTS=1 with pg_stat_statements preloaded
+//               (GONGTONG_PG_CONF_EXTRA="shared_preload_libraries =
+//               'pg_stat_statements'") prints PostgreSQL's time per statement
+//               in the first service round, on stderr.
 //   scale       loads --sessions (1,000,000) sessions over --schools (10,000)
 //               schools straight into the booking schema (a province-year:
 //               100 per school), then lists a random teacher's week and a
@@ -26,9 +32,14 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <thread>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -278,16 +289,78 @@ std::string PgbenchScript(const std::string& body_hex) {
       "END;\n");
 }
 
-int Throughput(int clients, int seconds, int regions) {
+// CPU accounting, so a round shows where the cores went, not only the rate
+// (on a shared 2-core machine the rate is noisy, CPU per call much less).
+// Seconds of CPU of process `pid` (utime+stime), plus its reaped children's
+// (cutime+cstime) when `with_reaped`; -1 when it is gone. Also its parent.
+double ProcessCpu(int pid, bool with_reaped, int* parent = nullptr) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t close = text.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::vector<std::string> f = absl::StrSplit(text.substr(close + 2), ' ');
+  if (f.size() < 15) return -1;
+  // After "(comm) ": state=0 ppid=1 … utime=11 stime=12 cutime=13 cstime=14.
+  if (parent != nullptr) *parent = std::atoi(f[1].c_str());
+  double ticks = std::atof(f[11].c_str()) + std::atof(f[12].c_str());
+  if (with_reaped) ticks += std::atof(f[13].c_str()) + std::atof(f[14].c_str());
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// All of PostgreSQL's CPU so far: the postmaster, its live children and the
+// ones that exited (pgbench's backends end with its run).
+double PostgresCpu(int postmaster) {
+  double total = ProcessCpu(postmaster, true);
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
+    int parent = 0;
+    const double cpu = ProcessCpu(std::atoi(name.c_str()), false, &parent);
+    if (cpu > 0 && parent == postmaster) total += cpu;
+  }
+  return total;
+}
+
+double SelfCpu() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+int Postmaster() {
+  int backend = 0, postmaster = 0;
+  (void)BookingWorld::Shared().pool().Transact([&](pqxx::work& tx) {
+    backend = tx.exec("SELECT pg_backend_pid()")[0][0].as<int>();
+    return absl::OkStatus();
+  });
+  ProcessCpu(backend, false, &postmaster);
+  return postmaster;
+}
+
+// One lane's position: the next (school day, period) it books. Kept across
+// rounds so no lane ever books the same slot twice.
+struct LaneCursor {
+  int slot = 0;
+};
+
+struct Measured {
+  double rate = 0;                // per second
+  std::vector<double> latencies;  // ms
+  int64_t failed = 0;
+  std::string failure;
+  double pg_cpu_ms = 0, self_cpu_ms = 0;  // per call
+};
+
+// The service: `clients` threads, each creating sessions on its own lane for
+// `seconds`.
+Measured ServicePhase(const std::vector<Lane>& lanes, int clients, int regions, int per_region, int seconds,
+                      std::vector<LaneCursor>* cursors) {
   auto& world = BookingWorld::Shared();
-  std::vector<Lane> lanes;
-  const int per_region = (clients + regions - 1) / regions;
-  for (int r = 0; r < regions; ++r) SeedRegistry(world.registry(), r, per_region, &lanes);
   const std::string token = Token(kProvince);
   std::atomic<bool> stop{false};
   std::atomic<int64_t> ok{0}, failed{0};
   std::vector<std::vector<double>> latencies(clients);
-  std::string failure;
+  Measured m;
   std::mutex mu;
   std::vector<std::thread> threads;
   const auto t0 = Clock::now();
@@ -295,8 +368,7 @@ int Throughput(int clients, int seconds, int regions) {
     threads.emplace_back([&, c] {
       const Lane& lane = lanes[(c % regions) * per_region + c / regions];
       auto stub = NewStub(c);
-      // Each lane walks its own dates (lanes of a county start 60 school days apart).
-      int slot = (c / regions) * 60 * 6;
+      int& slot = (*cursors)[c].slot;
       while (!stop) {
         const absl::CivilDay day = world.SchoolDay(9, slot / 6);
         bv1::Session s;
@@ -318,7 +390,7 @@ int Throughput(int clients, int seconds, int regions) {
         } else {
           ++failed;
           std::lock_guard<std::mutex> lock(mu);
-          failure = absl::StrCat(st.error_code(), " ", st.error_message());
+          m.failure = absl::StrCat(st.error_code(), " ", st.error_message());
         }
       }
     });
@@ -327,46 +399,131 @@ int Throughput(int clients, int seconds, int regions) {
   stop = true;
   for (auto& t : threads) t.join();
   const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::vector<double> all;
-  for (auto& v : latencies) all.insert(all.end(), v.begin(), v.end());
-  const double service_rate = ok / secs;
+  for (auto& v : latencies) m.latencies.insert(m.latencies.end(), v.begin(), v.end());
+  m.rate = ok / secs;
+  m.failed = failed;
+  return m;
+}
 
-  // pgbench on the same database, schema and concurrency.
-  bv1::Session sample;
-  {
-    bv1::ListSessionsRequest req;
-    req.set_page_size(1);
-    bv1::ListSessionsResponse resp;
-    if (Call(&BookingStub::ListSessions, world.booking(), req, &resp).ok() && resp.sessions_size() == 1) {
-      sample = resp.sessions(0);
-    }
-  }
-  sample.clear_etag();
-  sample.clear_audit();
-  std::string body_hex;
-  for (unsigned char ch : sample.SerializeAsString()) absl::StrAppendFormat(&body_hex, "%02x", ch);
+// pgbench: `clients` connections running `script` for `seconds` on the
+// service's schema; its rate and every transaction's latency (from its log).
+Measured PgbenchPhase(const std::string& script, int clients, int seconds) {
+  auto& world = BookingWorld::Shared();
   const std::string dir = gongtong::testing::MakeTempDir("pgbench");
-  std::ofstream(dir + "/insert.sql") << PgbenchScript(body_hex);
+  std::ofstream(dir + "/insert.sql") << script;
   const std::string cmd = absl::StrCat(
-      "PGOPTIONS='-c search_path=", world.pool().schema(), ",public' /usr/lib/postgresql/15/bin/pgbench -n -c ", clients,
-      " -j 2 -T ", seconds, " -f ", dir, "/insert.sql '", gongtong::testing::LocalPostgres::Shared().dsn(), "' 2>&1");
+      "cd ", dir, " && PGOPTIONS='-c search_path=", world.pool().schema(),
+      ",public' /usr/lib/postgresql/15/bin/pgbench -n -c ", clients, " -j 2 -T ", seconds, " -l --log-prefix=", dir,
+      "/txlog -f ", dir, "/insert.sql '", gongtong::testing::LocalPostgres::Shared().dsn(), "' 2>&1");
   const std::string out = gongtong::testing::RunOrDie(cmd);
-  double pgbench_tps = 0, pgbench_latency = 0;
+  Measured m;
   for (absl::string_view line : absl::StrSplit(out, '\n')) {
-    if (absl::StartsWith(line, "tps = ")) pgbench_tps = std::atof(std::string(line.substr(6)).c_str());
-    if (absl::StartsWith(line, "latency average = ")) pgbench_latency = std::atof(std::string(line.substr(18)).c_str());
+    if (absl::StartsWith(line, "tps = ")) m.rate = std::atof(std::string(line.substr(6)).c_str());
   }
-  const double ratio = pgbench_tps > 0 ? service_rate / pgbench_tps : 0;
-  const double p99 = Percentile(all, 0.99);
+  // Each log line: client_id transaction_no latency_us script_no epoch epoch_us.
+  const std::string logs = gongtong::testing::RunOrDie(absl::StrCat("cat ", dir, "/txlog.*"));
+  for (absl::string_view line : absl::StrSplit(logs, '\n', absl::SkipEmpty())) {
+    std::vector<absl::string_view> f = absl::StrSplit(line, ' ');
+    if (f.size() >= 3) m.latencies.push_back(std::atof(std::string(f[2]).c_str()) / 1000.0);
+  }
+  gongtong::testing::RunOrDie(absl::StrCat("rm -rf ", dir));
+  return m;
+}
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// With BENCH_STATEMENTS=1 (and pg_stat_statements preloaded, see
+// scripts/pg-local's GONGTONG_PG_CONF_EXTRA): where PostgreSQL spends its
+// time during the service's rounds, per statement.
+void ResetStatements() {
+  if (std::getenv("BENCH_STATEMENTS") == nullptr) return;
+  gongtong::testing::RunOrDie(absl::StrCat("/usr/lib/postgresql/15/bin/psql -X -q '",
+                                           gongtong::testing::LocalPostgres::Shared().dsn(),
+                                           " user=postgres' -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' "
+                                           "-c 'SELECT pg_stat_statements_reset()' >/dev/null"));
+}
+void PrintStatements() {
+  if (std::getenv("BENCH_STATEMENTS") == nullptr) return;
+  std::fprintf(stderr, "%s\n",
+               gongtong::testing::RunOrDie(
+                   absl::StrCat("/usr/lib/postgresql/15/bin/psql -X '", gongtong::testing::LocalPostgres::Shared().dsn(),
+                                " user=postgres' -c \"SELECT calls, round(total_exec_time) AS total_ms, "
+                                "round(mean_exec_time::numeric, 3) AS mean_ms, left(regexp_replace(query, '\\s+', ' ', "
+                                "'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 16\""))
+                   .c_str());
+}
+
+// Rounds of the service then pgbench, alternating, so both see the same
+// machine state; the ratio of each round and their median.
+int Throughput(int clients, int seconds, int regions, int rounds) {
+  auto& world = BookingWorld::Shared();
+  std::vector<Lane> lanes;
+  const int per_region = (clients + regions - 1) / regions;
+  for (int r = 0; r < regions; ++r) SeedRegistry(world.registry(), r, per_region, &lanes);
+  const int postmaster = Postmaster();
+  std::vector<LaneCursor> cursors(clients);
+  // Each lane walks its own dates (lanes of a county start 60 school days apart).
+  for (int c = 0; c < clients; ++c) cursors[c].slot = (c / regions) * 60 * 6;
+
+  // A stored body as the service writes it, for pgbench's rows.
+  std::string body_hex;
+  std::vector<double> ratios, service_all, pgbench_all;
+  double service_sum = 0, pgbench_sum = 0;
+  int64_t failed = 0;
+  std::string failure;
+  for (int round = 0; round < rounds; ++round) {
+    if (round == 0) ResetStatements();
+    double pg0 = PostgresCpu(postmaster), self0 = SelfCpu();
+    Measured svc = ServicePhase(lanes, clients, regions, per_region, seconds, &cursors);
+    const double svc_calls = std::max<double>(1, svc.latencies.size());
+    svc.pg_cpu_ms = 1000 * (PostgresCpu(postmaster) - pg0) / svc_calls;
+    svc.self_cpu_ms = 1000 * (SelfCpu() - self0) / svc_calls;
+    if (round == 0) PrintStatements();
+    if (body_hex.empty()) {
+      bv1::ListSessionsRequest req;
+      req.set_page_size(1);
+      bv1::ListSessionsResponse resp;
+      bv1::Session sample;
+      if (Call(&BookingStub::ListSessions, world.booking(), req, &resp).ok() && resp.sessions_size() == 1) {
+        sample = resp.sessions(0);
+      }
+      sample.clear_etag();
+      sample.clear_audit();
+      for (unsigned char ch : sample.SerializeAsString()) absl::StrAppendFormat(&body_hex, "%02x", ch);
+    }
+    pg0 = PostgresCpu(postmaster);
+    Measured pgb = PgbenchPhase(PgbenchScript(body_hex), clients, seconds);
+    pgb.pg_cpu_ms = 1000 * (PostgresCpu(postmaster) - pg0) / std::max<double>(1, pgb.latencies.size());
+    const double ratio = pgb.rate > 0 ? svc.rate / pgb.rate : 0;
+    ratios.push_back(ratio);
+    service_sum += svc.rate;
+    pgbench_sum += pgb.rate;
+    failed += svc.failed;
+    if (!svc.failure.empty()) failure = svc.failure;
+    std::printf(
+        "{\"mode\":\"throughput\",\"round\":%d,\"clients\":%d,\"regions\":%d,\"seconds\":%d,\"creates_per_s\":%.1f,"
+        "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"pgbench_tps\":%.1f,\"pgbench_p50_ms\":%.2f,\"pgbench_p99_ms\":%.2f,"
+        "\"ratio\":%.3f,\"failed\":%lld,\"pg_cpu_ms_per_create\":%.3f,\"pg_cpu_ms_per_pgbench_tx\":%.3f,"
+        "\"service_process_cpu_ms_per_create\":%.3f}\n",
+        round + 1, clients, regions, seconds, svc.rate, Percentile(svc.latencies, 0.5), Percentile(svc.latencies, 0.99),
+        pgb.rate, Percentile(pgb.latencies, 0.5), Percentile(pgb.latencies, 0.99), ratio,
+        static_cast<long long>(svc.failed), svc.pg_cpu_ms, pgb.pg_cpu_ms, svc.self_cpu_ms);
+    std::fflush(stdout);
+    service_all.insert(service_all.end(), svc.latencies.begin(), svc.latencies.end());
+    pgbench_all.insert(pgbench_all.end(), pgb.latencies.begin(), pgb.latencies.end());
+  }
+  const double ratio = Median(ratios);
+  const double p99 = Percentile(service_all, 0.99), pgbench_p99 = Percentile(pgbench_all, 0.99);
   std::printf(
-      "{\"mode\":\"throughput\",\"clients\":%d,\"regions\":%d,\"seconds\":%.1f,\"creates\":%lld,\"failed\":%lld,"
-      "\"creates_per_s\":%.1f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"pgbench_tps\":%.1f,\"pgbench_latency_avg_ms\":%.2f,"
-      "\"ratio\":%.3f%s}\n",
-      clients, regions, secs, static_cast<long long>(ok.load()), static_cast<long long>(failed.load()), service_rate,
-      Percentile(all, 0.5), p99, pgbench_tps, pgbench_latency, ratio,
-      failure.empty() ? "" : absl::StrCat(",\"failure\":\"", failure, "\"").c_str());
-  std::printf("throughput: service %.0f creates/s vs pgbench %.0f tps = %.0f %% (goal >= 60 %%: %s); p99 %.1f ms (goal <= 25 ms: %s)\n",
-              service_rate, pgbench_tps, 100 * ratio, ratio >= 0.6 ? "PASS" : "FAIL", p99, p99 <= 25 ? "PASS" : "FAIL");
+      "throughput (%d rounds of %d s, %d in flight): service %.0f creates/s vs pgbench %.0f tps; median ratio %.0f %% "
+      "(goal >= 60 %%: %s); p99 service %.1f ms vs pgbench %.1f ms (goal <= 25 ms: %s)%s\n",
+      rounds, seconds, clients, service_sum / rounds, pgbench_sum / rounds, 100 * ratio, ratio >= 0.6 ? "PASS" : "FAIL",
+      p99, pgbench_p99, p99 <= 25 ? "PASS" : "FAIL", failure.empty() ? "" : (" failure: " + failure).c_str());
   return failed == 0 ? 0 : 1;
 }
 
@@ -484,7 +641,8 @@ int main(int argc, char** argv) {
   const std::string mode = FlagValue(argc, argv, "mode", "race");
   if (mode == "race") return Race(Flag(argc, argv, "clients", 64), Flag(argc, argv, "requests", 10000));
   if (mode == "throughput") {
-    return Throughput(Flag(argc, argv, "clients", 64), Flag(argc, argv, "seconds", 10), Flag(argc, argv, "regions", 16));
+    return Throughput(Flag(argc, argv, "clients", 64), Flag(argc, argv, "seconds", 10), Flag(argc, argv, "regions", 16),
+                      Flag(argc, argv, "rounds", 3));
   }
   if (mode == "scale") {
     return Scale(Flag(argc, argv, "sessions", 1000000), Flag(argc, argv, "schools", 10000),

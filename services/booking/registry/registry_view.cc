@@ -48,6 +48,10 @@ std::string RegistryCacheKey(const std::string& what, const std::string& id) {
   return absl::StrCat(kPrefix, what, ":", id);
 }
 
+std::string SchoolDayCacheKey(const std::string& code, absl::CivilDay date) {
+  return RegistryCacheKey("day", code + ":" + DateText(date));
+}
+
 RegistryView::RegistryView(std::shared_ptr<grpc::Channel> channel, std::function<std::string()> token,
                            cache::ReadThroughCache* cache, redis::ClientPool* redis)
     : stub_(rv1::RegistryService::NewStub(std::move(channel))),
@@ -153,18 +157,45 @@ absl::StatusOr<std::vector<rv1::Pairing>> RegistryView::Pairings(const std::stri
 
 absl::StatusOr<rv1::SchoolDay> RegistryView::SchoolDay(const std::string& code, absl::CivilDay date,
                                                        pg::Deadline deadline) {
-  rv1::ResolveSchoolDaysRequest req;
-  req.set_school("schools/" + code);
-  SetDate(req.mutable_dates()->mutable_start_date(), date);
-  SetDate(req.mutable_dates()->mutable_end_date(), date);
-  GT_ASSIGN_OR_RETURN(auto resp, Cached<rv1::ResolveSchoolDaysResponse>(
-                                     RegistryCacheKey("day", code + ":" + DateText(date)),
-                                     [&](grpc::ClientContext* c, rv1::ResolveSchoolDaysResponse* r) {
-                                       return stub_->ResolveSchoolDays(c, req, r);
-                                     },
-                                     deadline));
-  if (resp.days_size() != 1) return absl::InternalError("registry answered no day for " + DateText(date));
-  return resp.days(0);
+  // One entry per day; a miss reads the whole month in one registry call and
+  // fills every day of it, so booking day after day costs one registry call
+  // per school-month while a hit stays one small entry.
+  const std::string key = SchoolDayCacheKey(code, date);
+  rv1::ResolveSchoolDaysResponse entry;
+  bool have = false;
+  if (prefetched) {
+    auto it = prefetched->find(key);
+    have = it != prefetched->end() && entry.ParseFromString(it->second);
+  }
+  if (!have) {
+    const absl::CivilDay first(date.year(), date.month(), 1);
+    const absl::CivilDay last = absl::CivilDay(absl::CivilMonth(date) + 1) - 1;
+    std::vector<std::string> group;
+    for (absl::CivilDay d = first; d <= last; ++d) group.push_back(SchoolDayCacheKey(code, d));
+    auto bytes = cache_->GetGroup(key, group, [&]() -> absl::StatusOr<std::vector<std::string>> {
+      rv1::ResolveSchoolDaysRequest req;
+      req.set_school("schools/" + code);
+      SetDate(req.mutable_dates()->mutable_start_date(), first);
+      SetDate(req.mutable_dates()->mutable_end_date(), last);
+      rv1::ResolveSchoolDaysResponse month;
+      auto ctx = Context(deadline);
+      GT_RETURN_IF_ERROR(FromGrpc(stub_->ResolveSchoolDays(ctx.get(), req, &month)));
+      if (month.days_size() != static_cast<int>(group.size())) {
+        return absl::InternalError("registry answered " + std::to_string(month.days_size()) + " days for a month");
+      }
+      std::vector<std::string> values;
+      for (const auto& day : month.days()) {
+        rv1::ResolveSchoolDaysResponse one;
+        *one.add_days() = day;
+        values.push_back(one.SerializeAsString());
+      }
+      return values;
+    });
+    if (!bytes.ok()) return bytes.status();
+    if (!entry.ParseFromString(*bytes)) return absl::InternalError("unreadable cached registry entry " + key);
+  }
+  if (entry.days_size() != 1) return absl::InternalError("registry answered no day for " + DateText(date));
+  return entry.days(0);
 }
 
 absl::StatusOr<std::vector<rv1::SchoolDay>> RegistryView::SchoolDays(const std::string& code, absl::CivilDay first,

@@ -8,7 +8,9 @@
 // registry's event stream (main.cc) and drops exactly the keys a change can
 // affect — a teacher, classroom, class or school by name; the pairings of a
 // core/member pair; the school days of a school (bell schedule change) or of
-// every school (calendar change: calendars are per region and rare).
+// every school (calendar change: calendars are per region and rare). A
+// missing school day is read with the rest of its month, which fills the
+// month's entries (one registry call per school-month).
 //
 // Errors: the registry's NOT_FOUND and FAILED_PRECONDITION pass through (the
 // caller names its own field); registry unreachable is UNAVAILABLE.
@@ -46,7 +48,8 @@ class RegistryView {
   // community (usually zero or one).
   absl::StatusOr<std::vector<rv1::Pairing>> Pairings(const std::string& core_code, const std::string& member_code,
                                                      pg::Deadline deadline);
-  // The school's day `date`: kind, timetable weekday, term, periods.
+  // The school's day `date`: kind, timetable weekday, term, periods (read
+  // with the rest of its month).
   absl::StatusOr<rv1::SchoolDay> SchoolDay(const std::string& code, absl::CivilDay date, pg::Deadline deadline);
   // A range of days (for series and free slots), read in one registry call
   // and not cached as a whole.
@@ -91,7 +94,9 @@ class RegistryView {
 
 // Cache keys: what ∈ teacher, classroom, class (by resource name), school
 // (by code), community (by name), pairings ("{core}:{member}"), day
-// ("{code}:{YYYY-MM-DD}").
+// (SchoolDayCacheKey).
 std::string RegistryCacheKey(const std::string& what, const std::string& id);
+// The entry of a school's day ("day", "{code}:{YYYY-MM-DD}").
+std::string SchoolDayCacheKey(const std::string& code, absl::CivilDay date);
 
 }  // namespace gongtong::booking

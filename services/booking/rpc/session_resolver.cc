@@ -103,17 +103,17 @@ absl::StatusOr<SessionDraft> SessionResolver::Resolve(const bv1::Session& in, co
   std::vector<std::string> keys = {RegistryCacheKey("teacher", in.host().teacher()),
                                    RegistryCacheKey("classroom", in.host().classroom()),
                                    RegistryCacheKey("class", in.host().school_class())};
-  const std::string day_text = FormatDay(ToCivilDay(in.window().date()));
+  const absl::CivilDay window_day = ToCivilDay(in.window().date());
   if (auto host = SchoolOfResource(in.host().classroom(), ""); host.ok()) {
     keys.push_back(RegistryCacheKey("school", *host));
-    keys.push_back(RegistryCacheKey("day", *host + ":" + day_text));
+    keys.push_back(SchoolDayCacheKey(*host, window_day));
     for (const auto& r : in.receivers()) {
       auto code = SchoolOfResource(r.school_class(), "");
       if (!code.ok()) continue;
       keys.push_back(RegistryCacheKey("class", r.school_class()));
       keys.push_back(RegistryCacheKey("school", *code));
       keys.push_back(RegistryCacheKey("pairings", *host + ":" + *code));
-      keys.push_back(RegistryCacheKey("day", *code + ":" + day_text));
+      keys.push_back(SchoolDayCacheKey(*code, window_day));
     }
   }
   RegistryView::Prefetch prefetch(registry_, keys);

@@ -1,19 +1,28 @@
 #include "common/cache/read_through_cache.h"
 
+#include <algorithm>
+
 #include "common/log/log.h"
+#include "common/status/error.h"
 
 namespace gongtong::cache {
 namespace {
 
-// KEYS[1] value key, KEYS[2] generation key; ARGV[1] generation seen before
-// loading ("" = none), ARGV[2] value, ARGV[3] ttl seconds.
-constexpr char kStoreIfUnchanged[] = R"lua(
-local gen = redis.call('GET', KEYS[2]) or ''
-if gen == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
-  return 1
+// Stores each of n entries only if its generation is still the one seen
+// before loading: KEYS[1..n] value keys, KEYS[n+1..2n] their generation
+// keys; ARGV[1..n] generations seen ("" = none), ARGV[n+1..2n] values,
+// ARGV[2n+1] ttl seconds. Returns how many were stored.
+constexpr char kStoreManyIfUnchanged[] = R"lua(
+local n = #KEYS / 2
+local stored = 0
+for i = 1, n do
+  local gen = redis.call('GET', KEYS[n + i]) or ''
+  if gen == ARGV[i] then
+    redis.call('SET', KEYS[i], ARGV[n + i], 'EX', ARGV[2 * n + 1])
+    stored = stored + 1
+  end
 end
-return 0
+return stored
 )lua";
 
 // Generations outlive any load by far; they expire so idle keys vanish.
@@ -25,36 +34,56 @@ ReadThroughCache::ReadThroughCache(redis::ClientPool* redis, std::chrono::second
     : redis_(redis), ttl_(ttl) {}
 
 absl::StatusOr<std::string> ReadThroughCache::Get(const std::string& key, const Loader& load) {
-  if (ttl_.count() == 0) return load();
-  const std::string gen_key = key + ":gen";
-  std::string generation;
+  return GetGroup(key, {key}, [&]() -> absl::StatusOr<std::vector<std::string>> {
+    GT_ASSIGN_OR_RETURN(std::string value, load());
+    return std::vector<std::string>{std::move(value)};
+  });
+}
+
+absl::StatusOr<std::string> ReadThroughCache::GetGroup(const std::string& key, const std::vector<std::string>& group,
+                                                      const GroupLoader& load) {
+  const auto index = std::find(group.begin(), group.end(), key) - group.begin();
+  if (index == static_cast<ptrdiff_t>(group.size())) return absl::InternalError("cache group lacks its key " + key);
+  auto pick = [&](absl::StatusOr<std::vector<std::string>> values) -> absl::StatusOr<std::string> {
+    if (!values.ok()) return values.status();
+    if (values->size() != group.size()) return absl::InternalError("cache group loaded the wrong number of entries");
+    return std::move((*values)[index]);
+  };
+  if (ttl_.count() == 0) return pick(load());
+  std::vector<std::string> generations;
   bool redis_ok = true;
   {
-    // A hit costs one GET; the generation is read only on a miss, before
-    // loading (reading it after the miss is still before the load, which is
-    // all the compare-and-set needs).
+    // A hit costs one GET; the generations are read only on a miss, before
+    // loading (reading them after the miss is still before the load, which
+    // is all the compare-and-set needs).
     auto client = redis_->Acquire();
     auto value = client->Command({"GET", key});
     if (value.ok() && !value->is_nil()) {
       hits_.fetch_add(1, std::memory_order_relaxed);
       return std::move(value->str);
     }
-    auto gen = value.ok() ? client->Command({"GET", gen_key}) : value;
-    if (gen.ok()) {
-      generation = gen->is_nil() ? "" : gen->str;
+    std::vector<std::string> args = {"MGET"};
+    for (const auto& k : group) args.push_back(k + ":gen");
+    auto gens = value.ok() ? client->Command(args) : value;
+    if (gens.ok() && gens->elements.size() == group.size()) {
+      for (const auto& g : gens->elements) generations.push_back(g.is_nil() ? "" : g.str);
     } else {
       redis_ok = false;
       errors_.fetch_add(1, std::memory_order_relaxed);
     }
   }
   misses_.fetch_add(1, std::memory_order_relaxed);
-  auto value = load();
-  if (!value.ok() || !redis_ok) return value;
+  auto values = load();
+  if (!values.ok() || values->size() != group.size() || !redis_ok) return pick(std::move(values));
+  std::vector<std::string> args = {"EVAL", kStoreManyIfUnchanged, std::to_string(2 * group.size())};
+  args.insert(args.end(), group.begin(), group.end());
+  for (const auto& k : group) args.push_back(k + ":gen");
+  args.insert(args.end(), generations.begin(), generations.end());
+  args.insert(args.end(), values->begin(), values->end());
+  args.push_back(std::to_string(ttl_.count()));
   auto client = redis_->Acquire();
-  auto stored = client->Command({"EVAL", kStoreIfUnchanged, "2", key, gen_key, generation, *value,
-                                 std::to_string(ttl_.count())});
-  if (!stored.ok()) errors_.fetch_add(1, std::memory_order_relaxed);
-  return value;
+  if (!client->Command(args).ok()) errors_.fetch_add(1, std::memory_order_relaxed);
+  return pick(std::move(values));
 }
 
 std::vector<std::optional<std::string>> ReadThroughCache::Peek(const std::vector<std::string>& keys) {

@@ -36,6 +36,16 @@ class ReadThroughCache {
   ReadThroughCache(redis::ClientPool* redis, std::chrono::seconds ttl);
 
   absl::StatusOr<std::string> Get(const std::string& key, const Loader& load);
+
+  // Like Get, but a miss loads a whole group of entries at once (e.g. the
+  // days of a month, read in one call of the owning service): `group`
+  // contains `key`; `load` returns one value per entry of `group`, in its
+  // order, and every entry is stored under the same compare-and-set rule as
+  // Get's (an entry invalidated during the load is not stored). Returns the
+  // value of `key`.
+  using GroupLoader = std::function<absl::StatusOr<std::vector<std::string>>()>;
+  absl::StatusOr<std::string> GetGroup(const std::string& key, const std::vector<std::string>& group,
+                                       const GroupLoader& load);
   // The cached values of `keys` in one MGET (nullopt for a miss, and for
   // every key when Redis is unreachable): for a request that needs several
   // entries at once; misses are then read with Get.
