@@ -587,5 +587,135 @@ TEST_F(EvaluationListsTest, ReviewScoresAreFrozenOnceAFinalisedRunUsedThem) {
   EXPECT_EQ(page.review_scores(0).school(), "schools/" + Core(1));
 }
 
+// ---- schemes ------------------------------------------------------------------------
+
+TEST_F(EvaluationListsTest, OnlyDraftSchemesChangeAndStillSumTo100) {
+  av1::GetEvaluationSchemeRequest get;
+  get.set_name(kDefault);
+  av1::EvaluationScheme yuhuan;
+  ASSERT_TRUE(Call(&Stub::GetEvaluationScheme, server_.stub(), get, &yuhuan, kCounty).ok());
+  av1::CreateEvaluationSchemeRequest create;
+  *create.mutable_evaluation_scheme() = yuhuan;
+  create.mutable_evaluation_scheme()->set_region_code(kRegion);
+  create.mutable_evaluation_scheme()->set_school_year(2024);
+  create.set_evaluation_scheme_id("yh-2024");
+  av1::EvaluationScheme draft, second;
+  ASSERT_TRUE(Call(&Stub::CreateEvaluationScheme, server_.stub(), create, &draft, kCounty).ok());
+  create.set_evaluation_scheme_id("yh-2024-b");
+  ASSERT_TRUE(Call(&Stub::CreateEvaluationScheme, server_.stub(), create, &second, kCounty).ok());
+
+  // Listing: every role reads, the built-in default included.
+  av1::ListEvaluationSchemesRequest list;
+  av1::ListEvaluationSchemesResponse page;
+  list.set_page_size(2);
+  ASSERT_TRUE(Call(&Stub::ListEvaluationSchemes, server_.stub(), list, &page, Admin(Core(1))).ok());
+  EXPECT_EQ(page.total_size(), 3);
+  ASSERT_EQ(page.evaluation_schemes_size(), 2);
+  EXPECT_EQ(page.evaluation_schemes(0).name(), kDefault);  // region "" first
+  list.set_page_token(page.next_page_token());
+  ASSERT_TRUE(Call(&Stub::ListEvaluationSchemes, server_.stub(), list, &page, Admin(Core(1))).ok());
+  ASSERT_EQ(page.evaluation_schemes_size(), 1);
+  EXPECT_EQ(page.evaluation_schemes(0).version(), 2);
+  list.Clear();
+  struct Row {
+    const char* filter;
+    int count;
+  };
+  for (const Row& r : {Row{"state = SCHEME_STATE_DRAFT", 2}, Row{"region_code : 3310", 2},
+                       Row{"region_code = 331083 AND school_year = 2024", 2}, Row{"school_year = 2030", 0}}) {
+    list.set_filter(r.filter);
+    ASSERT_TRUE(Call(&Stub::ListEvaluationSchemes, server_.stub(), list, &page, kCounty).ok()) << r.filter;
+    EXPECT_EQ(page.evaluation_schemes_size(), r.count) << r.filter;
+  }
+  list.set_filter("state = LIVE");
+  EXPECT_TRUE(HasField(Call(&Stub::ListEvaluationSchemes, server_.stub(), list, &page, kCounty), "filter"));
+  list.set_filter("");
+  list.set_order_by("version");
+  EXPECT_TRUE(HasField(Call(&Stub::ListEvaluationSchemes, server_.stub(), list, &page, kCounty), "order_by"));
+  list.set_order_by("");
+  list.set_page_size(-1);
+  EXPECT_TRUE(HasField(Call(&Stub::ListEvaluationSchemes, server_.stub(), list, &page, kCounty), "page_size"));
+
+  // Update: weights must still sum to 100 %; bad masks, stale etags and other
+  // units refused; nothing written by a refusal.
+  const int64_t before = Versions("eval_schemes");
+  av1::UpdateEvaluationSchemeRequest upd;
+  *upd.mutable_evaluation_scheme() = draft;
+  upd.mutable_evaluation_scheme()->mutable_components(0)->mutable_share()->set_value("35");
+  upd.mutable_update_mask()->add_paths("components");
+  av1::EvaluationScheme updated;
+  grpc::Status s = Call(&Stub::UpdateEvaluationScheme, server_.stub(), upd, &updated, kCounty);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Reason(s), "SCHEME_INVALID");
+  EXPECT_TRUE(HasField(s, "evaluation_scheme.components"));
+  upd.mutable_evaluation_scheme()->mutable_components(0)->mutable_share()->set_value("30");
+  upd.mutable_evaluation_scheme()->set_display_name("玉环市2024学年共同体考核方案");
+  upd.mutable_update_mask()->set_paths(0, "region_code");
+  EXPECT_TRUE(HasField(Call(&Stub::UpdateEvaluationScheme, server_.stub(), upd, &updated, kCounty),
+                       "update_mask.paths[0]"));
+  upd.mutable_update_mask()->set_paths(0, "colour");
+  EXPECT_TRUE(HasField(Call(&Stub::UpdateEvaluationScheme, server_.stub(), upd, &updated, kCounty),
+                       "update_mask.paths[0]"));
+  upd.mutable_update_mask()->set_paths(0, "display_name");
+  for (const Caller& c : {kOtherCounty, Admin(Core(1)), kTownship}) {
+    EXPECT_EQ(Call(&Stub::UpdateEvaluationScheme, server_.stub(), upd, &updated, c).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+  upd.mutable_evaluation_scheme()->set_etag("9");
+  EXPECT_EQ(Call(&Stub::UpdateEvaluationScheme, server_.stub(), upd, &updated, kCounty).error_code(),
+            grpc::StatusCode::ABORTED);
+  EXPECT_EQ(Versions("eval_schemes"), before);
+  upd.mutable_evaluation_scheme()->set_etag(draft.etag());
+  upd.set_request_id("0b8e2f4c-8d55-4c5f-9a6e-2c3d4e5f6a7b");
+  ASSERT_TRUE(Call(&Stub::UpdateEvaluationScheme, server_.stub(), upd, &updated, kCounty).ok());
+  EXPECT_EQ(updated.display_name(), "玉环市2024学年共同体考核方案");
+  EXPECT_EQ(updated.state(), av1::SCHEME_STATE_DRAFT);
+  av1::EvaluationScheme replayed;
+  ASSERT_TRUE(Call(&Stub::UpdateEvaluationScheme, server_.stub(), upd, &replayed, kCounty).ok());
+  EXPECT_EQ(replayed.etag(), updated.etag());
+  EXPECT_EQ(Versions("eval_schemes"), before + 1);
+
+  // Published and built-in schemes are immutable.
+  av1::PublishEvaluationSchemeRequest pub;
+  pub.set_name(draft.name());
+  av1::EvaluationScheme published;
+  ASSERT_TRUE(Call(&Stub::PublishEvaluationScheme, server_.stub(), pub, &published, kCounty).ok());
+  upd.set_request_id("");
+  upd.mutable_evaluation_scheme()->set_etag("");
+  s = Call(&Stub::UpdateEvaluationScheme, server_.stub(), upd, &updated, kCounty);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Reason(s), "SCHEME_READ_ONLY");
+  av1::DeleteEvaluationSchemeRequest del;
+  del.set_name(draft.name());
+  av1::EvaluationScheme deleted;
+  EXPECT_EQ(Call(&Stub::DeleteEvaluationScheme, server_.stub(), del, &deleted, kCounty).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  upd.mutable_evaluation_scheme()->set_name(kDefault);
+  EXPECT_EQ(Call(&Stub::UpdateEvaluationScheme, server_.stub(), upd, &updated, kProvince).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  // Delete a draft: soft, hidden, never published, gone for a second delete.
+  del.set_name(second.name());
+  EXPECT_EQ(Call(&Stub::DeleteEvaluationScheme, server_.stub(), del, &deleted, kOtherCounty).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Call(&Stub::DeleteEvaluationScheme, server_.stub(), del, &deleted, kCounty).ok());
+  EXPECT_TRUE(deleted.audit().has_delete_time());
+  EXPECT_EQ(Rows("eval_schemes"), 2);
+  list.Clear();
+  ASSERT_TRUE(Call(&Stub::ListEvaluationSchemes, server_.stub(), list, &page, kCounty).ok());
+  EXPECT_EQ(page.evaluation_schemes_size(), 2);
+  list.set_show_deleted(true);
+  ASSERT_TRUE(Call(&Stub::ListEvaluationSchemes, server_.stub(), list, &page, kCounty).ok());
+  EXPECT_EQ(page.evaluation_schemes_size(), 3);
+  EXPECT_EQ(Call(&Stub::DeleteEvaluationScheme, server_.stub(), del, &deleted, kCounty).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  pub.set_name(second.name());
+  EXPECT_EQ(Call(&Stub::PublishEvaluationScheme, server_.stub(), pub, &published, kCounty).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  get.set_name(second.name());
+  ASSERT_TRUE(Call(&Stub::GetEvaluationScheme, server_.stub(), get, &yuhuan, kCounty).ok());
+  EXPECT_TRUE(yuhuan.audit().has_delete_time());
+}
+
 }  // namespace
 }  // namespace gongtong::assessment::testing

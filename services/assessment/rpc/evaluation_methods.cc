@@ -33,7 +33,8 @@ const std::set<std::string>& EvaluationMethodNames() {
       "ListIndicatorValues",   "ListEvaluationRuns",     "ListSchoolResults",       "ListSubmissionStatuses",
       "GetDeclaration",        "ListDeclarations",       "UpdateDeclaration",       "DeleteDeclaration",
       "GetSelfAssessment",     "ListSelfAssessments",    "UpdateSelfAssessment",    "GetReviewScore",
-      "ListReviewScores",      "UpdateReviewScore",      "DeleteReviewScore"};
+      "ListReviewScores",      "UpdateReviewScore",      "DeleteReviewScore",       "ListEvaluationSchemes",
+      "UpdateEvaluationScheme", "DeleteEvaluationScheme"};
   return *kNames;
 }
 

@@ -8,8 +8,9 @@
 // evaluation_methods.cc; runs and results (create/get/finalise run,
 // community and school result, the county ranking, CSV export) in evaluation_run_methods.cc; listings of runs,
 // school results, submission statuses and inputs, and reads of inputs, in
-// evaluation_list_methods.cc; edits of inputs in evaluation_update_methods.cc.
-// The other methods of the family still answer UNIMPLEMENTED.
+// evaluation_list_methods.cc; edits of inputs in evaluation_update_methods.cc;
+// listing and edits of schemes in evaluation_scheme_methods.cc. Every method
+// of the family is built.
 
 #include <set>
 #include <string>
@@ -108,6 +109,17 @@ class EvaluationMethods : public SupportMethods {
       av1::ReviewScore* resp) override;
   grpc::ServerUnaryReactor* DeleteReviewScore(grpc::CallbackServerContext* ctx, const av1::DeleteReviewScoreRequest* req,
       av1::ReviewScore* resp) override;
+
+  // Schemes: listing and edits (evaluation_scheme_methods.cc).
+  grpc::ServerUnaryReactor* ListEvaluationSchemes(grpc::CallbackServerContext* ctx,
+                                                  const av1::ListEvaluationSchemesRequest* req,
+                                                  av1::ListEvaluationSchemesResponse* resp) override;
+  grpc::ServerUnaryReactor* UpdateEvaluationScheme(grpc::CallbackServerContext* ctx,
+                                                   const av1::UpdateEvaluationSchemeRequest* req,
+                                                   av1::EvaluationScheme* resp) override;
+  grpc::ServerUnaryReactor* DeleteEvaluationScheme(grpc::CallbackServerContext* ctx,
+                                                   const av1::DeleteEvaluationSchemeRequest* req,
+                                                   av1::EvaluationScheme* resp) override;
 
  protected:
   EvaluationStore eval_store_;

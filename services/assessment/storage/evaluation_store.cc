@@ -382,7 +382,8 @@ absl::StatusOr<av1::EvaluationScheme> EvaluationStore::PublishScheme(
     }
     GT_ASSIGN_OR_RETURN(SchemeRow row, LoadScheme(tx, scheme_id, true, "name"));
     GT_RETURN_IF_ERROR(check(row.scheme));
-    if (row.built_in || row.scheme.state() != av1::SCHEME_STATE_DRAFT) {
+    const bool deleted = !row.built_in && row.scheme.audit().has_delete_time();
+    if (row.built_in || deleted || row.scheme.state() != av1::SCHEME_STATE_DRAFT) {
       return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "SCHEME_NOT_DRAFT")
           .Message(row.scheme.name() + " is not a draft")
           .Zh("只有草稿状态的方案可以发布")

@@ -78,6 +78,22 @@ class EvaluationStore {
       const std::string& scheme_id, const std::string& etag,
       const std::function<absl::Status(const av1::EvaluationScheme&)>& check, const pg::WriteContext& w);
 
+  // ---- scheme listing and edits (evaluation_scheme_store.cc) ----
+  // Every stored scheme (soft-deleted ones when asked, audit.delete_time
+  // set) and the built-in default, unordered.
+  absl::StatusOr<std::vector<av1::EvaluationScheme>> ListSchemes(bool show_deleted, pg::Deadline deadline);
+  // A DRAFT changes (`paths` checked); the merged scheme must still pass
+  // ValidateScheme (weights summing to 100 %...). Published, superseded and
+  // built-in schemes are immutable and deleted ones read-only
+  // (FAILED_PRECONDITION). `check` sees the stored scheme first (access).
+  absl::StatusOr<av1::EvaluationScheme> UpdateScheme(
+      const std::string& scheme_id, const av1::EvaluationScheme& patch, const std::vector<std::string>& paths,
+      const std::function<absl::Status(const av1::EvaluationScheme&)>& check, const pg::WriteContext& w);
+  // Soft-deletes a DRAFT (NOT_FOUND when already deleted).
+  absl::StatusOr<av1::EvaluationScheme> DeleteScheme(
+      const std::string& scheme_id, const std::string& etag,
+      const std::function<absl::Status(const av1::EvaluationScheme&)>& check, const pg::WriteContext& w);
+
   // ---- inputs ----
   absl::StatusOr<av1::Declaration> CreateDeclaration(const std::string& id, const av1::Declaration& input,
                                                      const pg::WriteContext& w);
