@@ -32,6 +32,8 @@ using Stub = rv1::RegistryService::Stub;
 using testing::Call;
 using testing::Caller;
 using testing::HasField;
+using testing::Import;
+using testing::ImportRun;
 using testing::kProvince;
 using testing::RegistryServer;
 using testing::Token;
@@ -339,42 +341,6 @@ TEST_F(Registry, TheLastBuiltMethodAuthenticatesThenIsServed) {
 
 // ---- bulk import (ImportRows) ----
 
-struct ImportRun {
-  grpc::Status status;
-  std::vector<rv1::RowResult> results;
-  rv1::ImportSummary summary;
-};
-
-ImportRun Import(Stub* stub, const rv1::ImportHeader& header, const std::vector<std::string>& rows,
-                 const Caller& caller = kProvince, int batch_size = 500) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + 60s);
-  ctx.AddMetadata("authorization", "Bearer " + Token(caller));
-  auto stream = stub->ImportRows(&ctx);
-  ImportRun run;
-  rv1::ImportRowsRequest req;
-  *req.mutable_header() = header;
-  stream->Write(req);
-  rv1::ImportRowsResponse resp;
-  for (size_t i = 0; i < rows.size(); i += batch_size) {
-    req.Clear();
-    for (size_t j = i; j < std::min(rows.size(), i + batch_size); ++j) {
-      auto* row = req.mutable_batch()->add_rows();
-      row->set_row_number(static_cast<int64_t>(j) + 2);  // line 1 is the CSV header
-      row->set_text(rows[j]);
-    }
-    if (!stream->Write(req)) break;
-    if (!stream->Read(&resp)) break;
-    for (const auto& r : resp.batch_result().results()) run.results.push_back(r);
-  }
-  stream->WritesDone();
-  while (stream->Read(&resp)) {
-    if (resp.has_summary()) run.summary = resp.summary();
-  }
-  run.status = stream->Finish();
-  return run;
-}
-
 rv1::ImportHeader CsvHeader(std::vector<std::string> columns) {
   rv1::ImportHeader h;
   h.set_entity(rv1::IMPORT_ENTITY_SCHOOL);
@@ -472,9 +438,9 @@ TEST_F(Registry, ImportStreamErrorsAndScope) {
   EXPECT_EQ(unknown.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   ImportRun teacher = Import(stub(), CsvHeader(kAllColumns), {}, Caller{auth::Role::kTeacher, "", Code("21", 1)});
   EXPECT_EQ(teacher.status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  rv1::ImportHeader classes = CsvHeader({"school_code"});
-  classes.set_entity(rv1::IMPORT_ENTITY_SCHOOL_CLASS);
-  EXPECT_EQ(Import(stub(), classes, {}).status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  // Only classes, teachers and bell schedules are a school admin's to import.
+  ImportRun school_admin = Import(stub(), CsvHeader(kAllColumns), {}, Caller{auth::Role::kSchoolAdmin, "", Code("21", 1)});
+  EXPECT_EQ(school_admin.status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   // A county bureau's row outside its region is a rejected row, not a stream error.
   ImportRun county = Import(stub(), CsvHeader(kAllColumns),
                             {Code("21", 16001) + ",县外小学,330102,111,211", Code("21", 16002) + ",县内小学,331024,220,211"},

@@ -96,6 +96,37 @@ std::string Token(const Caller& c) {
   return *auth::MintToken(r);
 }
 
+ImportRun Import(Stub* stub, const rv1::ImportHeader& header, const std::vector<std::string>& rows,
+                 const Caller& caller, int batch_size) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+  ctx.AddMetadata("authorization", "Bearer " + Token(caller));
+  auto stream = stub->ImportRows(&ctx);
+  ImportRun run;
+  rv1::ImportRowsRequest req;
+  *req.mutable_header() = header;
+  stream->Write(req);
+  rv1::ImportRowsResponse resp;
+  for (size_t i = 0; i < rows.size(); i += batch_size) {
+    req.Clear();
+    for (size_t j = i; j < std::min(rows.size(), i + batch_size); ++j) {
+      auto* row = req.mutable_batch()->add_rows();
+      row->set_row_number(static_cast<int64_t>(j) + 2);  // line 1 is the CSV header
+      row->set_text(rows[j]);
+    }
+    if (!stream->Write(req)) break;
+    if (!stream->Read(&resp)) break;
+    for (const auto& r : resp.batch_result().results()) run.results.push_back(r);
+  }
+  stream->WritesDone();
+  while (stream->Read(&resp)) {
+    for (const auto& r : resp.batch_result().results()) run.results.push_back(r);
+    if (resp.has_summary()) run.summary = resp.summary();
+  }
+  run.status = stream->Finish();
+  return run;
+}
+
 std::vector<std::string> Fields(const grpc::Status& s) {
   google::rpc::Status details;
   details.ParseFromString(s.error_details());

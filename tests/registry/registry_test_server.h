@@ -73,6 +73,19 @@ grpc::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&,
   return (stub->*method)(&ctx, req, resp);
 }
 
+// The outcome of one ImportRows stream: its status, every row result and
+// the summary.
+struct ImportRun {
+  grpc::Status status;
+  std::vector<rv1::RowResult> results;
+  rv1::ImportSummary summary;
+};
+// Streams `header`, then `rows` in batches of `batch_size` (row numbers 2,
+// 3, … as after a CSV header line), reading each batch's result, then the
+// summary; as `caller`, 120 s deadline.
+ImportRun Import(Stub* stub, const rv1::ImportHeader& header, const std::vector<std::string>& rows,
+                 const Caller& caller = kProvince, int batch_size = 500);
+
 // The BadRequest field paths of an error, and whether `field` is one.
 std::vector<std::string> Fields(const grpc::Status& s);
 bool HasField(const grpc::Status& s, const std::string& field);

@@ -8,6 +8,7 @@
 #include "common/strings.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "registry/domain/import_fields.h"
 
 namespace gongtong::registry {
 namespace {
@@ -21,31 +22,7 @@ const std::vector<std::string>& SchoolImportColumns() {
 }
 
 absl::Status CheckSchoolColumns(const std::vector<std::string>& columns) {
-  std::set<std::string> seen;
-  for (size_t i = 0; i < columns.size(); ++i) {
-    const std::string field = absl::StrCat("header.columns[", i, "]");
-    const auto& known = SchoolImportColumns();
-    if (std::find(known.begin(), known.end(), columns[i]) == known.end()) {
-      return ErrorBuilder(absl::StatusCode::kInvalidArgument, "IMPORT_COLUMN_UNKNOWN")
-          .Message("unknown column " + columns[i])
-          .Zh("未知的列：" + columns[i])
-          .Field(field, "unknown column; known: school_code, display_name, region_code, township_code, "
-                        "urban_rural_category, school_type_code");
-    }
-    if (!seen.insert(columns[i]).second) {
-      return ErrorBuilder(absl::StatusCode::kInvalidArgument, "IMPORT_COLUMN_DUPLICATE")
-          .Message("column listed twice: " + columns[i])
-          .Zh("列重复：" + columns[i])
-          .Field(field, "listed twice");
-    }
-  }
-  if (seen.count("school_code") == 0) {
-    return ErrorBuilder(absl::StatusCode::kInvalidArgument, "IMPORT_COLUMN_MISSING")
-        .Message("the columns must include school_code")
-        .Zh("缺少 school_code 列")
-        .Field("header.columns", "must include school_code");
-  }
-  return absl::OkStatus();
+  return CheckImportColumns(columns, SchoolImportColumns(), {"school_code"});
 }
 
 absl::StatusOr<std::vector<std::string>> SplitCsvRecord(std::string_view text) {
@@ -98,6 +75,7 @@ ParsedSchoolRow ParseSchoolRow(const gongtong::registry::v1::ImportRow& row,
                                gongtong::registry::v1::ImportFormat format,
                                const std::vector<std::string>& columns) {
   ParsedSchoolRow out;
+  RowProblem problem;
   out.row_number = row.row_number();
   School& s = out.school;
   if (format == gongtong::registry::v1::IMPORT_FORMAT_JSON) {
@@ -116,23 +94,10 @@ ParsedSchoolRow ParseSchoolRow(const gongtong::registry::v1::ImportRow& row,
     if (!s.school_type_code().empty()) out.paths.push_back("school_type_code");
     return out;
   }
-  auto fields = SplitCsvRecord(row.text());
-  if (!fields.ok()) {
-    out.error_field = "text";
-    out.error_reason = std::string(fields.status().message());
-    return out;
-  }
-  if (fields->size() != columns.size()) {
-    out.error_field = "text";
-    out.error_reason = absl::StrCat("has ", fields->size(), " fields, the header names ", columns.size());
-    return out;
-  }
-  for (size_t i = 0; i < columns.size(); ++i) {
-    const std::string& c = columns[i];
-    const std::string& v = (*fields)[i];
+  ForEachCsvField(row.text(), columns, &problem, [&](const std::string& c, const std::string& v) {
     if (c == "school_code") {
       s.set_school_code(v);
-      continue;
+      return true;
     }
     out.paths.push_back(c);
     if (c == "display_name") {
@@ -145,18 +110,16 @@ ParsedSchoolRow ParseSchoolRow(const gongtong::registry::v1::ImportRow& row,
       s.set_school_type_code(v);
     } else if (c == "urban_rural_category") {
       int code = 0;
-      gongtong::registry::v1::UrbanRuralCategory category;
-      if (absl::SimpleAtoi(v, &code) && gongtong::registry::v1::UrbanRuralCategory_IsValid(code)) {
-        s.set_urban_rural_category(static_cast<gongtong::registry::v1::UrbanRuralCategory>(code));
-      } else if (gongtong::registry::v1::UrbanRuralCategory_Parse(v, &category)) {
-        s.set_urban_rural_category(category);
-      } else {
-        out.error_field = c;
-        out.error_reason = "'" + v + "' is not an urban-rural code (111, 112, 121, 122, 123, 210, 220) or name";
-        return out;
+      if (!ParseEnumText(v, gongtong::registry::v1::UrbanRuralCategory_descriptor(), &code)) {
+        problem = {c, "'" + v + "' is not an urban-rural code (111, 112, 121, 122, 123, 210, 220) or name"};
+        return false;
       }
+      s.set_urban_rural_category(static_cast<gongtong::registry::v1::UrbanRuralCategory>(code));
     }
-  }
+    return true;
+  });
+  out.error_field = problem.field;
+  out.error_reason = problem.reason;
   return out;
 }
 

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status/error.h"
+#include "registry/domain/bell_schedule_import.h"
 #include "registry/domain/calendar_access.h"
 #include "registry/domain/calendar_rules.h"
 #include "registry/domain/school_access.h"
@@ -315,23 +316,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateBellSchedule(grpc::Callback
     const rv1::BellSchedule& patch = req->bell_schedule();
     auto mutate = [&](rv1::BellSchedule& b, bool& deleted) -> absl::Status {
       if (deleted) return BellScheduleDeleted(b.name());
-      for (const auto& p : paths) {
-        if (p == "display_name") {
-          b.set_display_name(patch.display_name());
-        } else if (p == "season") {
-          b.set_season(patch.season());
-        } else if (p == "annual_start") {
-          if (patch.has_annual_start()) *b.mutable_annual_start() = patch.annual_start();
-          else b.clear_annual_start();
-        } else if (p == "annual_end") {
-          if (patch.has_annual_end()) *b.mutable_annual_end() = patch.annual_end();
-          else b.clear_annual_end();
-        } else if (p == "effective") {
-          *b.mutable_effective() = patch.effective();
-        } else if (p == "periods") {
-          *b.mutable_periods() = patch.periods();
-        }
-      }
+      ApplyBellScheduleFields(patch, paths, &b);
       return ToStatus(BellScheduleViolations(b, "bell_schedule"), "BELL_SCHEDULE_INVALID");
     };
     GT_ASSIGN_OR_RETURN(*resp, stores_.calendars->MutateBellSchedule(

@@ -1,6 +1,6 @@
-// RegistryService.ImportRows: bulk import (bidirectional stream). Built so
-// far for IMPORT_ENTITY_SCHOOL; other entities end the stream with
-// UNIMPLEMENTED until their resources exist.
+// RegistryService.ImportRows: bulk import (bidirectional stream). This file
+// runs the stream and dispatches on header.entity to a RowImporter
+// (rpc/row_importer.h): schools, classes, teachers, bell schedules.
 //
 // Flow: authenticate at the start; read the header; then for each batch run
 // parse + apply on the bounded executor (never on gRPC's threads) and write
@@ -11,10 +11,9 @@
 #include "common/log/log.h"
 #include "common/status/error.h"
 #include "common/status/grpc_status.h"
-#include "registry/domain/school_import.h"
 #include "registry/rpc/call_support.h"
 #include "registry/rpc/registry_service.h"
-#include "registry/storage/school_importer.h"
+#include "registry/rpc/row_importer.h"
 
 namespace gongtong::registry {
 namespace {
@@ -40,10 +39,18 @@ class ImportReactor final : public grpc::ServerBidiReactor<rv1::ImportRowsReques
         End(InvalidField("header", "the stream ended before a header", "导入数据缺少表头"));
         return;
       }
-      response_.Clear();
-      *response_.mutable_summary() = summary_;
-      summary_sent_ = true;
-      StartWrite(&response_);
+      finishing_ = true;
+      bool admitted = edge_->Submit([this] {
+        auto rest = importer_->Finish();
+        if (!rest.ok()) {
+          End(rest.status());
+        } else if (rest->empty()) {
+          WriteSummary();
+        } else {
+          WriteResults(std::move(*rest));
+        }
+      });
+      if (!admitted) Overloaded();
       return;
     }
     if (request_.has_header()) {
@@ -58,6 +65,8 @@ class ImportReactor final : public grpc::ServerBidiReactor<rv1::ImportRowsReques
   void OnWriteDone(bool ok) override {
     if (!ok) {
       End(absl::CancelledError("the client went away"));
+    } else if (finishing_ && !summary_sent_) {
+      WriteSummary();
     } else if (summary_sent_) {
       log::Info("import finished", {{"sub", call_.principal.subject}, {"source", header_.source_name()},
                                     {"rows", summary_.total_rows()}, {"created", summary_.created()},
@@ -89,22 +98,23 @@ class ImportReactor final : public grpc::ServerBidiReactor<rv1::ImportRowsReques
       End(InvalidField("header.entity", "is required", "须指定导入的数据类型"));
       return;
     }
-    if (header_.entity() != rv1::IMPORT_ENTITY_SCHOOL) {
-      End(ErrorBuilder(absl::StatusCode::kUnimplemented, "NOT_IMPLEMENTED_YET")
-              .Message("import of " + rv1::ImportEntity_Name(header_.entity()) + " is not implemented yet")
-              .Zh("该类数据的批量导入尚未上线"));
+    ImportSetup setup;
+    setup.pool = pool_;
+    setup.principal = call_.principal;
+    setup.header = header_;
+    setup.columns.assign(header_.columns().begin(), header_.columns().end());
+    setup.ctx = Writing(call_, "ImportRows", "", request_);
+    importer_ = MakeImporter(setup);
+    if (importer_ == nullptr) {
+      End(InvalidField("header.entity", "unknown entity " + std::to_string(header_.entity()), "未知的导入数据类型"));
       return;
     }
-    const auto role = call_.principal.role;
-    if (role != auth::Role::kProvinceAdmin && role != auth::Role::kCountyBureau && role != auth::Role::kService) {
-      End(ErrorBuilder(absl::StatusCode::kPermissionDenied, "PERMISSION_DENIED")
-              .Message("only province admins, county bureaus and services import schools")
-              .Zh("您没有批量导入学校的权限"));
+    if (auto denied = importer_->MayImport(call_.principal); !denied.ok()) {
+      End(denied);
       return;
     }
     if (header_.format() == rv1::IMPORT_FORMAT_CSV) {
-      columns_.assign(header_.columns().begin(), header_.columns().end());
-      if (auto s = CheckSchoolColumns(columns_); !s.ok()) {
+      if (auto s = importer_->CheckColumns(setup.columns); !s.ok()) {
         End(s);
         return;
       }
@@ -132,32 +142,52 @@ class ImportReactor final : public grpc::ServerBidiReactor<rv1::ImportRowsReques
       last_row_ = row.row_number();
     }
     bool admitted = edge_->Submit([this] {
-      std::vector<ParsedSchoolRow> parsed;
-      parsed.reserve(request_.batch().rows_size());
-      for (const auto& row : request_.batch().rows()) parsed.push_back(ParseSchoolRow(row, header_.format(), columns_));
-      WriteContext ctx = Writing(call_, "ImportRows", "", request_);
-      auto results = ApplySchoolRows(*pool_, parsed, call_.principal, ctx, header_.dry_run());
+      auto results = importer_->Apply(request_.batch());
       if (!results.ok()) {
         End(results.status());
         return;
       }
-      response_.Clear();
-      for (auto& r : *results) {
-        summary_.set_total_rows(summary_.total_rows() + 1);
-        switch (r.outcome()) {
-          case rv1::ROW_OUTCOME_CREATED: summary_.set_created(summary_.created() + 1); break;
-          case rv1::ROW_OUTCOME_UPDATED: summary_.set_updated(summary_.updated() + 1); break;
-          case rv1::ROW_OUTCOME_UNCHANGED: summary_.set_unchanged(summary_.unchanged() + 1); break;
-          default: summary_.set_rejected(summary_.rejected() + 1); break;
-        }
-        *response_.mutable_batch_result()->add_results() = std::move(r);
-      }
-      StartWrite(&response_);
+      WriteResults(std::move(*results));
     });
-    if (!admitted) {
-      End(ErrorBuilder(absl::StatusCode::kResourceExhausted, "SERVER_OVERLOADED")
-              .Message("server is at its concurrency limit; resend this import later")
-              .Zh("服务器繁忙，请稍后重试"));
+    if (!admitted) Overloaded();
+  }
+
+  void Overloaded() {
+    End(ErrorBuilder(absl::StatusCode::kResourceExhausted, "SERVER_OVERLOADED")
+            .Message("server is at its concurrency limit; resend this import later")
+            .Zh("服务器繁忙，请稍后重试"));
+  }
+
+  // Counts `results` into the summary and sends them as one batch result.
+  void WriteResults(std::vector<rv1::RowResult> results) {
+    response_.Clear();
+    for (auto& r : results) {
+      summary_.set_total_rows(summary_.total_rows() + 1);
+      switch (r.outcome()) {
+        case rv1::ROW_OUTCOME_CREATED: summary_.set_created(summary_.created() + 1); break;
+        case rv1::ROW_OUTCOME_UPDATED: summary_.set_updated(summary_.updated() + 1); break;
+        case rv1::ROW_OUTCOME_UNCHANGED: summary_.set_unchanged(summary_.unchanged() + 1); break;
+        default: summary_.set_rejected(summary_.rejected() + 1); break;
+      }
+      *response_.mutable_batch_result()->add_results() = std::move(r);
+    }
+    StartWrite(&response_);
+  }
+
+  void WriteSummary() {
+    response_.Clear();
+    *response_.mutable_summary() = summary_;
+    summary_sent_ = true;
+    StartWrite(&response_);
+  }
+
+  std::unique_ptr<RowImporter> MakeImporter(const ImportSetup& setup) {
+    switch (setup.header.entity()) {
+      case rv1::IMPORT_ENTITY_SCHOOL: return MakeSchoolImporter(setup);
+      case rv1::IMPORT_ENTITY_SCHOOL_CLASS: return MakeClassImporter(setup);
+      case rv1::IMPORT_ENTITY_TEACHER: return MakeTeacherImporter(setup);
+      case rv1::IMPORT_ENTITY_BELL_SCHEDULE: return MakeBellScheduleImporter(setup);
+      default: return nullptr;
     }
   }
 
@@ -168,8 +198,9 @@ class ImportReactor final : public grpc::ServerBidiReactor<rv1::ImportRowsReques
   rv1::ImportRowsResponse response_;
   rv1::ImportHeader header_;
   rv1::ImportSummary summary_;
-  std::vector<std::string> columns_;
+  std::unique_ptr<RowImporter> importer_;
   bool header_seen_ = false;
+  bool finishing_ = false;
   bool summary_sent_ = false;
   int64_t last_row_ = 0;
 };

@@ -12,6 +12,7 @@
 #include "registry/domain/school_rules.h"
 #include "registry/rpc/call_support.h"
 #include "registry/rpc/registry_service.h"
+#include "registry/rpc/roster_checks.h"
 #include "registry/rpc/roster_paging.h"
 
 namespace gongtong::registry {
@@ -27,24 +28,6 @@ const std::vector<std::string>& UpdatableClassroomPaths() {
   static const auto* kPaths = new std::vector<std::string>{"display_name",         "kind",    "capacity", "ai_analysis",
                                                            "max_outgoing_streams", "location"};
   return *kPaths;
-}
-
-absl::Status SchoolLive(const SchoolState& school, const std::string& field) {
-  if (!school.deleted) return absl::OkStatus();
-  return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "SCHOOL_DELETED")
-      .Message("the school is deleted")
-      .Zh("该学校已删除")
-      .Field(field, "the school is deleted");
-}
-
-// Every check of a live class against the database's facts.
-absl::Status CheckClass(const auth::Principal& p, const SchoolClass& c, const ClassFacts& f) {
-  const std::string code = c.school().substr(std::string("schools/").size());
-  GT_RETURN_IF_ERROR(CanWriteRoster(p, code, f.school.region));
-  GT_RETURN_IF_ERROR(SchoolLive(f.school, "school_class.name"));
-  GT_RETURN_IF_ERROR(GradeFitsSchool(c, f.school.stages, "school_class"));
-  GT_RETURN_IF_ERROR(HomeroomOfSchool(c, f.homeroom, code, "school_class"));
-  return HomeClassroomLive(c, f.home_classroom, "school_class");
 }
 
 absl::Status CheckClassroom(const auth::Principal& p, const Classroom& room, const ClassroomFacts& f) {
@@ -154,11 +137,8 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::CreateSchoolClass(grpc::CallbackS
     c.clear_audit();
     GT_RETURN_IF_ERROR(ToStatus(SchoolClassViolations(c, code, "school_class"), "SCHOOL_CLASS_INVALID"));
     NormalizeSchoolClass(c);
-    auto check = [&](const SchoolClass&, const SchoolClass& after, bool, const ClassFacts& facts) {
-      return CheckClass(call.principal, after, facts);
-    };
-    GT_ASSIGN_OR_RETURN(*resp, stores_.roster->CreateClass(
-                                   code, id, c, check, Writing(call, "CreateSchoolClass", req->request_id(), *req)));
+    GT_ASSIGN_OR_RETURN(*resp, stores_.roster->CreateClass(code, id, c, ClassCreateCheck(call.principal),
+                                                           Writing(call, "CreateSchoolClass", req->request_id(), *req)));
     return absl::OkStatus();
   });
 }
@@ -185,13 +165,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateSchoolClass(grpc::CallbackS
       }
       return absl::OkStatus();
     };
-    auto check = [&](const SchoolClass& before, const SchoolClass& after, bool was_deleted, const ClassFacts& facts) {
-      GT_RETURN_IF_ERROR(CanWriteRoster(call.principal, key.school_code, facts.school.region));
-      if (was_deleted) return Deleted("SCHOOL_CLASS_DELETED", before.name(), "该班级已删除，请先恢复");
-      GT_RETURN_IF_ERROR(
-          ToStatus(SchoolClassViolations(after, key.school_code, "school_class"), "SCHOOL_CLASS_INVALID"));
-      return CheckClass(call.principal, after, facts);
-    };
+    auto check = ClassUpdateCheck(call.principal, key.school_code);
     const bool renamed = std::find(paths.begin(), paths.end(), "display_name") != paths.end();
     auto normalized = [&](SchoolClass& c, bool& deleted) -> absl::Status {
       const SchoolClass before = c;

@@ -9,6 +9,7 @@
 #include "registry/domain/school_rules.h"
 #include "registry/rpc/call_support.h"
 #include "registry/rpc/registry_service.h"
+#include "registry/rpc/roster_checks.h"
 #include "registry/rpc/roster_paging.h"
 
 namespace gongtong::registry {
@@ -23,34 +24,6 @@ const std::vector<std::string>& UpdatableTeacherPaths() {
 std::string CodeOf(const Teacher& t) {
   auto code = ParseSchoolName(t.school(), "");
   return code.ok() ? *code : "";
-}
-
-// The Party organisation her membership names exists (NOT_FOUND) and is
-// live (FAILED_PRECONDITION).
-absl::Status MembershipOrganizationLive(const Teacher& t, const TeacherFacts& f) {
-  const std::string& organization = t.party_membership().organization();
-  if (organization.empty()) return absl::OkStatus();
-  const std::string field = "teacher.party_membership.organization";
-  if (!f.party_organization.exists) {
-    return ErrorBuilder(absl::StatusCode::kNotFound, "PARTY_ORGANIZATION_NOT_FOUND")
-        .Message("no Party organisation " + organization)
-        .Zh("党组织不存在：" + organization)
-        .Field(field, "does not exist");
-  }
-  if (f.party_organization.deleted) {
-    return PreconditionOn("PARTY_ORGANIZATION_DELETED", field, "the Party organisation is deleted", "该党组织已删除");
-  }
-  return absl::OkStatus();
-}
-
-// The teacher's school is live, her Party organisation registered and live,
-// and her stages are of the school.
-absl::Status TeacherFitsSchool(const Teacher& t, const TeacherFacts& f) {
-  if (f.school.deleted) {
-    return PreconditionOn("SCHOOL_DELETED", "teacher.school", "the school is deleted", "该教师所在学校已删除");
-  }
-  GT_RETURN_IF_ERROR(MembershipOrganizationLive(t, f));
-  return TeacherStagesFitSchool(t, f.school.stages, "teacher");
 }
 
 absl::Status NotWhileHomeroom(const TeacherFacts& f, const char* action_zh) {
@@ -120,12 +93,8 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::CreateTeacher(grpc::CallbackServe
     GT_RETURN_IF_ERROR(ToStatus(TeacherViolations(t, /*creating=*/true, "teacher"), "TEACHER_INVALID"));
     NormalizeTeacher(t);
     StartFirstStint(t, Today());
-    auto check = [&](const Teacher&, const Teacher& after, bool, const TeacherFacts& facts) -> absl::Status {
-      GT_RETURN_IF_ERROR(CanWriteRoster(call.principal, code, facts.school.region));
-      return TeacherFitsSchool(after, facts);
-    };
-    GT_ASSIGN_OR_RETURN(
-        *resp, stores_.roster->CreateTeacher(id, t, check, Writing(call, "CreateTeacher", req->request_id(), *req)));
+    GT_ASSIGN_OR_RETURN(*resp, stores_.roster->CreateTeacher(id, t, TeacherCreateCheck(call.principal, code),
+                                                             Writing(call, "CreateTeacher", req->request_id(), *req)));
     return absl::OkStatus();
   });
 }
@@ -155,16 +124,9 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateTeacher(grpc::CallbackServe
       NormalizeTeacher(t);
       return absl::OkStatus();
     };
-    auto check = [&](const Teacher& before, const Teacher& after, bool was_deleted,
-                     const TeacherFacts& facts) -> absl::Status {
-      GT_RETURN_IF_ERROR(CanWriteRoster(call.principal, CodeOf(before), facts.previous_school.region));
-      if (was_deleted) return Deleted("TEACHER_DELETED", before.name(), "该教师已删除，请先恢复");
-      GT_RETURN_IF_ERROR(ToStatus(TeacherViolations(after, /*creating=*/false, "teacher"), "TEACHER_INVALID"));
-      return TeacherFitsSchool(after, facts);
-    };
-    GT_ASSIGN_OR_RETURN(*resp,
-                        stores_.roster->MutateTeacher(id, patch.etag(), rv1::CHANGE_KIND_UPDATED, paths, mutate, check,
-                                                      Writing(call, "UpdateTeacher", req->request_id(), *req)));
+    GT_ASSIGN_OR_RETURN(*resp, stores_.roster->MutateTeacher(id, patch.etag(), rv1::CHANGE_KIND_UPDATED, paths,
+                                                             mutate, TeacherUpdateCheck(call.principal),
+                                                             Writing(call, "UpdateTeacher", req->request_id(), *req)));
     return absl::OkStatus();
   });
 }

@@ -537,6 +537,38 @@ absl::StatusOr<std::vector<BellSchedule>> CalendarStore::LiveBellSchedules(const
   return out;
 }
 
+absl::StatusOr<BellSchedule> CalendarStore::CreateBellScheduleIn(pqxx::transaction_base& tx, const std::string& code,
+                                                                 const std::string& id, const BellSchedule& input,
+                                                                 const std::string& conflict_field,
+                                                                 const WriteContext& ctx) {
+  GT_ASSIGN_OR_RETURN(SchoolState school, LockSchool(tx, code));
+  if (school.deleted) return SchoolDeleted(code, "parent");
+  BellSchedule b = input;
+  b.set_name(BellScheduleName(code, id));
+  *b.mutable_audit()->mutable_creator() = ctx.actor;
+  *b.mutable_audit()->mutable_updater() = ctx.actor;
+  const std::string body = BellBody(b);
+  const BellColumns cols = ColumnsOf(b);
+  auto inserted = tx.exec_params(
+      "INSERT INTO bell_schedules (school_code, schedule_id, display_name, season, annual_start_md, annual_end_md, "
+      "effective_start, effective_end, body) VALUES ($1, $2, $3, $4, $5, $6, $7::date, NULLIF($8, '')::date, $9) "
+      "ON CONFLICT DO NOTHING",
+      code, id, b.display_name(), static_cast<int>(b.season()), cols.start_md, cols.end_md, cols.effective_start,
+      cols.effective_end, pqxx::binarystring(body.data(), body.size()));
+  if (inserted.affected_rows() == 0) {
+    return ErrorBuilder(absl::StatusCode::kAlreadyExists, "BELL_SCHEDULE_ID_TAKEN")
+        .Message(BellScheduleName(code, id) + " exists (ids are not reused, also after deletion)")
+        .Zh("作息时间表编号已存在：" + id)
+        .Field("bell_schedule_id", "already exists");
+  }
+  GT_RETURN_IF_ERROR(ScheduleConflict(b, OtherLiveSchedules(tx, code, id), conflict_field));
+  BellSchedule created = BellFromRow(tx.exec_params1(
+      absl::StrCat("SELECT ", kBellColumns, " FROM bell_schedules b WHERE b.school_code = $1 AND b.schedule_id = $2"),
+      code, id));
+  RecordBellChange(tx, v1::CHANGE_KIND_CREATED, code, id, school.region, created, {}, ctx);
+  return created;
+}
+
 absl::StatusOr<BellSchedule> CalendarStore::CreateBellSchedule(const std::string& code, const std::string& id,
                                                                const BellSchedule& input,
                                                                const std::string& conflict_field,
@@ -548,36 +580,62 @@ absl::StatusOr<BellSchedule> CalendarStore::CreateBellSchedule(const std::string
       created = *replay;
       return absl::OkStatus();
     }
-    GT_ASSIGN_OR_RETURN(SchoolState school, LockSchool(tx, code));
-    if (school.deleted) return SchoolDeleted(code, "parent");
-    BellSchedule b = input;
-    b.set_name(BellScheduleName(code, id));
-    *b.mutable_audit()->mutable_creator() = ctx.actor;
-    *b.mutable_audit()->mutable_updater() = ctx.actor;
-    const std::string body = BellBody(b);
-    const BellColumns cols = ColumnsOf(b);
-    auto inserted = tx.exec_params(
-        "INSERT INTO bell_schedules (school_code, schedule_id, display_name, season, annual_start_md, annual_end_md, "
-        "effective_start, effective_end, body) VALUES ($1, $2, $3, $4, $5, $6, $7::date, NULLIF($8, '')::date, $9) "
-        "ON CONFLICT DO NOTHING",
-        code, id, b.display_name(), static_cast<int>(b.season()), cols.start_md, cols.end_md, cols.effective_start,
-        cols.effective_end, pqxx::binarystring(body.data(), body.size()));
-    if (inserted.affected_rows() == 0) {
-      return ErrorBuilder(absl::StatusCode::kAlreadyExists, "BELL_SCHEDULE_ID_TAKEN")
-          .Message(BellScheduleName(code, id) + " exists (ids are not reused, also after deletion)")
-          .Zh("作息时间表编号已存在：" + id)
-          .Field("bell_schedule_id", "already exists");
-    }
-    GT_RETURN_IF_ERROR(ScheduleConflict(b, OtherLiveSchedules(tx, code, id), conflict_field));
-    created = BellFromRow(tx.exec_params1(
-        absl::StrCat("SELECT ", kBellColumns, " FROM bell_schedules b WHERE b.school_code = $1 AND b.schedule_id = $2"),
-        code, id));
-    RecordBellChange(tx, v1::CHANGE_KIND_CREATED, code, id, school.region, created, {}, ctx);
+    GT_ASSIGN_OR_RETURN(created, CreateBellScheduleIn(tx, code, id, input, conflict_field, ctx));
     pg::RecordResponse(tx, ctx.method, ctx.request_id, created.SerializeAsString());
     return absl::OkStatus();
   }, ctx.deadline);
   if (!s.ok()) return s;
   return created;
+}
+
+std::optional<BellSchedule> CalendarStore::FindBellSchedule(pqxx::transaction_base& tx, const std::string& code,
+                                                            const std::string& id) {
+  auto rows = tx.exec_params(
+      absl::StrCat("SELECT ", kBellColumns, " FROM bell_schedules b WHERE b.school_code = $1 AND b.schedule_id = $2"),
+      code, id);
+  if (rows.empty()) return std::nullopt;
+  return BellFromRow(rows[0]);
+}
+
+absl::StatusOr<BellSchedule> CalendarStore::MutateBellScheduleIn(pqxx::transaction_base& tx, const std::string& code,
+                                                                 const std::string& id,
+                                                                 const std::string& expected_etag, ChangeKind kind,
+                                                                 const std::vector<std::string>& changed_paths,
+                                                                 const std::string& conflict_field,
+                                                                 const BellScheduleMutation& mutate,
+                                                                 const WriteContext& ctx) {
+  auto school = LockSchool(tx, code);
+  if (!school.ok() && school.status().code() != absl::StatusCode::kNotFound) return school.status();
+  auto rows = tx.exec_params(absl::StrCat("SELECT ", kBellColumns,
+                                          " FROM bell_schedules b WHERE b.school_code = $1 AND b.schedule_id = $2 "
+                                          "FOR UPDATE"),
+                             code, id);
+  if (rows.empty() || !school.ok()) {
+    return ErrorBuilder(absl::StatusCode::kNotFound, "BELL_SCHEDULE_NOT_FOUND")
+        .Message("no bell schedule " + BellScheduleName(code, id))
+        .Zh("作息时间表不存在：" + BellScheduleName(code, id));
+  }
+  BellSchedule b = BellFromRow(rows[0]);
+  if (!expected_etag.empty() && expected_etag != b.etag()) return EtagMismatch("作息时间表", expected_etag, b.etag());
+  bool deleted = b.audit().has_delete_time();
+  GT_RETURN_IF_ERROR(mutate(b, deleted));
+  if (!deleted) {
+    if (school->deleted) return SchoolDeleted(code, conflict_field);
+    GT_RETURN_IF_ERROR(ScheduleConflict(b, OtherLiveSchedules(tx, code, id), conflict_field));
+  }
+  *b.mutable_audit()->mutable_updater() = ctx.actor;
+  const std::string body = BellBody(b);
+  const BellColumns cols = ColumnsOf(b);
+  BellSchedule result = BellFromRow(tx.exec_params1(
+      absl::StrCat("UPDATE bell_schedules b SET display_name = $3, season = $4, annual_start_md = $5, "
+                   "annual_end_md = $6, effective_start = $7::date, effective_end = NULLIF($8, '')::date, "
+                   "body = $9, version = version + 1, updated_at = now(), "
+                   "deleted_at = CASE WHEN $10 THEN coalesce(deleted_at, now()) ELSE NULL END "
+                   "WHERE b.school_code = $1 AND b.schedule_id = $2 RETURNING ", kBellColumns),
+      code, id, b.display_name(), static_cast<int>(b.season()), cols.start_md, cols.end_md, cols.effective_start,
+      cols.effective_end, pqxx::binarystring(body.data(), body.size()), deleted));
+  RecordBellChange(tx, kind, code, id, school->region, result, changed_paths, ctx);
+  return result;
 }
 
 absl::StatusOr<BellSchedule> CalendarStore::MutateBellSchedule(const std::string& code, const std::string& id,
@@ -593,37 +651,8 @@ absl::StatusOr<BellSchedule> CalendarStore::MutateBellSchedule(const std::string
       result = *replay;
       return absl::OkStatus();
     }
-    auto school = LockSchool(tx, code);
-    if (!school.ok() && school.status().code() != absl::StatusCode::kNotFound) return school.status();
-    auto rows = tx.exec_params(absl::StrCat("SELECT ", kBellColumns,
-                                            " FROM bell_schedules b WHERE b.school_code = $1 AND b.schedule_id = $2 "
-                                            "FOR UPDATE"),
-                               code, id);
-    if (rows.empty() || !school.ok()) {
-      return ErrorBuilder(absl::StatusCode::kNotFound, "BELL_SCHEDULE_NOT_FOUND")
-          .Message("no bell schedule " + BellScheduleName(code, id))
-          .Zh("作息时间表不存在：" + BellScheduleName(code, id));
-    }
-    BellSchedule b = BellFromRow(rows[0]);
-    if (!expected_etag.empty() && expected_etag != b.etag()) return EtagMismatch("作息时间表", expected_etag, b.etag());
-    bool deleted = b.audit().has_delete_time();
-    GT_RETURN_IF_ERROR(mutate(b, deleted));
-    if (!deleted) {
-      if (school->deleted) return SchoolDeleted(code, conflict_field);
-      GT_RETURN_IF_ERROR(ScheduleConflict(b, OtherLiveSchedules(tx, code, id), conflict_field));
-    }
-    *b.mutable_audit()->mutable_updater() = ctx.actor;
-    const std::string body = BellBody(b);
-    const BellColumns cols = ColumnsOf(b);
-    result = BellFromRow(tx.exec_params1(
-        absl::StrCat("UPDATE bell_schedules b SET display_name = $3, season = $4, annual_start_md = $5, "
-                     "annual_end_md = $6, effective_start = $7::date, effective_end = NULLIF($8, '')::date, "
-                     "body = $9, version = version + 1, updated_at = now(), "
-                     "deleted_at = CASE WHEN $10 THEN coalesce(deleted_at, now()) ELSE NULL END "
-                     "WHERE b.school_code = $1 AND b.schedule_id = $2 RETURNING ", kBellColumns),
-        code, id, b.display_name(), static_cast<int>(b.season()), cols.start_md, cols.end_md, cols.effective_start,
-        cols.effective_end, pqxx::binarystring(body.data(), body.size()), deleted));
-    RecordBellChange(tx, kind, code, id, school->region, result, changed_paths, ctx);
+    GT_ASSIGN_OR_RETURN(result, MutateBellScheduleIn(tx, code, id, expected_etag, kind, changed_paths, conflict_field,
+                                                     mutate, ctx));
     pg::RecordResponse(tx, ctx.method, ctx.request_id, result.SerializeAsString());
     return absl::OkStatus();
   }, ctx.deadline);

@@ -7,6 +7,7 @@
 // school apply on one date (FAILED_PRECONDITION naming the other).
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -109,6 +110,23 @@ class CalendarStore {
                                                   const std::vector<std::string>& changed_paths,
                                                   const std::string& conflict_field,
                                                   const BellScheduleMutation& mutate, const WriteContext& ctx);
+
+  // ---- bulk import (ImportRows) ----
+  // The same create and update paths (season check, change feed, outbox)
+  // inside the caller's transaction, without the request_id claim: each
+  // imported schedule runs them in its own savepoint.
+  static absl::StatusOr<BellSchedule> CreateBellScheduleIn(pqxx::transaction_base& tx, const std::string& school_code,
+                                                           const std::string& id, const BellSchedule& schedule,
+                                                           const std::string& conflict_field, const WriteContext& ctx);
+  static absl::StatusOr<BellSchedule> MutateBellScheduleIn(pqxx::transaction_base& tx, const std::string& school_code,
+                                                           const std::string& id, const std::string& expected_etag,
+                                                           gongtong::registry::v1::ChangeKind kind,
+                                                           const std::vector<std::string>& changed_paths,
+                                                           const std::string& conflict_field,
+                                                           const BellScheduleMutation& mutate, const WriteContext& ctx);
+  // Schedule `id` of the school (live or deleted); nullopt when none.
+  static std::optional<BellSchedule> FindBellSchedule(pqxx::transaction_base& tx, const std::string& school_code,
+                                                      const std::string& id);
 
  private:
   pg::Pool* pool_;

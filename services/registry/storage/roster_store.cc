@@ -210,6 +210,34 @@ absl::StatusOr<SchoolClass> RosterStore::MutateClass(const std::string& code, co
   return roster::MutateRow(*pool_, Classes(), {code, id}, expected_etag, kind, paths, mutate, check, ctx);
 }
 
+absl::StatusOr<SchoolClass> RosterStore::CreateClassIn(pqxx::transaction_base& tx, const std::string& code,
+                                                       const std::string& id, const SchoolClass& input,
+                                                       const RosterCheck<SchoolClass, ClassFacts>& check,
+                                                       const WriteContext& ctx) {
+  SchoolClass c = input;
+  c.set_name(SchoolClassName(code, id));
+  c.set_school(SchoolName(code));
+  return roster::CreateRowIn(tx, Classes(), {code, id}, c, check, ctx);
+}
+
+absl::StatusOr<SchoolClass> RosterStore::MutateClassIn(pqxx::transaction_base& tx, const std::string& code,
+                                                       const std::string& id, const std::vector<std::string>& paths,
+                                                       const RosterMutation<SchoolClass>& mutate,
+                                                       const RosterCheck<SchoolClass, ClassFacts>& check,
+                                                       const WriteContext& ctx) {
+  return roster::MutateRowIn(tx, Classes(), {code, id}, "", v1::CHANGE_KIND_UPDATED, paths, mutate, check, ctx);
+}
+
+std::optional<SchoolClass> RosterStore::LockClassByKey(pqxx::transaction_base& tx, const std::string& code,
+                                                       Grade grade, int class_number) {
+  auto rows = tx.exec_params(absl::StrCat(roster::Select(kClasses),
+                                          " WHERE x.school_code = $1 AND x.grade = $2 AND x.class_number = $3 "
+                                          "AND x.deleted_at IS NULL FOR UPDATE OF x"),
+                             code, static_cast<int>(grade), class_number);
+  if (rows.empty()) return std::nullopt;
+  return Classes().from_row(rows[0]);
+}
+
 // ---- classrooms ---------------------------------------------------------------
 
 absl::StatusOr<RosterRecord<Classroom>> RosterStore::GetClassroom(const std::string& code, const std::string& id,

@@ -10,6 +10,7 @@
 // transaction with the facts loaded under lock; refusing writes nothing.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -136,6 +137,36 @@ class RosterStore {
                                         const std::vector<std::string>& changed_paths,
                                         const RosterMutation<Teacher>& mutate,
                                         const RosterCheck<Teacher, TeacherFacts>& check, const WriteContext& ctx);
+
+  // ---- bulk import (ImportRows) ----
+  // The same create and update paths (checks, uniqueness, change feed and
+  // outbox) inside the caller's transaction, without the request_id claim:
+  // each imported row runs them in its own savepoint.
+  static absl::StatusOr<SchoolClass> CreateClassIn(pqxx::transaction_base& tx, const std::string& school_code,
+                                                   const std::string& id, const SchoolClass& c,
+                                                   const RosterCheck<SchoolClass, ClassFacts>& check,
+                                                   const WriteContext& ctx);
+  static absl::StatusOr<SchoolClass> MutateClassIn(pqxx::transaction_base& tx, const std::string& school_code,
+                                                   const std::string& id, const std::vector<std::string>& changed_paths,
+                                                   const RosterMutation<SchoolClass>& mutate,
+                                                   const RosterCheck<SchoolClass, ClassFacts>& check,
+                                                   const WriteContext& ctx);
+  // The live class of the school with `grade` and `class_number` (the
+  // natural key), locked; nullopt when none.
+  static std::optional<SchoolClass> LockClassByKey(pqxx::transaction_base& tx, const std::string& school_code,
+                                                   Grade grade, int class_number);
+  static absl::StatusOr<Teacher> CreateTeacherIn(pqxx::transaction_base& tx, const std::string& id, const Teacher& t,
+                                                 const RosterCheck<Teacher, TeacherFacts>& check,
+                                                 const WriteContext& ctx);
+  static absl::StatusOr<Teacher> MutateTeacherIn(pqxx::transaction_base& tx, const std::string& id,
+                                                 const std::vector<std::string>& changed_paths,
+                                                 const RosterMutation<Teacher>& mutate,
+                                                 const RosterCheck<Teacher, TeacherFacts>& check,
+                                                 const WriteContext& ctx);
+  // The teacher (live or deleted) with `staff_number` and her school's
+  // region, locked; nullopt when none.
+  static std::optional<RosterRecord<Teacher>> LockTeacherByStaffNumber(pqxx::transaction_base& tx,
+                                                                       const std::string& staff_number);
 
  private:
   pg::Pool* pool_;

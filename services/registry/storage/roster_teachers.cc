@@ -149,4 +149,28 @@ absl::StatusOr<Teacher> RosterStore::MutateTeacher(const std::string& id, const 
   return roster::MutateRow(*pool_, Teachers(), {id}, expected_etag, kind, paths, mutate, check, ctx);
 }
 
+absl::StatusOr<Teacher> RosterStore::CreateTeacherIn(pqxx::transaction_base& tx, const std::string& id,
+                                                     const Teacher& input,
+                                                     const RosterCheck<Teacher, TeacherFacts>& check,
+                                                     const WriteContext& ctx) {
+  Teacher t = input;
+  t.set_name(TeacherName(id));
+  return roster::CreateRowIn(tx, Teachers(), {id}, t, check, ctx);
+}
+
+absl::StatusOr<Teacher> RosterStore::MutateTeacherIn(pqxx::transaction_base& tx, const std::string& id,
+                                                     const std::vector<std::string>& paths,
+                                                     const RosterMutation<Teacher>& mutate,
+                                                     const RosterCheck<Teacher, TeacherFacts>& check,
+                                                     const WriteContext& ctx) {
+  return roster::MutateRowIn(tx, Teachers(), {id}, "", v1::CHANGE_KIND_UPDATED, paths, mutate, check, ctx);
+}
+
+std::optional<RosterRecord<Teacher>> RosterStore::LockTeacherByStaffNumber(pqxx::transaction_base& tx,
+                                                                           const std::string& staff_number) {
+  auto rows = tx.exec_params(roster::Select(kTeachers) + " WHERE x.staff_number = $1 FOR UPDATE OF x", staff_number);
+  if (rows.empty()) return std::nullopt;
+  return RosterRecord<Teacher>{Teachers().from_row(rows[0]), rows[0][roster::RegionAt(kTeachers)].as<std::string>()};
+}
+
 }  // namespace gongtong::registry

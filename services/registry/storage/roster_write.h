@@ -93,34 +93,69 @@ absl::StatusOr<RosterRecord<M>> GetRow(pg::Pool& pool, const Resource<M, Facts>&
   return out;
 }
 
-// `input` is the resource to create, its name set.
+// `input` is the resource to create, its name set. Runs in the caller's
+// transaction (bulk import: a savepoint) without the request_id claim;
+// CreateRow is the unary write.
+template <typename M, typename Facts>
+absl::StatusOr<M> CreateRowIn(pqxx::transaction_base& tx, const Resource<M, Facts>& r,
+                              const std::vector<std::string>& keys, const M& input,
+                              const RosterCheck<M, Facts>& check, const WriteContext& ctx) {
+  const std::string code = r.school_of(input);
+  const SchoolState school = LockSchool(tx, code);
+  GT_RETURN_IF_ERROR(SchoolUsable(school, code, r.school_field));
+  M m = input;
+  *m.mutable_audit()->mutable_creator() = ctx.actor;
+  *m.mutable_audit()->mutable_updater() = ctx.actor;
+  GT_RETURN_IF_ERROR(check(M(), m, false, r.facts(tx, M(), m, school, school)));
+  if (!ByKey(tx, *r.table, keys, false).empty()) {
+    return ErrorBuilder(absl::StatusCode::kAlreadyExists, "ID_TAKEN")
+        .Message(r.name_of(keys) + " exists (ids are not reused, also after deletion)")
+        .Zh(r.what_zh + "编号已存在：" + keys.back())
+        .Field(r.id_field, "already exists");
+  }
+  GT_RETURN_IF_ERROR(r.unique(tx, keys, m, gongtong::registry::v1::CHANGE_KIND_CREATED));
+  if (!Insert(tx, *r.table, keys, r.columns(m), r.body(m))) {
+    return ErrorBuilder(absl::StatusCode::kAborted, "CONCURRENT_CREATE")
+        .Message(r.name_of(keys) + " was created concurrently; retry")
+        .Zh("并发创建冲突，请重试");
+  }
+  M created = r.from_row(ByKey(tx, *r.table, keys, false)[0]);
+  r.record(tx, gongtong::registry::v1::CHANGE_KIND_CREATED, M(), created, {}, school, ctx);
+  return created;
+}
+
 template <typename M, typename Facts>
 absl::StatusOr<M> CreateRow(pg::Pool& pool, const Resource<M, Facts>& r, const std::vector<std::string>& keys,
                             const M& input, const RosterCheck<M, Facts>& check, const WriteContext& ctx) {
   return Idempotent<M>(pool, ctx, [&](pqxx::transaction_base& tx) -> absl::StatusOr<M> {
-    const std::string code = r.school_of(input);
-    const SchoolState school = LockSchool(tx, code);
-    GT_RETURN_IF_ERROR(SchoolUsable(school, code, r.school_field));
-    M m = input;
-    *m.mutable_audit()->mutable_creator() = ctx.actor;
-    *m.mutable_audit()->mutable_updater() = ctx.actor;
-    GT_RETURN_IF_ERROR(check(M(), m, false, r.facts(tx, M(), m, school, school)));
-    if (!ByKey(tx, *r.table, keys, false).empty()) {
-      return ErrorBuilder(absl::StatusCode::kAlreadyExists, "ID_TAKEN")
-          .Message(r.name_of(keys) + " exists (ids are not reused, also after deletion)")
-          .Zh(r.what_zh + "编号已存在：" + keys.back())
-          .Field(r.id_field, "already exists");
-    }
-    GT_RETURN_IF_ERROR(r.unique(tx, keys, m, gongtong::registry::v1::CHANGE_KIND_CREATED));
-    if (!Insert(tx, *r.table, keys, r.columns(m), r.body(m))) {
-      return ErrorBuilder(absl::StatusCode::kAborted, "CONCURRENT_CREATE")
-          .Message(r.name_of(keys) + " was created concurrently; retry")
-          .Zh("并发创建冲突，请重试");
-    }
-    M created = r.from_row(ByKey(tx, *r.table, keys, false)[0]);
-    r.record(tx, gongtong::registry::v1::CHANGE_KIND_CREATED, M(), created, {}, school, ctx);
-    return created;
+    return CreateRowIn(tx, r, keys, input, check, ctx);
   });
+}
+
+// The mutation inside the caller's transaction (see CreateRowIn).
+template <typename M, typename Facts>
+absl::StatusOr<M> MutateRowIn(pqxx::transaction_base& tx, const Resource<M, Facts>& r,
+                              const std::vector<std::string>& keys, const std::string& expected_etag, ChangeKind kind,
+                              const std::vector<std::string>& paths, const RosterMutation<M>& mutate,
+                              const RosterCheck<M, Facts>& check, const WriteContext& ctx) {
+  auto rows = ByKey(tx, *r.table, keys, true);
+  if (rows.empty()) return NotFound(r.not_found_reason.c_str(), r.name_of(keys), r.what_zh);
+  M m = r.from_row(rows[0]);
+  const M before = m;
+  bool deleted = m.audit().has_delete_time();
+  const bool was_deleted = deleted;
+  GT_RETURN_IF_ERROR(mutate(m, deleted));
+  const SchoolState before_school = LockSchool(tx, r.school_of(before));
+  const SchoolState after_school =
+      r.school_of(m) == r.school_of(before) ? before_school : LockSchool(tx, r.school_of(m));
+  GT_RETURN_IF_ERROR(check(before, m, was_deleted, r.facts(tx, before, m, before_school, after_school)));
+  if (!expected_etag.empty() && expected_etag != before.etag()) return Stale(expected_etag, before.etag());
+  if (!deleted) GT_RETURN_IF_ERROR(r.unique(tx, keys, m, kind));
+  *m.mutable_audit()->mutable_updater() = ctx.actor;
+  Update(tx, *r.table, keys, r.columns(m), r.body(m), deleted);
+  M result = r.from_row(ByKey(tx, *r.table, keys, false)[0]);
+  r.record(tx, kind, before, result, paths, after_school, ctx);
+  return result;
 }
 
 template <typename M, typename Facts>
@@ -129,24 +164,7 @@ absl::StatusOr<M> MutateRow(pg::Pool& pool, const Resource<M, Facts>& r, const s
                             const RosterMutation<M>& mutate, const RosterCheck<M, Facts>& check,
                             const WriteContext& ctx) {
   return Idempotent<M>(pool, ctx, [&](pqxx::transaction_base& tx) -> absl::StatusOr<M> {
-    auto rows = ByKey(tx, *r.table, keys, true);
-    if (rows.empty()) return NotFound(r.not_found_reason.c_str(), r.name_of(keys), r.what_zh);
-    M m = r.from_row(rows[0]);
-    const M before = m;
-    bool deleted = m.audit().has_delete_time();
-    const bool was_deleted = deleted;
-    GT_RETURN_IF_ERROR(mutate(m, deleted));
-    const SchoolState before_school = LockSchool(tx, r.school_of(before));
-    const SchoolState after_school =
-        r.school_of(m) == r.school_of(before) ? before_school : LockSchool(tx, r.school_of(m));
-    GT_RETURN_IF_ERROR(check(before, m, was_deleted, r.facts(tx, before, m, before_school, after_school)));
-    if (!expected_etag.empty() && expected_etag != before.etag()) return Stale(expected_etag, before.etag());
-    if (!deleted) GT_RETURN_IF_ERROR(r.unique(tx, keys, m, kind));
-    *m.mutable_audit()->mutable_updater() = ctx.actor;
-    Update(tx, *r.table, keys, r.columns(m), r.body(m), deleted);
-    M result = r.from_row(ByKey(tx, *r.table, keys, false)[0]);
-    r.record(tx, kind, before, result, paths, after_school, ctx);
-    return result;
+    return MutateRowIn(tx, r, keys, expected_etag, kind, paths, mutate, check, ctx);
   });
 }
 
