@@ -6,6 +6,7 @@
 #include "common/events/event.h"
 #include "common/events/stream_consumer.h"
 #include "common/server/service_main.h"
+#include "common/status/error.h"
 #include "registry/rpc/registry_service.h"
 #include "registry/storage/change_log.h"
 
@@ -39,9 +40,10 @@ absl::Status Wire(ServiceRuntime& rt) {
   options.group = "registry-cache";
   options.consumer_name = rt.config->Get("instance");
   rt.host->AddBackgroundTask(rt.Own(std::make_unique<events::StreamConsumer>(
-      rt.pool, rt.redis, options, [cache](pqxx::work&, const events::EventEnvelope& e) -> absl::Status {
+      rt.pool, rt.redis, options, [cache, schema = rt.pool->schema()](pqxx::work&, const events::EventEnvelope& e) -> absl::Status {
         if (e.aggregate_type() == "school" && absl::StartsWith(e.aggregate_id(), "schools/")) {
-          return cache->Invalidate(registry::SchoolCacheKey(e.aggregate_id().substr(8)));
+          GT_RETURN_IF_ERROR(cache->Invalidate(registry::SchoolCacheKey(e.aggregate_id().substr(8))));
+          return registry::SchoolListsChanged(*cache->redis(), schema);
         }
         return absl::OkStatus();
       })));

@@ -52,6 +52,9 @@ class ReadThroughCache {
   std::vector<std::optional<std::string>> Peek(const std::vector<std::string>& keys);
   absl::Status Invalidate(const std::string& key);
 
+  redis::ClientPool* redis() const { return redis_; }
+  std::chrono::seconds ttl() const { return ttl_; }
+
   struct Stats {
     int64_t hits, misses, cache_errors;
   };

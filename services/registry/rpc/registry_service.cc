@@ -48,7 +48,12 @@ absl::StatusOr<int64_t> ParseChangeToken(const std::string& token, uint64_t fing
 std::string SchoolCacheKey(const std::string& code) { return "gongtong:registry:school:" + code; }
 
 RegistryServiceImpl::RegistryServiceImpl(RpcEdge* edge, RegistryStores stores)
-    : edge_(edge), schools_(stores.schools), changes_(stores.changes), cache_(stores.cache), stores_(stores) {
+    : edge_(edge),
+      schools_(stores.schools),
+      changes_(stores.changes),
+      cache_(stores.cache),
+      school_lists_(std::make_unique<SchoolListCache>(stores.cache->redis(), stores.cache->ttl(), stores.pool->schema())),
+      stores_(stores) {
   std::set<std::string> implemented = {"ListChanges"};
   for (const auto* family : {&SchoolMethodNames(), &ImportMethodNames(), &CommunityMethodNames(),
                              &CalendarMethodNames(), &RosterMethodNames(), &PartyMethodNames()}) {
@@ -64,6 +69,10 @@ RegistryServiceImpl::RegistryServiceImpl(RpcEdge* edge, RegistryStores stores)
                         new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
                             [this](grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
                                    grpc::ByteBuffer* resp) { return GetSchoolRaw(ctx, req, resp); }));
+  MarkMethodRawCallback(get_school->service()->FindMethodByName("ListSchools")->index(),
+                        new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
+                            [this](grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
+                                   grpc::ByteBuffer* resp) { return ListSchoolsRaw(ctx, req, resp); }));
 }
 
 absl::StatusOr<std::string> RegistryServiceImpl::ReadSchoolBytes(const std::string& code, pg::Deadline deadline) {
@@ -77,6 +86,9 @@ void RegistryServiceImpl::Forget(const std::string& code) {
   // Best effort: the cache consumer of the registry stream invalidates too.
   if (auto s = cache_->Invalidate(SchoolCacheKey(code)); !s.ok()) {
     log::Warn("cache invalidation deferred to the event consumer", {{"school", code}, {"error", s.ToString()}});
+  }
+  if (auto s = SchoolListsChanged(*cache_->redis(), stores_.pool->schema()); !s.ok()) {
+    log::Warn("school list invalidation deferred to the event consumer", {{"school", code}, {"error", s.ToString()}});
   }
 }
 

@@ -21,6 +21,7 @@
 #include "registry/storage/joint_building_store.h"
 #include "registry/storage/party_store.h"
 #include "registry/storage/roster_store.h"
+#include "registry/storage/school_list_cache.h"
 #include "registry/storage/school_store.h"
 #include "registry/storage/studio_store.h"
 
@@ -65,6 +66,10 @@ class RegistryServiceImpl final : public rv1::RegistryService::CallbackService {
   // stored, never parsed and re-serialized); see rpc/school_methods.cc.
   grpc::ServerUnaryReactor* GetSchoolRaw(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
                                          grpc::ByteBuffer* resp);
+  // ListSchools too: a page is cached as wire bytes (SchoolListCache) and
+  // answered without parsing; only the token and total are added per call.
+  grpc::ServerUnaryReactor* ListSchoolsRaw(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
+                                           grpc::ByteBuffer* resp);
   grpc::ServerUnaryReactor* ListSchools(grpc::CallbackServerContext* ctx, const rv1::ListSchoolsRequest* req,
                                         rv1::ListSchoolsResponse* resp) override;
   grpc::ServerUnaryReactor* CreateSchool(grpc::CallbackServerContext* ctx, const rv1::CreateSchoolRequest* req,
@@ -247,6 +252,7 @@ class RegistryServiceImpl final : public rv1::RegistryService::CallbackService {
   SchoolStore* schools_;
   ChangeFeed* changes_;
   cache::ReadThroughCache* cache_;
+  std::unique_ptr<SchoolListCache> school_lists_;
   RegistryStores stores_;
 };
 

@@ -1,5 +1,8 @@
 // RegistryService: schools (Get, List, Create, Update, Delete, Undelete).
+#include <optional>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/wire_format_lite.h"
 #include "grpcpp/support/byte_buffer.h"
@@ -78,10 +81,14 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::GetSchoolRaw(grpc::CallbackServer
   });
 }
 
-grpc::ServerUnaryReactor* RegistryServiceImpl::ListSchools(grpc::CallbackServerContext* ctx,
-                                                           const rv1::ListSchoolsRequest* req,
-                                                           rv1::ListSchoolsResponse* resp) {
+grpc::ServerUnaryReactor* RegistryServiceImpl::ListSchoolsRaw(grpc::CallbackServerContext* ctx,
+                                                              const grpc::ByteBuffer* raw_req, grpc::ByteBuffer* resp) {
   return edge_->Unary(ctx, "ListSchools", [=](const CallContext& call) -> absl::Status {
+    rv1::ListSchoolsRequest request;
+    if (!ParseFromByteBuffer(*raw_req, &request)) {
+      return InvalidField("filter", "the request does not parse", "请求格式错误");
+    }
+    const rv1::ListSchoolsRequest* req = &request;
     SchoolListQuery q;
     GT_ASSIGN_OR_RETURN(q.limit, api::EffectivePageSize(req->page_size()));
     GT_ASSIGN_OR_RETURN(q.filter, api::ParseFilter(req->filter(), SchoolFilterFields()));
@@ -98,15 +105,46 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListSchools(grpc::CallbackServerC
     } else {
       q.count_total = true;
     }
-    GT_ASSIGN_OR_RETURN(SchoolPage page, schools_->List(q, call.deadline));
-    if (page.total >= 0) total = page.total;
-    for (auto& s : page.schools) *resp->add_schools() = std::move(s);
-    resp->set_total_size(static_cast<int32_t>(total));
-    if (page.more) {
-      resp->set_next_page_token(api::EncodePageToken({page.last_key, total, NowUnix(), fingerprint}));
+    // Everything the page depends on (the caller's scope included), as the
+    // cache's query text.
+    const std::string query = absl::StrJoin(
+        {req->filter(), req->order_by(), std::string(req->show_deleted() ? "1" : "0"), q.region_scope,
+         std::to_string(q.limit), std::string(q.count_total ? "1" : "0"), absl::StrJoin(q.after, "\x1e")},
+        "\x1f");
+    std::string generation;
+    std::optional<CachedSchoolPage> page = school_lists_->Lookup(query, &generation);
+    if (!page) {
+      GT_ASSIGN_OR_RETURN(SchoolPage fetched, schools_->List(q, call.deadline));
+      rv1::ListSchoolsResponse schools;
+      for (auto& s : fetched.schools) *schools.add_schools() = std::move(s);
+      page.emplace();
+      schools.SerializeToString(&page->schools_wire);
+      page->last_key = std::move(fetched.last_key);
+      page->more = fetched.more;
+      page->total = fetched.total;
+      school_lists_->Store(query, generation, *page);
     }
+    if (page->total >= 0) total = page->total;
+    // The page's schools as cached, then the token and total of this call
+    // (fields 2 and 3 appended to the wire bytes: a message is the merge of
+    // its parts).
+    rv1::ListSchoolsResponse tail;
+    tail.set_total_size(static_cast<int32_t>(total));
+    if (page->more) tail.set_next_page_token(api::EncodePageToken({page->last_key, total, NowUnix(), fingerprint}));
+    std::string wire = std::move(page->schools_wire);
+    tail.AppendToString(&wire);
+    *resp = BytesToByteBuffer(wire);
     return absl::OkStatus();
   });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ListSchools(grpc::CallbackServerContext* ctx,
+                                                           const rv1::ListSchoolsRequest*,
+                                                           rv1::ListSchoolsResponse*) {
+  // Never reached: the method is registered raw (ListSchoolsRaw).
+  auto* reactor = ctx->DefaultReactor();
+  reactor->Finish(grpc::Status(grpc::StatusCode::INTERNAL, "ListSchools is served raw"));
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* RegistryServiceImpl::CreateSchool(grpc::CallbackServerContext* ctx,
