@@ -30,10 +30,12 @@
 //               flight for --seconds; p50/p99 of each.
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -351,57 +353,89 @@ struct Measured {
   double pg_cpu_ms = 0, self_cpu_ms = 0;  // per call
 };
 
-// The service: `clients` threads, each creating sessions on its own lane for
-// `seconds`.
+// The service: `clients` lanes, each creating sessions one after the other
+// on its own teacher, room and classes for `seconds`.
 Measured ServicePhase(const std::vector<Lane>& lanes, int clients, int regions, int per_region, int seconds,
                       std::vector<LaneCursor>* cursors) {
   auto& world = BookingWorld::Shared();
   const std::string token = Token(kProvince);
+  // Each client is a lane with one call in flight, driven by gRPC's callback
+  // API: a completion issues the lane's next call, so `clients` calls are in
+  // flight without `clients` blocking threads competing for the cores with
+  // the service (the load generator stays as light as pgbench's).
+  struct Client {
+    const Lane* lane = nullptr;
+    std::unique_ptr<BookingStub> stub;
+    int* slot = nullptr;
+    std::vector<double> latencies;
+    int64_t failed = 0;
+    std::string failure;
+  };
+  struct InFlight {
+    grpc::ClientContext ctx;
+    bv1::CreateSessionRequest req;
+    bv1::Session resp;
+    Clock::time_point t0;
+  };
+  std::vector<Client> all(clients);
   std::atomic<bool> stop{false};
-  std::atomic<int64_t> ok{0}, failed{0};
-  std::vector<std::vector<double>> latencies(clients);
-  Measured m;
   std::mutex mu;
-  std::vector<std::thread> threads;
-  const auto t0 = Clock::now();
-  for (int c = 0; c < clients; ++c) {
-    threads.emplace_back([&, c] {
-      const Lane& lane = lanes[(c % regions) * per_region + c / regions];
-      auto stub = NewStub(c);
-      int& slot = (*cursors)[c].slot;
-      while (!stop) {
-        const absl::CivilDay day = world.SchoolDay(9, slot / 6);
-        bv1::Session s;
-        s.mutable_host()->set_teacher("teachers/" + lane.teacher);
-        s.mutable_host()->set_classroom(absl::StrCat("schools/", lane.host, "/classrooms/", lane.room));
-        s.mutable_host()->set_school_class(absl::StrCat("schools/", lane.host, "/classes/", lane.host_class));
-        s.add_receivers()->set_school_class(absl::StrCat("schools/", lane.member, "/classes/", lane.member_class));
-        s.mutable_subject()->set_code(gongtong::common::v1::SUBJECT_CODE_MATHEMATICS);
-        s.set_topic("基准课");
-        s.set_mode(bv1::SESSION_MODE_MASTER_TEACHER);
-        *s.mutable_window()->mutable_date() = ToProtoDate(day);
-        s.set_host_period(1 + slot % 6);
-        ++slot;
-        double ms;
-        grpc::Status st = TimedCreate(stub.get(), token, s, &ms);
-        if (st.ok()) {
-          ++ok;
-          latencies[c].push_back(ms);
-        } else {
-          ++failed;
-          std::lock_guard<std::mutex> lock(mu);
-          m.failure = absl::StrCat(st.error_code(), " ", st.error_message());
-        }
+  std::condition_variable done_cv;
+  int running = clients;
+  std::function<void(Client&)> issue = [&](Client& c) {
+    if (stop) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (--running == 0) done_cv.notify_all();
+      return;
+    }
+    auto* call = new InFlight;
+    const int slot = (*c.slot)++;
+    bv1::Session& s = *call->req.mutable_session();
+    s.mutable_host()->set_teacher("teachers/" + c.lane->teacher);
+    s.mutable_host()->set_classroom(absl::StrCat("schools/", c.lane->host, "/classrooms/", c.lane->room));
+    s.mutable_host()->set_school_class(absl::StrCat("schools/", c.lane->host, "/classes/", c.lane->host_class));
+    s.add_receivers()->set_school_class(absl::StrCat("schools/", c.lane->member, "/classes/", c.lane->member_class));
+    s.mutable_subject()->set_code(gongtong::common::v1::SUBJECT_CODE_MATHEMATICS);
+    s.set_topic("基准课");
+    s.set_mode(bv1::SESSION_MODE_MASTER_TEACHER);
+    *s.mutable_window()->mutable_date() = ToProtoDate(world.SchoolDay(9, slot / 6));
+    s.set_host_period(1 + slot % 6);
+    call->ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    call->ctx.AddMetadata("authorization", "Bearer " + token);
+    call->ctx.set_wait_for_ready(true);
+    call->t0 = Clock::now();
+    c.stub->async()->CreateSession(&call->ctx, &call->req, &call->resp, [&, call, cp = &c](grpc::Status st) {
+      if (st.ok()) {
+        cp->latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - call->t0).count());
+      } else {
+        ++cp->failed;
+        cp->failure = absl::StrCat(st.error_code(), " ", st.error_message());
       }
+      delete call;
+      issue(*cp);
     });
+  };
+  for (int c = 0; c < clients; ++c) {
+    all[c].lane = &lanes[(c % regions) * per_region + c / regions];
+    all[c].stub = NewStub(c);
+    all[c].slot = &(*cursors)[c].slot;
   }
+  const auto t0 = Clock::now();
+  for (auto& c : all) issue(c);
   std::this_thread::sleep_for(std::chrono::seconds(seconds));
   stop = true;
-  for (auto& t : threads) t.join();
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    done_cv.wait(lock, [&] { return running == 0; });
+  }
   const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-  for (auto& v : latencies) m.latencies.insert(m.latencies.end(), v.begin(), v.end());
-  m.rate = ok / secs;
-  m.failed = failed;
+  Measured m;
+  for (auto& c : all) {
+    m.latencies.insert(m.latencies.end(), c.latencies.begin(), c.latencies.end());
+    m.failed += c.failed;
+    if (!c.failure.empty()) m.failure = c.failure;
+  }
+  m.rate = m.latencies.size() / secs;
   return m;
 }
 
