@@ -2,7 +2,10 @@
 // concurrent starters, and append-only.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "common/pg/migrations.h"
 #include "common/pg/pool.h"
@@ -122,6 +125,55 @@ TEST(Pool, TransactRollsBackOnErrorAndMapsConstraintViolations) {
     return absl::OkStatus();
   }, std::chrono::system_clock::now() + std::chrono::milliseconds(200));
   EXPECT_EQ(s.code(), absl::StatusCode::kDeadlineExceeded) << s;
+}
+
+TEST(Pool, AFreedConnectionGoesToTheLongestWaitingCaller) {
+  Pool pool({LocalPostgres::Shared().dsn(), UniqueSchema("fifo"), 1});
+  std::mutex mu;
+  std::vector<int> order;
+  std::atomic<bool> release{false};
+  std::thread holder([&] {
+    ASSERT_TRUE(pool.WithConnection([&](pqxx::connection&) {
+      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      return absl::OkStatus();
+    }).ok());
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::vector<std::thread> waiters;
+  for (int i = 0; i < 6; ++i) {
+    waiters.emplace_back([&, i] {
+      EXPECT_TRUE(pool.WithConnection([&](pqxx::connection&) {
+        std::lock_guard<std::mutex> lock(mu);
+        order.push_back(i);
+        return absl::OkStatus();
+      }).ok());
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));  // waiter i queues before i + 1
+  }
+  release = true;
+  holder.join();
+  for (auto& t : waiters) t.join();
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4, 5}));
+}
+
+TEST(Pool, AWaiterThatTimesOutLeavesTheQueueAndTheNextOneIsServed) {
+  PoolOptions options{LocalPostgres::Shared().dsn(), UniqueSchema("fifo"), 1};
+  options.acquire_timeout = std::chrono::milliseconds(100);
+  Pool pool(options);
+  std::atomic<bool> release{false};
+  std::thread holder([&] {
+    (void)pool.WithConnection([&](pqxx::connection&) {
+      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      return absl::OkStatus();
+    });
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  absl::Status timed_out = pool.WithConnection([](pqxx::connection&) { return absl::OkStatus(); });
+  EXPECT_EQ(timed_out.code(), absl::StatusCode::kUnavailable);
+  release = true;
+  holder.join();
+  EXPECT_TRUE(pool.WithConnection([](pqxx::connection&) { return absl::OkStatus(); }).ok())
+      << "the connection went back to the pool, not to the waiter that gave up";
 }
 
 }  // namespace

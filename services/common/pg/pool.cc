@@ -43,23 +43,36 @@ std::unique_ptr<pqxx::connection> Pool::Connect() {
 absl::StatusOr<Pool::Slot*> Pool::Acquire(Deadline deadline) {
   auto limit = std::min(deadline, std::chrono::system_clock::now() + options_.acquire_timeout);
   std::unique_lock<std::mutex> lock(mu_);
-  if (!available_.wait_until(lock, limit, [&] { return !free_.empty(); })) {
+  if (!free_.empty() && waiters_.empty()) {
+    Slot* slot = free_.back();  // the most recently used: its connection is warm
+    free_.pop_back();
+    return slot;
+  }
+  // First come, first served: a released connection goes to the oldest
+  // waiter, never to a caller that arrives later (no barging, so no caller
+  // waits out several turns under load).
+  Waiter me;
+  waiters_.push_back(&me);
+  if (!me.ready.wait_until(lock, limit, [&] { return me.slot != nullptr; })) {
+    waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &me));
     return ErrorBuilder(absl::StatusCode::kUnavailable, "DB_POOL_EXHAUSTED")
         .Message("no database connection became free in time")
         .Zh("系统繁忙，请稍后重试");
   }
-  Slot* slot = free_.back();
-  free_.pop_back();
-  return slot;
+  return me.slot;
 }
 
 void Pool::Release(Slot* slot, bool broken) {
   if (broken || (slot->conn && !slot->conn->is_open())) slot->conn.reset();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (waiters_.empty()) {
     free_.push_back(slot);
+    return;
   }
-  available_.notify_one();
+  Waiter* next = waiters_.front();
+  waiters_.pop_front();
+  next->slot = slot;
+  next->ready.notify_one();
 }
 
 absl::Status Pool::WithConnection(const std::function<absl::Status(pqxx::connection&)>& fn,

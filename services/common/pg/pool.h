@@ -1,10 +1,12 @@
 #pragma once
 // A fixed-size pool of PostgreSQL connections, each with search_path set to
 // the service's schema. Connections are opened lazily and reopened after a
-// failure, so the pool survives a database restart. Thread-safe.
+// failure, so the pool survives a database restart. Thread-safe; a freed
+// connection goes to the longest-waiting caller (first come, first served).
 
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -61,10 +63,15 @@ class Pool {
   std::unique_ptr<pqxx::connection> Connect();
 
   const PoolOptions options_;
+  // A caller waiting for a connection; Release hands it one directly.
+  struct Waiter {
+    std::condition_variable ready;
+    Slot* slot = nullptr;
+  };
   std::mutex mu_;
-  std::condition_variable available_;
   std::vector<std::unique_ptr<Slot>> slots_;
   std::vector<Slot*> free_ ABSL_GUARDED_BY(mu_);
+  std::deque<Waiter*> waiters_ ABSL_GUARDED_BY(mu_);  // oldest first
 };
 
 // "quoted" identifier for SQL built at run time (schema names).
