@@ -365,5 +365,43 @@ TEST(CommunityValues, DatesAndSubjects) {
   EXPECT_EQ(SubjectDisplayName(s), "班主任工作");
 }
 
+// School.communities and fused_into from the school's live communities
+// (school.proto: output only, maintained from the communities).
+struct MembershipRow {
+  std::string name;
+  std::vector<SchoolMembership> memberships;
+  std::vector<std::string> stored_communities;
+  std::string stored_fused_into;
+  std::vector<std::string> communities;
+  std::string fused_into;
+  bool changed;
+};
+
+TEST(SchoolCommunityFields, FollowTheLiveCommunities) {
+  const std::string self = "2133102401", core = "2133102402";
+  const auto fused = gongtong::registry::v1::COMMUNITY_TYPE_FUSED;
+  const auto co_built = gongtong::registry::v1::COMMUNITY_TYPE_CO_BUILT;
+  const std::vector<MembershipRow> rows = {
+      {"none", {}, {}, "", {}, "", false},
+      {"member of a co-built community", {{"c1", co_built, core}}, {}, "", {"communities/c1"}, "", true},
+      {"member of a fused one: fused into its core", {{"f1", fused, core}}, {}, "", {"communities/f1"},
+       "schools/" + core, true},
+      {"core of a fused one: fused into nobody", {{"f1", fused, self}}, {}, "", {"communities/f1"}, "", true},
+      {"names sorted", {{"c9", co_built, core}, {"c1", co_built, core}}, {}, "", {"communities/c1", "communities/c9"},
+       "", true},
+      {"already up to date", {{"c1", co_built, core}}, {"communities/c1"}, "", {"communities/c1"}, "", false},
+      {"left its last community", {}, {"communities/f1"}, "schools/" + core, {}, "", true},
+  };
+  for (const auto& r : rows) {
+    School s;
+    s.set_school_code(self);
+    for (const auto& c : r.stored_communities) s.add_communities(c);
+    s.set_fused_into(r.stored_fused_into);
+    EXPECT_EQ(SetCommunityFields(r.memberships, &s), r.changed) << r.name;
+    EXPECT_EQ(std::vector<std::string>(s.communities().begin(), s.communities().end()), r.communities) << r.name;
+    EXPECT_EQ(s.fused_into(), r.fused_into) << r.name;
+  }
+}
+
 }  // namespace
 }  // namespace gongtong::registry

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/auth/authenticator.h"
+#include "common/cache/read_through_cache.h"
 #include "common/pg/migrations.h"
 #include "common/server/service_host.h"
 #include "google/rpc/error_details.pb.h"
@@ -540,12 +541,87 @@ TEST_F(Communities, ARequestIdRetryReturnsTheFirstAnswer) {
   EXPECT_EQ(Changes(), after_first + 1);
 }
 
+// ---- a school's communities, through the cache ----
+
+TEST_F(Communities, SchoolsShowTheirCommunitiesThroughTheCache) {
+  const std::string core = School(700), a = School(701), b = School(702);
+  // What GetSchool serves from Redis (nullopt: not cached).
+  redis::ClientPool redis(LocalRedis::Shared().options(), 1);
+  cache::ReadThroughCache peek(&redis, std::chrono::seconds(300));
+  auto cached = [&](const std::string& code) -> std::optional<rv1::School> {
+    auto v = peek.Peek({SchoolCacheKey(code)});
+    if (v.empty() || !v[0]) return std::nullopt;
+    rv1::School s;
+    EXPECT_TRUE(s.ParseFromString(*v[0]));
+    return s;
+  };
+  auto get = [&](const std::string& code) {
+    rv1::GetSchoolRequest req;
+    req.set_name(SchoolRef(code));
+    rv1::School out;
+    EXPECT_TRUE(Call(&Stub::GetSchool, stub(), req, &out).ok());
+    return out;
+  };
+  for (const auto& code : {core, a, b}) {
+    EXPECT_EQ(get(code).communities_size(), 0);
+    ASSERT_TRUE(cached(code).has_value()) << code;  // GetSchool filled the cache
+  }
+
+  // A fused community: its schools list it, its members are fused into the core.
+  rv1::Community c = Create(NewCommunity(core, {a}, rv1::COMMUNITY_TYPE_FUSED), "fused-700");
+  EXPECT_FALSE(cached(core).has_value());  // invalidated by the write
+  EXPECT_FALSE(cached(a).has_value());
+  ASSERT_TRUE(cached(b).has_value());  // not named: kept
+  rv1::School got = get(a);
+  ASSERT_EQ(got.communities_size(), 1);
+  EXPECT_EQ(got.communities(0), c.name());
+  EXPECT_EQ(got.fused_into(), SchoolRef(core));
+  EXPECT_EQ(cached(a)->fused_into(), SchoolRef(core));  // cached again, fresh
+  got = get(core);
+  EXPECT_EQ(got.communities_size(), 1);
+  EXPECT_EQ(got.fused_into(), "");  // the core is fused into nobody
+  EXPECT_EQ(g_server->EventTypes(SchoolRef(a)).back(), "school:SchoolChanged");
+
+  // Members change: b joins, a leaves; both schools' entries drop.
+  EXPECT_EQ(get(b).communities_size(), 0);
+  rv1::UpdateCommunityRequest update;
+  *update.mutable_community() = c;
+  update.mutable_community()->clear_members();
+  update.mutable_community()->add_members()->set_school(SchoolRef(b));
+  update.mutable_community()->clear_etag();
+  update.mutable_update_mask()->add_paths("members");
+  ASSERT_TRUE(Call(&Stub::UpdateCommunity, stub(), update, &c).ok());
+  EXPECT_FALSE(cached(a).has_value());
+  EXPECT_FALSE(cached(b).has_value());
+  EXPECT_EQ(get(a).communities_size(), 0);
+  EXPECT_EQ(get(a).fused_into(), "");
+  EXPECT_EQ(get(b).fused_into(), SchoolRef(core));
+
+  // Deleted, the community leaves every school; undeleted, it comes back.
+  EXPECT_EQ(get(core).communities_size(), 1);
+  rv1::DeleteCommunityRequest del;
+  del.set_name(c.name());
+  ASSERT_TRUE(Call(&Stub::DeleteCommunity, stub(), del, &c).ok());
+  EXPECT_FALSE(cached(core).has_value());
+  EXPECT_EQ(get(core).communities_size(), 0);
+  EXPECT_EQ(get(b).fused_into(), "");
+  rv1::UndeleteCommunityRequest undel;
+  undel.set_name(c.name());
+  ASSERT_TRUE(Call(&Stub::UndeleteCommunity, stub(), undel, &c).ok());
+  EXPECT_EQ(get(b).fused_into(), SchoolRef(core));
+  EXPECT_EQ(get(core).communities(0), c.name());
+}
+
 // ---- soft delete, tombstones, DeleteSchool ----
 
 TEST_F(Communities, SoftDeleteLeavesTombstonesInTheChangeFeed) {
   const std::string core = School(500), a = School(501);
+  // Community writes also change their schools' communities / fused_into
+  // (school changes of their own): this feed leaves schools out.
+  const std::string not_schools = "resource_type != RESOURCE_TYPE_SCHOOL";
   rv1::ListChangesRequest head;
   head.set_start_at_head(true);
+  head.set_filter(not_schools);
   rv1::ListChangesResponse feed;
   ASSERT_TRUE(Call(&Stub::ListChanges, stub(), head, &feed).ok());
   const std::string token = feed.next_page_token();
@@ -598,9 +674,9 @@ TEST_F(Communities, SoftDeleteLeavesTombstonesInTheChangeFeed) {
 
   rv1::ListChangesRequest next;
   next.set_page_token(token);
-  next.set_filter("resource_type != RESOURCE_TYPE_SCHOOL");
+  next.set_filter("resource_type = RESOURCE_TYPE_PAIRING");
   ASSERT_FALSE(Call(&Stub::ListChanges, stub(), next, &feed).ok());  // another filter than the token's
-  next.clear_filter();
+  next.set_filter(not_schools);
   ASSERT_TRUE(Call(&Stub::ListChanges, stub(), next, &feed).ok());
   ASSERT_EQ(feed.changes_size(), 4);
   EXPECT_EQ(feed.changes(0).kind(), rv1::CHANGE_KIND_CREATED);
@@ -629,7 +705,13 @@ TEST_F(Communities, SoftDeleteLeavesTombstonesInTheChangeFeed) {
   rv1::ListChangesRequest county_feed;
   county_feed.set_filter("school_code = \"" + core + "\"");
   ASSERT_TRUE(Call(&Stub::ListChanges, stub(), county_feed, &feed, {auth::Role::kCountyBureau, "331024", ""}).ok());
-  EXPECT_EQ(feed.changes_size(), 5);  // the school's creation, then the four above
+  // The school's creation, the four above, and the two changes of its
+  // communities (joined on creation, left on deletion).
+  ASSERT_EQ(feed.changes_size(), 7);
+  EXPECT_EQ(feed.changes(2).resource_type(), rv1::RESOURCE_TYPE_SCHOOL);
+  EXPECT_EQ(feed.changes(2).school().communities_size(), 1);
+  EXPECT_EQ(feed.changes(6).resource_type(), rv1::RESOURCE_TYPE_SCHOOL);
+  EXPECT_EQ(feed.changes(6).school().communities_size(), 0);
   ASSERT_TRUE(Call(&Stub::ListChanges, stub(), county_feed, &feed, {auth::Role::kCountyBureau, "3301", ""}).ok());
   EXPECT_EQ(feed.changes_size(), 0);
 

@@ -1,5 +1,6 @@
 #include "registry/domain/community_rules.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <random>
 
@@ -486,6 +487,25 @@ absl::Status PairingFitsCommunity(const Pairing& p, const Community& c, const st
 absl::Status PairingSchoolsLive(const Pairing& p, const SchoolFacts& facts, const std::string& prefix) {
   GT_RETURN_IF_ERROR(SchoolLive(p.core_school(), facts, prefix + ".core_school"));
   return SchoolLive(p.member_school(), facts, prefix + ".member_school");
+}
+
+bool SetCommunityFields(std::vector<SchoolMembership> memberships, gongtong::registry::v1::School* school) {
+  std::sort(memberships.begin(), memberships.end(),
+            [](const SchoolMembership& a, const SchoolMembership& b) { return a.community_id < b.community_id; });
+  std::vector<std::string> names;
+  std::string fused_into;
+  for (const auto& m : memberships) {
+    names.push_back(CommunityName(m.community_id));
+    if (m.type == COMMUNITY_TYPE_FUSED && m.core_school_code != school->school_code() && fused_into.empty()) {
+      fused_into = SchoolName(m.core_school_code);
+    }
+  }
+  const std::vector<std::string> before(school->communities().begin(), school->communities().end());
+  if (before == names && school->fused_into() == fused_into) return false;
+  school->clear_communities();
+  for (auto& n : names) school->add_communities(std::move(n));
+  school->set_fused_into(fused_into);
+  return true;
 }
 
 }  // namespace gongtong::registry

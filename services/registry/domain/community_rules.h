@@ -29,6 +29,7 @@
 #include "gongtong/common/v1/education.pb.h"
 #include "gongtong/common/v1/time.pb.h"
 #include "gongtong/registry/v1/community.pb.h"
+#include "gongtong/registry/v1/school.pb.h"
 #include "google/type/date.pb.h"
 #include "registry/domain/school_rules.h"
 
@@ -116,5 +117,19 @@ absl::Status LeaderOnceInForce(const Community& c, const google::type::Date& tod
 absl::Status PairingFitsCommunity(const Pairing& p, const Community& c, const std::string& prefix);
 // Both schools of the pairing exist and are live.
 absl::Status PairingSchoolsLive(const Pairing& p, const SchoolFacts& facts, const std::string& prefix);
+
+// ---- a school's view of its communities (School.communities, fused_into) ----
+
+// One live community a school belongs to, as core or member.
+struct SchoolMembership {
+  std::string community_id;
+  gongtong::registry::v1::CommunityType type = gongtong::registry::v1::COMMUNITY_TYPE_UNSPECIFIED;
+  std::string core_school_code;
+};
+// Sets the output-only fields of `school` from its live communities:
+// `communities` = their names, sorted; `fused_into` = "schools/{core}" of the
+// FUSED community it is a member (not the core) of, else empty. Returns
+// whether either changed.
+bool SetCommunityFields(std::vector<SchoolMembership> memberships, gongtong::registry::v1::School* school);
 
 }  // namespace gongtong::registry

@@ -135,8 +135,11 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::CreateCommunity(grpc::CallbackSer
       GT_RETURN_IF_ERROR(CanWriteCommunity(call.principal, ReachOf(after, facts.schools)));
       return CheckCommunityReferences(after, facts);
     };
-    GT_ASSIGN_OR_RETURN(*resp, stores_.communities->Create(id, c, check,
-                                                           Writing(call, "CreateCommunity", req->request_id(), *req)));
+    std::vector<std::string> schools_changed;
+    GT_ASSIGN_OR_RETURN(*resp,
+                        stores_.communities->Create(id, c, check, Writing(call, "CreateCommunity", req->request_id(), *req),
+                                                    &schools_changed));
+    for (const auto& code : schools_changed) Forget(code);  // their communities / fused_into changed
     return absl::OkStatus();
   });
 }
@@ -177,9 +180,12 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateCommunity(grpc::CallbackSer
       GT_RETURN_IF_ERROR(KeepsPairedSchools(before, after, facts.paired_members, "community"));
       return LeaderOnceInForce(after, Today(), "community");
     };
+    std::vector<std::string> schools_changed;
     GT_ASSIGN_OR_RETURN(*resp, stores_.communities->Mutate(id, patch.etag(), rv1::CHANGE_KIND_UPDATED, paths, mutate,
                                                            check,
-                                                           Writing(call, "UpdateCommunity", req->request_id(), *req)));
+                                                           Writing(call, "UpdateCommunity", req->request_id(), *req),
+                                                           &schools_changed));
+    for (const auto& code : schools_changed) Forget(code);
     return absl::OkStatus();
   });
 }
@@ -208,9 +214,12 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::DeleteCommunity(grpc::CallbackSer
       }
       return absl::OkStatus();
     };
+    std::vector<std::string> schools_changed;
     GT_ASSIGN_OR_RETURN(*resp, stores_.communities->Mutate(id, req->etag(), rv1::CHANGE_KIND_DELETED, {}, mutate,
                                                            check,
-                                                           Writing(call, "DeleteCommunity", req->request_id(), *req)));
+                                                           Writing(call, "DeleteCommunity", req->request_id(), *req),
+                                                           &schools_changed));
+    for (const auto& code : schools_changed) Forget(code);
     return absl::OkStatus();
   });
 }
@@ -233,9 +242,12 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UndeleteCommunity(grpc::CallbackS
       if (!was_deleted) return NotDeleted("COMMUNITY_NOT_DELETED", before.name(), "该共同体未被删除");
       return CheckCommunityReferences(after, facts);
     };
+    std::vector<std::string> schools_changed;
     GT_ASSIGN_OR_RETURN(*resp, stores_.communities->Mutate(id, req->etag(), rv1::CHANGE_KIND_UNDELETED, {}, mutate,
                                                            check,
-                                                           Writing(call, "UndeleteCommunity", req->request_id(), *req)));
+                                                           Writing(call, "UndeleteCommunity", req->request_id(), *req),
+                                                           &schools_changed));
+    for (const auto& code : schools_changed) Forget(code);
     return absl::OkStatus();
   });
 }

@@ -475,8 +475,10 @@ absl::StatusOr<CommunityPage> CommunityStore::List(const CommunityListQuery& q, 
 }
 
 absl::StatusOr<Community> CommunityStore::Create(const std::string& id, const Community& input,
-                                                 const CommunityCheck& check, const WriteContext& ctx) {
+                                                 const CommunityCheck& check, const WriteContext& ctx,
+                                                 std::vector<std::string>* schools_changed) {
   Community created;
+  std::vector<std::string> changed;
   absl::Status s = pool_->Transact([&](pqxx::transaction_base& tx) -> absl::Status {
     GT_ASSIGN_OR_RETURN(auto replay, Replay<Community>(tx, ctx));
     if (replay) {
@@ -507,18 +509,21 @@ absl::StatusOr<Community> CommunityStore::Create(const std::string& id, const Co
     SyncSchools(tx, id, c);
     created = SelectCommunity(tx, id);
     RecordCommunityChange(tx, gongtong::registry::v1::CHANGE_KIND_CREATED, created, {}, ctx, facts.schools);
+    changed = SchoolStore::RefreshCommunityFields(tx, CommunitySchoolCodes(created), ctx);
     pg::RecordResponse(tx, ctx.method, ctx.request_id, created.SerializeAsString());
     return absl::OkStatus();
   }, ctx.deadline);
   if (!s.ok()) return s;
+  if (schools_changed != nullptr) *schools_changed = std::move(changed);
   return created;
 }
 
 absl::StatusOr<Community> CommunityStore::Mutate(const std::string& id, const std::string& expected_etag,
                                                  ChangeKind kind, const std::vector<std::string>& changed_paths,
                                                  const CommunityMutation& mutate, const CommunityCheck& check,
-                                                 const WriteContext& ctx) {
+                                                 const WriteContext& ctx, std::vector<std::string>* schools_changed) {
   Community result;
+  std::vector<std::string> changed;
   absl::Status s = pool_->Transact([&](pqxx::transaction_base& tx) -> absl::Status {
     GT_ASSIGN_OR_RETURN(auto replay, Replay<Community>(tx, ctx));
     if (replay) {
@@ -552,10 +557,14 @@ absl::StatusOr<Community> CommunityStore::Mutate(const std::string& id, const st
     SyncSchools(tx, id, c);
     result = SelectCommunity(tx, id);
     RecordCommunityChange(tx, kind, result, changed_paths, ctx, facts.schools);
+    std::vector<std::string> named = CommunitySchoolCodes(before);
+    for (auto& code : CommunitySchoolCodes(result)) named.push_back(std::move(code));
+    changed = SchoolStore::RefreshCommunityFields(tx, named, ctx);
     pg::RecordResponse(tx, ctx.method, ctx.request_id, result.SerializeAsString());
     return absl::OkStatus();
   }, ctx.deadline);
   if (!s.ok()) return s;
+  if (schools_changed != nullptr) *schools_changed = std::move(changed);
   return result;
 }
 

@@ -107,14 +107,19 @@ class CommunityStore {
   using CommunityMutation = std::function<absl::Status(Community& community, bool& deleted)>;
 
   // ALREADY_EXISTS when the id is taken, also by a deleted community.
+  // Every write also keeps School.communities and fused_into of the schools
+  // it names (before and after) in the same transaction
+  // (SchoolStore::RefreshCommunityFields); the codes of the schools that
+  // changed go to `schools_changed` (for the caller's cache).
   absl::StatusOr<Community> Create(const std::string& id, const Community& community, const CommunityCheck& check,
-                                   const WriteContext& ctx);
+                                   const WriteContext& ctx, std::vector<std::string>* schools_changed = nullptr);
   // Applies `mutate` under a row lock, then `check`; `expected_etag` (when
   // not empty) must match (ABORTED otherwise).
   absl::StatusOr<Community> Mutate(const std::string& id, const std::string& expected_etag,
                                    gongtong::registry::v1::ChangeKind kind,
                                    const std::vector<std::string>& changed_paths, const CommunityMutation& mutate,
-                                   const CommunityCheck& check, const WriteContext& ctx);
+                                   const CommunityCheck& check, const WriteContext& ctx,
+                                   std::vector<std::string>* schools_changed = nullptr);
 
   // Names of the live communities whose core is the school (DeleteSchool).
   absl::StatusOr<std::vector<std::string>> LiveCommunitiesWithCore(const std::string& school_code,

@@ -7,8 +7,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/pg/arrays.h"
 #include "common/pg/idempotency.h"
 #include "common/status/error.h"
+#include "registry/domain/community_rules.h"
 #include "registry/domain/school_rules.h"
 #include "registry/storage/change_log.h"
 #include "gongtong/events/v1/registry_events.pb.h"
@@ -346,6 +348,33 @@ School SchoolStore::Rewrite(pqxx::transaction_base& tx, School school, bool dele
   (void)absl::SimpleAtoi(result.etag(), &version);
   RecordSchoolChange(tx, kind, result, changed_paths, ctx, version);
   return result;
+}
+
+std::vector<std::string> SchoolStore::RefreshCommunityFields(pqxx::transaction_base& tx,
+                                                             const std::vector<std::string>& codes,
+                                                             const WriteContext& ctx) {
+  std::vector<std::string> rewritten;
+  std::map<std::string, School> schools = LockExisting(tx, codes);
+  if (schools.empty()) return rewritten;
+  std::vector<std::string> found;
+  for (const auto& [code, school] : schools) found.push_back(code);
+  std::map<std::string, std::vector<SchoolMembership>> memberships;
+  for (const auto& row : tx.exec_params(
+           "SELECT cs.school_code, c.community_id, c.type, c.core_school_code FROM community_schools cs "
+           "JOIN communities c ON c.community_id = cs.community_id "
+           "WHERE cs.school_code = ANY($1::text[]) AND c.deleted_at IS NULL",
+           pg::TextArray(found))) {
+    memberships[row[0].as<std::string>()].push_back(
+        {row[1].as<std::string>(), static_cast<gongtong::registry::v1::CommunityType>(row[2].as<int>()),
+         row[3].as<std::string>()});
+  }
+  for (auto& [code, school] : schools) {
+    if (school.audit().has_delete_time()) continue;
+    if (!SetCommunityFields(memberships[code], &school)) continue;
+    Rewrite(tx, school, false, gongtong::registry::v1::CHANGE_KIND_UPDATED, {"communities", "fused_into"}, ctx);
+    rewritten.push_back(code);
+  }
+  return rewritten;
 }
 
 }  // namespace gongtong::registry

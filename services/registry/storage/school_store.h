@@ -91,6 +91,13 @@ class SchoolStore {
   static std::map<std::string, School> LockExisting(pqxx::transaction_base& tx, const std::vector<std::string>& codes);
   // Inserts a new school and records the change; nullopt when the code exists.
   static std::optional<School> Insert(pqxx::transaction_base& tx, const School& school, const WriteContext& ctx);
+  // After a community write: recomputes School.communities and fused_into
+  // of the live schools among `codes` from their live communities and
+  // rewrites (and records as UPDATED changes with events, so caches drop
+  // them) those whose fields changed. Returns their codes.
+  static std::vector<std::string> RefreshCommunityFields(pqxx::transaction_base& tx,
+                                                         const std::vector<std::string>& codes,
+                                                         const WriteContext& ctx);
   // Writes `school` (current state after a change) and records the change.
   static School Rewrite(pqxx::transaction_base& tx, School school, bool deleted, gongtong::registry::v1::ChangeKind kind,
                         const std::vector<std::string>& changed_paths, const WriteContext& ctx);
