@@ -26,12 +26,13 @@ add_library(assessment_eval_storage STATIC
   storage/evaluation_indicator_ingest.cc
   storage/evaluation_registry_ingest.cc
   storage/party_store.cc
-  storage/party_post_store.cc)
+  storage/party_post_store.cc
+  storage/party_post_list_store.cc)
 target_link_libraries(assessment_eval_storage PUBLIC assessment_eval_domain OpenSSL::Crypto)
 
 # Handlers beyond rpc/evaluation_methods.cc and rpc/party_methods.cc.
 target_sources(assessment_rpc PRIVATE rpc/evaluation_call.cc rpc/evaluation_run_methods.cc
   rpc/evaluation_list_methods.cc rpc/evaluation_update_methods.cc rpc/evaluation_scheme_methods.cc
   rpc/evaluation_tasks.cc
-  rpc/party_post_methods.cc)
+  rpc/party_post_methods.cc rpc/party_post_list_methods.cc)
 target_link_libraries(assessment_rpc PUBLIC assessment_eval_storage)

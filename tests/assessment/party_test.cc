@@ -58,6 +58,29 @@ class PartyTest : public ::testing::Test {
     return Call(&Stub::CreateCheckpointRecord, server_.stub(), req, out, caller);
   }
 
+  grpc::Status CreatePost(const std::string& id, int max_holders, const Caller& caller,
+                          av1::DemonstrationPost* created = nullptr) {
+    av1::CreateDemonstrationPostRequest req;
+    req.set_parent(std::string("schools/") + kSchool);
+    req.set_demonstration_post_id(id);
+    req.mutable_demonstration_post()->set_display_name(id == "civility" ? "文明创建岗" : "心理咨询岗");
+    req.mutable_demonstration_post()->set_party_organization(kBranch);
+    req.mutable_demonstration_post()->set_max_holders(max_holders);
+    av1::DemonstrationPost out;
+    return Call(&Stub::CreateDemonstrationPost, server_.stub(), req, created != nullptr ? created : &out, caller);
+  }
+
+  grpc::Status Assign(const std::string& post, const std::string& teacher, av1::PostAssignment* out) {
+    av1::CreatePostAssignmentRequest req;
+    req.set_parent(std::string("schools/") + kSchool + "/demonstrationPosts/" + post);
+    req.mutable_post_assignment()->set_member("teachers/" + teacher);
+    req.mutable_post_assignment()->set_basis("擅长班级文化建设");
+    req.mutable_post_assignment()->mutable_start_date()->set_year(2025);
+    req.mutable_post_assignment()->mutable_start_date()->set_month(3);
+    req.mutable_post_assignment()->mutable_start_date()->set_day(1);
+    return Call(&Stub::CreatePostAssignment, server_.stub(), req, out, kAdmin);
+  }
+
   int64_t Records() { return server_.Count("SELECT count(*) FROM party_checkpoint_records WHERE deleted_at IS NULL"); }
   int64_t Events(const char* type) {
     return server_.Count(std::string("SELECT count(*) FROM outbox WHERE event_type = 'gongtong.events.v1.") + type +
@@ -276,41 +299,21 @@ TEST_F(PartyTest, ListsFilterAndPage) {
 // ---- demonstration posts (R-PARTY-2) ------------------------------------------
 
 TEST_F(PartyTest, EachServingMemberHoldsOnePostAtATime) {
-  auto create_post = [&](const std::string& id, int max_holders, const Caller& caller) {
-    av1::CreateDemonstrationPostRequest req;
-    req.set_parent(std::string("schools/") + kSchool);
-    req.set_demonstration_post_id(id);
-    req.mutable_demonstration_post()->set_display_name(id == "civility" ? "文明创建岗" : "心理咨询岗");
-    req.mutable_demonstration_post()->set_party_organization(kBranch);
-    req.mutable_demonstration_post()->set_max_holders(max_holders);
-    av1::DemonstrationPost out;
-    return Call(&Stub::CreateDemonstrationPost, server_.stub(), req, &out, caller);
-  };
-  EXPECT_EQ(create_post("civility", 1, kOtherAdmin).error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  ASSERT_TRUE(create_post("civility", 1, kAdmin).ok());
-  ASSERT_TRUE(create_post("counselling", 0, kAdmin).ok());
-  auto assign = [&](const std::string& post, const std::string& teacher, av1::PostAssignment* out) {
-    av1::CreatePostAssignmentRequest req;
-    req.set_parent(std::string("schools/") + kSchool + "/demonstrationPosts/" + post);
-    req.mutable_post_assignment()->set_member("teachers/" + teacher);
-    req.mutable_post_assignment()->set_basis("擅长班级文化建设");
-    req.mutable_post_assignment()->mutable_start_date()->set_year(2025);
-    req.mutable_post_assignment()->mutable_start_date()->set_month(3);
-    req.mutable_post_assignment()->mutable_start_date()->set_day(1);
-    return Call(&Stub::CreatePostAssignment, server_.stub(), req, out, kAdmin);
-  };
+  EXPECT_EQ(CreatePost("civility", 1, kOtherAdmin).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(CreatePost("civility", 1, kAdmin).ok());
+  ASSERT_TRUE(CreatePost("counselling", 0, kAdmin).ok());
   av1::PostAssignment li, other;
-  ASSERT_TRUE(assign("civility", "t-li", &li).ok());
+  ASSERT_TRUE(Assign("civility", "t-li", &li).ok());
   // One post at a time; the post's cap; only serving Party members.
-  grpc::Status s = assign("counselling", "t-li", &other);
+  grpc::Status s = Assign("counselling", "t-li", &other);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(Reason(s), "MEMBER_ALREADY_ASSIGNED");
   EXPECT_EQ(Meta(s, "active_assignment"), li.name());
-  s = assign("civility", "t-wang", &other);
+  s = Assign("civility", "t-wang", &other);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_EQ(Reason(s), "POST_FULL");
-  EXPECT_EQ(Reason(assign("counselling", "t-chen", &other)), "NOT_A_SERVING_MEMBER");
-  EXPECT_EQ(Reason(assign("counselling", "t-zhao", &other)), "NOT_A_SERVING_MEMBER");  // another school
+  EXPECT_EQ(Reason(Assign("counselling", "t-chen", &other)), "NOT_A_SERVING_MEMBER");
+  EXPECT_EQ(Reason(Assign("counselling", "t-zhao", &other)), "NOT_A_SERVING_MEMBER");  // another school
   // The gap: 王芳 and 张伟 serve without a post.
   av1::ListUnassignedMembersRequest gaps;
   gaps.set_school(std::string("schools/") + kSchool);
@@ -333,8 +336,8 @@ TEST_F(PartyTest, EachServingMemberHoldsOnePostAtATime) {
   EXPECT_EQ(ended.end_date().month(), 7);
   EXPECT_EQ(Call(&Stub::EndPostAssignment, server_.stub(), end, &ended, kAdmin).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_TRUE(assign("counselling", "t-li", &other).ok());
-  EXPECT_TRUE(assign("civility", "t-wang", &other).ok());
+  EXPECT_TRUE(Assign("counselling", "t-li", &other).ok());
+  EXPECT_TRUE(Assign("civility", "t-wang", &other).ok());
   av1::GetDemonstrationPostRequest get;
   get.set_name(std::string("schools/") + kSchool + "/demonstrationPosts/civility");
   av1::DemonstrationPost post;
@@ -342,6 +345,156 @@ TEST_F(PartyTest, EachServingMemberHoldsOnePostAtATime) {
   EXPECT_EQ(post.holder_count(), 1);
   EXPECT_EQ(Events("PostAssigned"), 3);
   EXPECT_EQ(Events("PostAssignmentEnded"), 1);
+}
+
+TEST_F(PartyTest, PostsAreListedUpdatedAndDeleted) {
+  av1::DemonstrationPost civility, counselling;
+  ASSERT_TRUE(CreatePost("civility", 1, kAdmin, &civility).ok());
+  ASSERT_TRUE(CreatePost("counselling", 0, kAdmin, &counselling).ok());
+  av1::PostAssignment li, wang;
+  ASSERT_TRUE(Assign("civility", "t-li", &li).ok());
+  ASSERT_TRUE(Assign("counselling", "t-wang", &wang).ok());
+  const std::string school = std::string("schools/") + kSchool;
+
+  // A school's posts: every role reads them; by display name, over pages.
+  av1::ListDemonstrationPostsRequest list;
+  list.set_parent(school);
+  list.set_page_size(1);
+  av1::ListDemonstrationPostsResponse page;
+  ASSERT_TRUE(Call(&Stub::ListDemonstrationPosts, server_.stub(), list, &page, kTeacherZhao).ok());
+  EXPECT_EQ(page.total_size(), 2);
+  ASSERT_EQ(page.demonstration_posts_size(), 1);
+  EXPECT_EQ(page.demonstration_posts(0).name(), counselling.name());  // 心 (U+5FC3) before 文 (U+6587)
+  list.set_page_token(page.next_page_token());
+  ASSERT_TRUE(Call(&Stub::ListDemonstrationPosts, server_.stub(), list, &page, kTeacherZhao).ok());
+  ASSERT_EQ(page.demonstration_posts_size(), 1);
+  EXPECT_TRUE(page.next_page_token().empty());
+  list.set_page_token("");
+  list.set_page_size(0);
+  struct Row {
+    const char* filter;
+    int count;
+  };
+  for (const Row& r : {Row{"vacant = true", 1}, Row{"vacant = false", 1}, Row{"region_code : 3310", 2},
+                       Row{"party_organization = \"partyOrganizations/xj9-branch\"", 0}}) {
+    list.set_filter(r.filter);
+    ASSERT_TRUE(Call(&Stub::ListDemonstrationPosts, server_.stub(), list, &page, kAdmin).ok()) << r.filter;
+    EXPECT_EQ(page.demonstration_posts_size(), r.count) << r.filter;
+  }
+  list.set_filter("vacant = maybe");
+  EXPECT_TRUE(HasField(Call(&Stub::ListDemonstrationPosts, server_.stub(), list, &page, kAdmin), "filter"));
+  list.set_filter("");
+  list.set_page_size(-1);
+  EXPECT_TRUE(HasField(Call(&Stub::ListDemonstrationPosts, server_.stub(), list, &page, kAdmin), "page_size"));
+  list.set_page_size(0);
+  list.set_parent("schools/x");
+  EXPECT_TRUE(HasField(Call(&Stub::ListDemonstrationPosts, server_.stub(), list, &page, kAdmin), "parent"));
+  // Across schools: the caller's scope only.
+  list.set_parent("schools/-");
+  ASSERT_TRUE(Call(&Stub::ListDemonstrationPosts, server_.stub(), list, &page, kCounty).ok());
+  EXPECT_EQ(page.demonstration_posts_size(), 2);
+  ASSERT_TRUE(Call(&Stub::ListDemonstrationPosts, server_.stub(), list, &page, kOtherCounty).ok());
+  EXPECT_EQ(page.demonstration_posts_size(), 0);
+  ASSERT_TRUE(Call(&Stub::ListDemonstrationPosts, server_.stub(), list, &page, kOtherAdmin).ok());
+  EXPECT_EQ(page.demonstration_posts_size(), 0);
+  EXPECT_EQ(Call(&Stub::ListDemonstrationPosts, server_.stub(), list, &page,
+                 Caller{auth::Role::kTownshipHead, "331024101", "", ""})
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // Assignments of a post, of all posts of the school.
+  av1::ListPostAssignmentsRequest alist;
+  alist.set_parent(school + "/demonstrationPosts/-");
+  av1::ListPostAssignmentsResponse assignments;
+  ASSERT_TRUE(Call(&Stub::ListPostAssignments, server_.stub(), alist, &assignments, kAdmin).ok());
+  EXPECT_EQ(assignments.post_assignments_size(), 2);
+  alist.set_filter("member = \"teachers/t-li\" AND active = true");
+  ASSERT_TRUE(Call(&Stub::ListPostAssignments, server_.stub(), alist, &assignments, kCounty).ok());
+  ASSERT_EQ(assignments.post_assignments_size(), 1);
+  EXPECT_EQ(assignments.post_assignments(0).name(), li.name());
+  alist.set_filter("");
+  alist.set_parent(civility.name());
+  ASSERT_TRUE(Call(&Stub::ListPostAssignments, server_.stub(), alist, &assignments, kAdmin).ok());
+  EXPECT_EQ(assignments.post_assignments_size(), 1);
+  for (const Caller& c : {kOtherAdmin, kOtherCounty, kTeacherLi}) {
+    EXPECT_EQ(Call(&Stub::ListPostAssignments, server_.stub(), alist, &assignments, c).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+  alist.set_filter("active = maybe");
+  EXPECT_TRUE(HasField(Call(&Stub::ListPostAssignments, server_.stub(), alist, &assignments, kAdmin), "filter"));
+  alist.set_filter("");
+  alist.set_parent(school + "/demonstrationPosts/none");
+  EXPECT_EQ(Call(&Stub::ListPostAssignments, server_.stub(), alist, &assignments, kAdmin).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  // Update: mask, etag, fields, walls, the cap under the holders; nothing
+  // written by a refusal.
+  const int64_t versions = server_.Count("SELECT sum(version) FROM party_demonstration_posts");
+  av1::UpdateDemonstrationPostRequest upd;
+  upd.mutable_demonstration_post()->set_name(counselling.name());
+  upd.mutable_demonstration_post()->set_duties("每周开放两次心理咨询");
+  upd.mutable_update_mask()->add_paths("holder_count");
+  av1::DemonstrationPost updated;
+  EXPECT_TRUE(HasField(Call(&Stub::UpdateDemonstrationPost, server_.stub(), upd, &updated, kAdmin),
+                       "update_mask.paths[0]"));
+  upd.mutable_update_mask()->set_paths(0, "duties");
+  EXPECT_EQ(Call(&Stub::UpdateDemonstrationPost, server_.stub(), upd, &updated, kOtherAdmin).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Call(&Stub::UpdateDemonstrationPost, server_.stub(), upd, &updated, kTeacherLi).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  upd.mutable_demonstration_post()->set_etag("7");
+  EXPECT_EQ(Call(&Stub::UpdateDemonstrationPost, server_.stub(), upd, &updated, kAdmin).error_code(),
+            grpc::StatusCode::ABORTED);
+  upd.mutable_demonstration_post()->set_etag("");
+  upd.mutable_update_mask()->add_paths("display_name");  // to ""
+  EXPECT_TRUE(HasField(Call(&Stub::UpdateDemonstrationPost, server_.stub(), upd, &updated, kAdmin),
+                       "demonstration_post.display_name"));
+  upd.mutable_update_mask()->set_paths(1, "party_organization");
+  upd.mutable_demonstration_post()->set_party_organization(kOtherBranch);
+  EXPECT_EQ(Reason(Call(&Stub::UpdateDemonstrationPost, server_.stub(), upd, &updated, kAdmin)),
+            "ORGANIZATION_NOT_OF_SCHOOL");
+  EXPECT_EQ(server_.Count("SELECT sum(version) FROM party_demonstration_posts"), versions);
+  upd.mutable_update_mask()->mutable_paths()->RemoveLast();
+  upd.set_request_id("3c0d3f7a-9a41-4d9b-8f77-5a6b7c8d9e0f");
+  ASSERT_TRUE(Call(&Stub::UpdateDemonstrationPost, server_.stub(), upd, &updated, kCounty).ok());
+  EXPECT_EQ(updated.duties(), "每周开放两次心理咨询");
+  EXPECT_EQ(updated.display_name(), "心理咨询岗");
+  av1::DemonstrationPost replayed;
+  ASSERT_TRUE(Call(&Stub::UpdateDemonstrationPost, server_.stub(), upd, &replayed, kCounty).ok());
+  EXPECT_EQ(replayed.etag(), updated.etag());
+  EXPECT_EQ(server_.Count("SELECT sum(version) FROM party_demonstration_posts"), versions + 1);
+  upd.set_request_id("");
+  upd.mutable_demonstration_post()->set_name(civility.name());
+  upd.mutable_demonstration_post()->set_max_holders(0);
+  upd.mutable_update_mask()->set_paths(0, "max_holders");
+  ASSERT_TRUE(Call(&Stub::UpdateDemonstrationPost, server_.stub(), upd, &updated, kAdmin).ok());  // 0 = no cap
+  ASSERT_TRUE(Assign("civility", "t-zhang", &wang).ok());
+  upd.mutable_demonstration_post()->set_max_holders(1);
+  EXPECT_EQ(Reason(Call(&Stub::UpdateDemonstrationPost, server_.stub(), upd, &updated, kAdmin)), "BELOW_HOLDERS");
+
+  // Delete: only without active holders; soft; then gone.
+  av1::DeleteDemonstrationPostRequest del;
+  del.set_name(civility.name());
+  av1::DemonstrationPost deleted;
+  EXPECT_EQ(Reason(Call(&Stub::DeleteDemonstrationPost, server_.stub(), del, &deleted, kAdmin)), "POST_HAS_HOLDERS");
+  ASSERT_TRUE(CreatePost("spare", 2, kAdmin, &deleted).ok());
+  del.set_name(deleted.name());
+  EXPECT_EQ(Call(&Stub::DeleteDemonstrationPost, server_.stub(), del, &deleted, kOtherAdmin).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Call(&Stub::DeleteDemonstrationPost, server_.stub(), del, &deleted, kAdmin).ok());
+  EXPECT_TRUE(deleted.audit().has_delete_time());
+  EXPECT_EQ(Call(&Stub::DeleteDemonstrationPost, server_.stub(), del, &deleted, kAdmin).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  upd.mutable_demonstration_post()->set_name(del.name());
+  EXPECT_EQ(Call(&Stub::UpdateDemonstrationPost, server_.stub(), upd, &updated, kAdmin).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  list.Clear();
+  list.set_parent(school);
+  ASSERT_TRUE(Call(&Stub::ListDemonstrationPosts, server_.stub(), list, &page, kAdmin).ok());
+  EXPECT_EQ(page.demonstration_posts_size(), 2);
+  list.set_show_deleted(true);
+  ASSERT_TRUE(Call(&Stub::ListDemonstrationPosts, server_.stub(), list, &page, kAdmin).ok());
+  EXPECT_EQ(page.demonstration_posts_size(), 3);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <random>
+#include <vector>
 
 #include "assessment/domain/party_rules.h"
 #include "common/status/error.h"
@@ -61,6 +62,41 @@ absl::StatusOr<std::string> ParseSchoolRef(const std::string& name, const std::s
 absl::Status CheckSchoolYear(int year, const std::string& field) {
   if (year >= 2000 && year <= 2100) return absl::OkStatus();
   return InvalidField(field, "required, 2000..2100", "学年必填，须在2000到2100之间");
+}
+
+// "schools/{code}[/demonstrationPosts/{post}[/assignments/{id}]]" with exactly
+// `parts` levels (1..3).
+absl::StatusOr<PostKey> ParsePostName(const std::string& name, int parts, const std::string& field) {
+  PostKey k;
+  std::vector<std::string> seg;
+  size_t from = 0;
+  while (true) {
+    const size_t at = name.find('/', from);
+    seg.push_back(name.substr(from, at == std::string::npos ? std::string::npos : at - from));
+    if (at == std::string::npos) break;
+    from = at + 1;
+  }
+  static const char* const kCollections[] = {"schools", "demonstrationPosts", "assignments"};
+  bool ok = static_cast<int>(seg.size()) == 2 * parts;
+  for (int i = 0; ok && i < parts; ++i) ok = seg[2 * i] == kCollections[i] && !seg[2 * i + 1].empty();
+  if (ok) {
+    k.school = seg[1];
+    bool code = k.school.size() == 10;
+    for (char c : k.school) code = code && c >= '0' && c <= '9';
+    ok = code;
+    if (parts >= 2) {
+      k.post = seg[3];
+      ok = ok && !TeacherIdOf("teachers/" + k.post).empty();
+    }
+    if (parts == 3) {
+      k.assignment = seg[5];
+      ok = ok && !TeacherIdOf("teachers/" + k.assignment).empty();
+    }
+  }
+  if (ok) return k;
+  static const char* const kShapes[] = {"schools/{code}", "schools/{code}/demonstrationPosts/{id}",
+                                        "schools/{code}/demonstrationPosts/{id}/assignments/{id}"};
+  return InvalidField(field, std::string("must be \"") + kShapes[parts - 1] + "\"", "资源名称格式无效", "NAME_INVALID");
 }
 
 }  // namespace gongtong::assessment

@@ -20,6 +20,13 @@ absl::StatusOr<std::pair<std::string, std::string>> ParseResultName(const std::s
 // The id a create asked for (^[a-z0-9][a-z0-9-]{0,39}$, INVALID_ARGUMENT
 // naming `field`), or a generated "<prefix>-<16 hex>" one.
 absl::StatusOr<std::string> IdOrGenerated(const std::string& id, const char* field, const char* prefix);
+// A demonstration post's name parts.
+struct PostKey {
+  std::string school, post, assignment;
+};
+// "schools/{code}[/demonstrationPosts/{post}[/assignments/{id}]]" with exactly
+// `parts` levels (1..3); INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<PostKey> ParsePostName(const std::string& name, int parts, const std::string& field);
 // A school year 2000..2100 (INVALID_ARGUMENT naming `field`).
 absl::Status CheckSchoolYear(int year, const std::string& field);
 // "schools/{10 digits}" → the code.

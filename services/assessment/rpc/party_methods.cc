@@ -92,7 +92,8 @@ const std::set<std::string>& PartyMethodNames() {
       "ListLongMarchCheckpoints", "GetCheckpointRecord",    "ListCheckpointRecords",
       "CreateCheckpointRecord",   "DeleteCheckpointRecord", "ListLongMarchStandings",
       "CreateDemonstrationPost",  "GetDemonstrationPost",   "CreatePostAssignment",
-      "EndPostAssignment",        "ListUnassignedMembers"};
+      "EndPostAssignment",        "ListUnassignedMembers",  "ListDemonstrationPosts",
+      "UpdateDemonstrationPost",  "DeleteDemonstrationPost", "ListPostAssignments"};
   return *kNames;
 }
 

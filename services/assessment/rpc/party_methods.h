@@ -4,8 +4,8 @@
 // Built: the route, checkpoint records (create, get, list, revoke) and the
 // standings per organisation (party_methods.cc); demonstration posts (create,
 // get), assignments (create, end) and the unassigned members
-// (party_post_methods.cc). Listing, updating and deleting posts and listing
-// assignments still answer UNIMPLEMENTED.
+// (party_post_methods.cc); listing, updating and deleting posts and listing
+// assignments (party_post_list_methods.cc).
 
 #include <set>
 #include <string>
@@ -17,6 +17,11 @@
 namespace gongtong::assessment {
 
 const std::set<std::string>& PartyMethodNames();
+
+// A post's own fields as create and update check them: display_name 1–40
+// characters, party_organization "partyOrganizations/{id}", max_holders ≥ 0
+// (INVALID_ARGUMENT naming demonstration_post.<field>).
+absl::Status CheckPostFields(const av1::DemonstrationPost& p);
 
 class PartyMethods : public EvaluationMethods {
  public:
@@ -57,6 +62,18 @@ class PartyMethods : public EvaluationMethods {
   grpc::ServerUnaryReactor* ListUnassignedMembers(grpc::CallbackServerContext* ctx,
                                                   const av1::ListUnassignedMembersRequest* req,
                                                   av1::ListUnassignedMembersResponse* resp) override;
+  grpc::ServerUnaryReactor* ListDemonstrationPosts(grpc::CallbackServerContext* ctx,
+                                                   const av1::ListDemonstrationPostsRequest* req,
+                                                   av1::ListDemonstrationPostsResponse* resp) override;
+  grpc::ServerUnaryReactor* UpdateDemonstrationPost(grpc::CallbackServerContext* ctx,
+                                                    const av1::UpdateDemonstrationPostRequest* req,
+                                                    av1::DemonstrationPost* resp) override;
+  grpc::ServerUnaryReactor* DeleteDemonstrationPost(grpc::CallbackServerContext* ctx,
+                                                    const av1::DeleteDemonstrationPostRequest* req,
+                                                    av1::DemonstrationPost* resp) override;
+  grpc::ServerUnaryReactor* ListPostAssignments(grpc::CallbackServerContext* ctx,
+                                                const av1::ListPostAssignmentsRequest* req,
+                                                av1::ListPostAssignmentsResponse* resp) override;
 
  protected:
   // The school admin of `school`, the county of its region, the province.

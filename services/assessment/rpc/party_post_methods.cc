@@ -8,48 +8,18 @@
 #include "common/status/error.h"
 
 namespace gongtong::assessment {
-namespace {
-
-struct PostKey {
-  std::string school, post, assignment;
-};
-
-// "schools/{code}[/demonstrationPosts/{post}[/assignments/{id}]]" with exactly
-// `parts` levels (1..3).
-absl::StatusOr<PostKey> ParsePostName(const std::string& name, int parts, const std::string& field) {
-  PostKey k;
-  std::vector<std::string> seg;
-  size_t from = 0;
-  while (true) {
-    const size_t at = name.find('/', from);
-    seg.push_back(name.substr(from, at == std::string::npos ? std::string::npos : at - from));
-    if (at == std::string::npos) break;
-    from = at + 1;
+absl::Status CheckPostFields(const av1::DemonstrationPost& p) {
+  const size_t title = p.display_name().size();
+  if (title == 0 || title > 40 * 3) {
+    return InvalidField("demonstration_post.display_name", "1-40 characters", "岗位名称须为1到40个字符");
   }
-  static const char* const kCollections[] = {"schools", "demonstrationPosts", "assignments"};
-  bool ok = static_cast<int>(seg.size()) == 2 * parts;
-  for (int i = 0; ok && i < parts; ++i) ok = seg[2 * i] == kCollections[i] && !seg[2 * i + 1].empty();
-  if (ok) {
-    k.school = seg[1];
-    bool code = k.school.size() == 10;
-    for (char c : k.school) code = code && c >= '0' && c <= '9';
-    ok = code;
-    if (parts >= 2) {
-      k.post = seg[3];
-      ok = ok && !TeacherIdOf("teachers/" + k.post).empty();
-    }
-    if (parts == 3) {
-      k.assignment = seg[5];
-      ok = ok && !TeacherIdOf("teachers/" + k.assignment).empty();
-    }
+  GT_RETURN_IF_ERROR(
+      ParseEvalName(p.party_organization(), "partyOrganizations", "demonstration_post.party_organization").status());
+  if (p.max_holders() < 0) {
+    return InvalidField("demonstration_post.max_holders", "must be >= 0", "人数上限不能为负");
   }
-  if (ok) return k;
-  static const char* const kShapes[] = {"schools/{code}", "schools/{code}/demonstrationPosts/{id}",
-                                        "schools/{code}/demonstrationPosts/{id}/assignments/{id}"};
-  return InvalidField(field, std::string("must be \"") + kShapes[parts - 1] + "\"", "资源名称格式无效", "NAME_INVALID");
+  return absl::OkStatus();
 }
-
-}  // namespace
 
 absl::Status PartyMethods::MayAdministerSchool(const CallContext& call, const std::string& school) {
   GT_ASSIGN_OR_RETURN(std::string region, posts_.SchoolRegion(school, call.deadline));
@@ -63,15 +33,7 @@ grpc::ServerUnaryReactor* PartyMethods::CreateDemonstrationPost(grpc::CallbackSe
     GT_ASSIGN_OR_RETURN(PostKey key, ParsePostName(req->parent(), 1, "parent"));
     GT_RETURN_IF_ERROR(MayAdministerSchool(call, key.school));
     const auto& p = req->demonstration_post();
-    const size_t title = p.display_name().size();
-    if (title == 0 || title > 40 * 3) {
-      return InvalidField("demonstration_post.display_name", "1-40 characters", "岗位名称须为1到40个字符");
-    }
-    GT_RETURN_IF_ERROR(
-        ParseEvalName(p.party_organization(), "partyOrganizations", "demonstration_post.party_organization").status());
-    if (p.max_holders() < 0) {
-      return InvalidField("demonstration_post.max_holders", "must be >= 0", "人数上限不能为负");
-    }
+    GT_RETURN_IF_ERROR(CheckPostFields(p));
     GT_ASSIGN_OR_RETURN(std::string id, IdOrGenerated(req->demonstration_post_id(), "demonstration_post_id", "post"));
     av1::DemonstrationPost input = p;
     input.clear_name();

@@ -23,12 +23,6 @@ std::string After(const std::string& name, const std::string& prefix) {
   return name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : "";
 }
 
-google::protobuf::Timestamp Now() {
-  google::protobuf::Timestamp t;
-  t.set_seconds(static_cast<int64_t>(std::time(nullptr)));
-  return t;
-}
-
 absl::Status BadValue(const api::FilterTerm& t) {
   return InvalidField("filter", "unknown value \"" + t.value + "\" for " + t.field,
                       "筛选条件 " + t.field + " 的取值无效", "FILTER_INVALID");
@@ -219,7 +213,7 @@ absl::StatusOr<M> EditInput(pg::Pool* pool, const Table& t, InputKind kind, cons
     GT_RETURN_IF_ERROR(InputEditable(kind, stored.deleted, stored.filed, stored.used_by_finalised_run));
     M next = stored.item;
     next.set_etag(std::to_string(std::stoll(stored.item.etag()) + 1));
-    *next.mutable_audit()->mutable_update_time() = Now();
+    *next.mutable_audit()->mutable_update_time() = NowSeconds();
     *next.mutable_audit()->mutable_updater() = w.actor;
     GT_ASSIGN_OR_RETURN(out, change(tx, std::move(next)));
     pg::RecordResponse(tx, w.method, w.request_id, out.SerializeAsString());
@@ -231,7 +225,7 @@ absl::StatusOr<M> EditInput(pg::Pool* pool, const Table& t, InputKind kind, cons
 // Soft delete: deleted_at and the body, as of now.
 template <typename M>
 absl::StatusOr<M> SoftDelete(pqxx::transaction_base& tx, const Table& t, const std::string& id, M m) {
-  *m.mutable_audit()->mutable_delete_time() = Now();
+  *m.mutable_audit()->mutable_delete_time() = NowSeconds();
   tx.exec_params(std::string("UPDATE ") + t.table + " SET deleted_at = now(), body = $2, version = version + 1, "
                      "updated_at = now() WHERE " + t.id + " = $1",
                  id, Bytes(m.SerializeAsString()));

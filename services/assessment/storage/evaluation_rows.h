@@ -1,7 +1,8 @@
 #pragma once
 // Row helpers shared by the evaluation and Party stores: a message from a
-// bytea column, and the error of a stale etag.
+// bytea column, the error of a stale etag, the time of a change.
 
+#include <ctime>
 #include <string>
 
 #include <pqxx/binarystring>
@@ -9,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "common/status/error.h"
+#include "google/protobuf/timestamp.pb.h"
 
 namespace gongtong::assessment {
 
@@ -26,6 +28,13 @@ inline absl::Status StaleEtag(const std::string& etag, const std::string& curren
       .Message("etag " + etag + " is stale (current " + current + ")")
       .Zh("记录已被修改，请刷新后重试")
       .Field("etag", "stale");
+}
+
+// Now, to the second (audit update and delete times).
+inline google::protobuf::Timestamp NowSeconds() {
+  google::protobuf::Timestamp t;
+  t.set_seconds(static_cast<int64_t>(std::time(nullptr)));
+  return t;
 }
 
 }  // namespace gongtong::assessment

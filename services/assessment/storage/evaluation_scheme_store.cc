@@ -73,12 +73,6 @@ av1::EvaluationScheme Store(pqxx::transaction_base& tx, const std::string& id, a
   return s;
 }
 
-google::protobuf::Timestamp Now() {
-  google::protobuf::Timestamp t;
-  t.set_seconds(static_cast<int64_t>(std::time(nullptr)));
-  return t;
-}
-
 }  // namespace
 
 absl::StatusOr<std::vector<av1::EvaluationScheme>> EvaluationStore::ListSchemes(bool show_deleted,
@@ -114,7 +108,7 @@ absl::StatusOr<av1::EvaluationScheme> EvaluationStore::UpdateScheme(
       if (p == "based_on") s.set_based_on(patch.based_on());
     }
     GT_RETURN_IF_ERROR(ValidateScheme(s, "evaluation_scheme"));
-    *s.mutable_audit()->mutable_update_time() = Now();
+    *s.mutable_audit()->mutable_update_time() = NowSeconds();
     *s.mutable_audit()->mutable_updater() = w.actor;
     updated = Store(tx, scheme_id, std::move(s), false);
     pg::RecordResponse(tx, w.method, w.request_id, updated.SerializeAsString());
@@ -134,7 +128,7 @@ absl::StatusOr<av1::EvaluationScheme> EvaluationStore::DeleteScheme(
       return absl::OkStatus();
     }
     GT_ASSIGN_OR_RETURN(av1::EvaluationScheme s, EditableScheme(tx, scheme_id, etag, true, check));
-    *s.mutable_audit()->mutable_delete_time() = Now();
+    *s.mutable_audit()->mutable_delete_time() = NowSeconds();
     *s.mutable_audit()->mutable_updater() = w.actor;
     deleted = Store(tx, scheme_id, std::move(s), true);
     pg::RecordResponse(tx, w.method, w.request_id, deleted.SerializeAsString());

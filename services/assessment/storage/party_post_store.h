@@ -7,6 +7,7 @@
 // carry their idempotency claim and outbox event (PostAssigned,
 // PostAssignmentEnded) in the same transaction.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,36 @@ class PartyPostStore {
                                                     const std::string& assignment_id,
                                                     const google::type::Date& end_date, const std::string& etag,
                                                     const pg::WriteContext& w);
+  // ---- listings and edits (party_post_list_store.cc) ----
+  // Posts (holder_count and etag set; soft-deleted ones when asked, with
+  // audit.delete_time) of one school, or ("" ) of every school whose region
+  // (as SchoolRegion) starts with `region_prefix`, or of `only_school` when
+  // set; each with its school's region.
+  struct PostRow {
+    av1::DemonstrationPost post;
+    std::string region_code;
+  };
+  absl::StatusOr<std::vector<PostRow>> ListPosts(const std::string& school_code, const std::string& region_prefix,
+                                                 bool show_deleted, pg::Deadline deadline);
+  // Changes a live post's `paths`; the merged post must pass `validate`
+  // (field checks); party_organization must be of the school,
+  // max_holders (when not 0 = no cap) at least its active holders
+  // (FAILED_PRECONDITION). Deleted: FAILED_PRECONDITION.
+  absl::StatusOr<av1::DemonstrationPost> UpdatePost(const std::string& school_code, const std::string& post_id,
+                                                    const av1::DemonstrationPost& patch,
+                                                    const std::vector<std::string>& paths,
+                                                    const std::function<absl::Status(const av1::DemonstrationPost&)>&
+                                                        validate,
+                                                    const pg::WriteContext& w);
+  // Soft-deletes a post without active holders (FAILED_PRECONDITION
+  // "POST_HAS_HOLDERS" otherwise; NOT_FOUND when already deleted).
+  absl::StatusOr<av1::DemonstrationPost> DeletePost(const std::string& school_code, const std::string& post_id,
+                                                    const std::string& etag, const pg::WriteContext& w);
+  // Assignments of one post ("" = every post) of a school, etag set.
+  absl::StatusOr<std::vector<av1::PostAssignment>> ListAssignments(const std::string& school_code,
+                                                                   const std::string& post_id,
+                                                                   pg::Deadline deadline);
+
   // Serving Party members of the school without an active post, by name.
   absl::StatusOr<std::vector<PartyMember>> Unassigned(const std::string& school_code, pg::Deadline deadline);
 
