@@ -152,7 +152,7 @@ BookingWorld::BookingWorld() {
   EXPECT_TRUE(pool_->WithConnection([&](pqxx::connection& c) {
     return pg::ApplyMigrations(c, pool_->schema(), {&pg::CommonMigrations(), &pg::BookingMigrations()}).status();
   }).ok());
-  redis_ = std::make_unique<redis::ClientPool>(LocalRedis::Shared().options(), 8);
+  redis_ = std::make_unique<redis::ClientPool>(LocalRedis::Shared().options(), workers);  // as service_main
   cache_ = std::make_unique<cache::ReadThroughCache>(redis_.get(), std::chrono::seconds(300));
   authenticator_ = std::make_unique<auth::Authenticator>(std::make_unique<auth::JwtVerifier>(
       TestAuth::Shared().KeySet(), auth::JwtPolicy{TestAuth::Shared().issuer, TestAuth::Shared().audience}));
