@@ -1,5 +1,6 @@
 #include "registry/domain/school_import.h"
 
+#include <map>
 #include <set>
 
 #include "absl/strings/numbers.h"
@@ -75,26 +76,28 @@ ParsedSchoolRow ParseSchoolRow(const gongtong::registry::v1::ImportRow& row,
                                gongtong::registry::v1::ImportFormat format,
                                const std::vector<std::string>& columns) {
   ParsedSchoolRow out;
-  RowProblem problem;
   out.row_number = row.row_number();
   School& s = out.school;
   if (format == gongtong::registry::v1::IMPORT_FORMAT_JSON) {
-    google::protobuf::util::JsonParseOptions options;
-    options.ignore_unknown_fields = false;
-    auto parsed = google::protobuf::util::JsonStringToMessage(row.text(), &s, options);
-    if (!parsed.ok()) {
-      out.error_field = "text";
-      out.error_reason = "not a School in JSON: " + std::string(parsed.message());
-      return out;
+    std::map<std::string, std::string> extras;
+    std::vector<std::string> present;
+    if (!ParseJsonRow(row.text(), {}, &s, &extras, &present, &out.problem)) return out;
+    s.clear_name();  // output-only fields are ignored
+    s.clear_former_names();
+    s.clear_stages();
+    s.clear_fused_into();
+    s.clear_communities();
+    s.clear_etag();
+    s.clear_audit();
+    static const std::set<std::string> kUpdatable = {"display_name", "region_code", "township_code",
+                                                     "urban_rural_category", "school_type_code", "address",
+                                                     "contacts"};
+    for (const auto& p : present) {
+      if (kUpdatable.count(p) > 0) out.paths.push_back(p);
     }
-    if (!s.display_name().empty()) out.paths.push_back("display_name");
-    if (!s.region_code().empty()) out.paths.push_back("region_code");
-    if (!s.township_code().empty()) out.paths.push_back("township_code");
-    if (s.urban_rural_category() != 0) out.paths.push_back("urban_rural_category");
-    if (!s.school_type_code().empty()) out.paths.push_back("school_type_code");
     return out;
   }
-  ForEachCsvField(row.text(), columns, &problem, [&](const std::string& c, const std::string& v) {
+  ForEachCsvField(row.text(), columns, &out.problem, [&](const std::string& c, const std::string& v) {
     if (c == "school_code") {
       s.set_school_code(v);
       return true;
@@ -111,15 +114,13 @@ ParsedSchoolRow ParseSchoolRow(const gongtong::registry::v1::ImportRow& row,
     } else if (c == "urban_rural_category") {
       int code = 0;
       if (!ParseEnumText(v, gongtong::registry::v1::UrbanRuralCategory_descriptor(), &code)) {
-        problem = {c, "'" + v + "' is not an urban-rural code (111, 112, 121, 122, 123, 210, 220) or name"};
+        out.problem = {c, "'" + v + "' is not an urban-rural code (111, 112, 121, 122, 123, 210, 220) or name"};
         return false;
       }
       s.set_urban_rural_category(static_cast<gongtong::registry::v1::UrbanRuralCategory>(code));
     }
     return true;
   });
-  out.error_field = problem.field;
-  out.error_reason = problem.reason;
   return out;
 }
 

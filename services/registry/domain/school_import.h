@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "gongtong/registry/v1/import.pb.h"
 #include "gongtong/registry/v1/school.pb.h"
+#include "registry/domain/import_fields.h"
 
 namespace gongtong::registry {
 
@@ -33,8 +34,8 @@ struct ParsedSchoolRow {
   std::vector<std::string> paths;  // updatable fields the row sets
   // When the row cannot be parsed: the column and why (outcome REJECTED,
   // code INVALID_ARGUMENT).
-  std::string error_field, error_reason;
-  bool ok() const { return error_reason.empty(); }
+  RowProblem problem;
+  bool ok() const { return problem.empty(); }
 };
 
 ParsedSchoolRow ParseSchoolRow(const gongtong::registry::v1::ImportRow& row,

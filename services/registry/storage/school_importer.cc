@@ -2,38 +2,18 @@
 
 #include "common/pg/pg_status.h"
 #include "common/status/error.h"
+#include "registry/domain/import_fields.h"
 #include "registry/domain/school_access.h"
 #include "registry/domain/school_rules.h"
+#include "registry/storage/import_rows.h"
 
 namespace gongtong::registry {
 namespace {
 
 using gongtong::registry::v1::RowResult;
 
-RowResult Rejected(int64_t row, const absl::Status& status, std::string field, std::string name = "") {
-  RowResult r;
-  r.set_row_number(row);
-  r.set_outcome(gongtong::registry::v1::ROW_OUTCOME_REJECTED);
-  r.set_code(static_cast<google::rpc::Code>(status.code()));
-  r.set_field(std::move(field));
-  r.set_reason(std::string(status.message()));
-  r.set_name(std::move(name));
-  return r;
-}
-
 RowResult Outcome(int64_t row, gongtong::registry::v1::RowOutcome outcome, const std::string& code) {
-  RowResult r;
-  r.set_row_number(row);
-  r.set_outcome(outcome);
-  r.set_name(SchoolName(code));
-  return r;
-}
-
-// The first field violation of a validation error, for the row's `field`.
-std::string FirstField(const std::vector<Violation>& v) {
-  if (v.empty()) return "";
-  const std::string& f = v.front().field;  // "school.region_code" → "region_code"
-  return f.substr(f.find('.') + 1);
+  return RowOutcomeOf(row, outcome, SchoolName(code));
 }
 
 }  // namespace
@@ -51,7 +31,7 @@ absl::StatusOr<std::vector<RowResult>> ApplySchoolRows(pg::Pool& pool, const std
     std::map<std::string, School> current = SchoolStore::LockExisting(tx, codes);
     for (const auto& row : rows) {
       if (!row.ok()) {
-        results.push_back(Rejected(row.row_number, absl::InvalidArgumentError(row.error_reason), row.error_field));
+        results.push_back(RejectedRow(row.row_number, ProblemStatus(row.problem), row.problem.field));
         continue;
       }
       const std::string& code = row.school.school_code();
@@ -62,17 +42,17 @@ absl::StatusOr<std::vector<RowResult>> ApplySchoolRows(pg::Pool& pool, const std
         next = row.school;
         auto violations = SchoolViolations(next, "school");
         if (!violations.empty()) {
-          results.push_back(Rejected(row.row_number, ToStatus(violations, "SCHOOL_INVALID"), FirstField(violations)));
+          results.push_back(RejectedRow(row.row_number, ToStatus(violations, "SCHOOL_INVALID"), "school_code"));
           continue;
         }
         if (auto denied = CanCreateOrDeleteSchool(principal, next.region_code()); !denied.ok()) {
-          results.push_back(Rejected(row.row_number, denied, "region_code"));
+          results.push_back(RejectedRow(row.row_number, denied, "region_code"));
           continue;
         }
         outcome = gongtong::registry::v1::ROW_OUTCOME_CREATED;
       } else {
         if (found->second.audit().has_delete_time()) {
-          results.push_back(Rejected(row.row_number,
+          results.push_back(RejectedRow(row.row_number,
                                      absl::FailedPreconditionError("the school is deleted; undelete it first"),
                                      "school_code", SchoolName(code)));
           continue;
@@ -85,12 +65,12 @@ absl::StatusOr<std::vector<RowResult>> ApplySchoolRows(pg::Pool& pool, const std
         }
         auto violations = SchoolViolations(next, "school");
         if (!violations.empty()) {
-          results.push_back(Rejected(row.row_number, ToStatus(violations, "SCHOOL_INVALID"), FirstField(violations),
+          results.push_back(RejectedRow(row.row_number, ToStatus(violations, "SCHOOL_INVALID"), "school_code",
                                      SchoolName(code)));
           continue;
         }
         if (auto denied = CanUpdateSchool(principal, code, old_region, next.region_code(), row.paths); !denied.ok()) {
-          results.push_back(Rejected(row.row_number, denied, "school_code", SchoolName(code)));
+          results.push_back(RejectedRow(row.row_number, denied, "school_code", SchoolName(code)));
           continue;
         }
         outcome = gongtong::registry::v1::ROW_OUTCOME_UPDATED;
@@ -115,7 +95,7 @@ absl::StatusOr<std::vector<RowResult>> ApplySchoolRows(pg::Pool& pool, const std
       } catch (const pqxx::broken_connection&) {
         throw;  // the whole batch fails: UNAVAILABLE
       } catch (...) {
-        results.push_back(Rejected(row.row_number, pg::CurrentExceptionStatus(), "school_code", SchoolName(code)));
+        results.push_back(RejectedRow(row.row_number, pg::CurrentExceptionStatus(), "school_code", SchoolName(code)));
       }
     }
     if (dry_run) return absl::CancelledError("dry run: roll back");
