@@ -209,6 +209,27 @@ TEST_F(Importing, TeachersThenClassesNamingTheirHomeroomTeacher) {
   EXPECT_EQ(c.homeroom_teacher(), first.results[0].name());
 }
 
+TEST_F(Importing, RowsOfADeletedSchoolAreRefused) {
+  const std::string gone = Code(5);
+  CreateSchool(gone, "331024");
+  rv1::DeleteSchoolRequest del;
+  del.set_name("schools/" + gone);
+  rv1::School out;
+  ASSERT_TRUE(Call(&Stub::DeleteSchool, stub(), del, &out).ok());
+  ImportRun classes = Import(stub(), Header(rv1::IMPORT_ENTITY_SCHOOL_CLASS, kClassColumns), {gone + ",3,1,,40,"});
+  ASSERT_EQ(classes.results.size(), 1u);
+  EXPECT_EQ(classes.results[0].code(), google::rpc::FAILED_PRECONDITION);
+  EXPECT_EQ(classes.results[0].field(), "school_code");
+  EXPECT_NE(classes.results[0].reason().find("已删除"), std::string::npos) << classes.results[0].reason();
+  ImportRun teachers = Import(stub(), Header(rv1::IMPORT_ENTITY_TEACHER, kTeacherColumns),
+                              {"TG001," + gone + ",吴刚,MUSIC,TEACHER_TITLE_FIRST_GRADE"});
+  ASSERT_EQ(teachers.results.size(), 1u);
+  EXPECT_EQ(teachers.results[0].code(), google::rpc::FAILED_PRECONDITION);
+  EXPECT_EQ(teachers.results[0].field(), "school_code");
+  EXPECT_EQ(Classes(gone), 0);
+  EXPECT_EQ(server_->Count("SELECT count(*) FROM teachers WHERE staff_number = 'TG001'"), 0);
+}
+
 TEST_F(Importing, JsonRowsAndADryRunThatWritesNothing) {
   const std::string a = Code(1);
   const std::vector<std::string> rows = {

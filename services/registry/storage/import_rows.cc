@@ -29,13 +29,15 @@ RowResult RejectedRow(int64_t row, const absl::Status& status, const std::string
         google::rpc::BadRequest bad;
         google::rpc::LocalizedMessage localized;
         if (any.UnpackTo(&bad) && bad.field_violations_size() > 0) {
+          // "school_class.pupil_count" → "pupil_count"; "name" and "parent"
+          // stand for the row's key, "school" for its school_code column.
           const std::string& f = bad.field_violations(0).field();
           const auto dot = f.find('.');
-          // "school_class.pupil_count" → "pupil_count"; "name", "parent" name the row's key.
-          if (dot != std::string::npos) {
-            field = f.substr(dot + 1);
-          } else if (f != "name" && f != "parent") {
-            field = f;
+          const std::string column = dot == std::string::npos ? f : f.substr(dot + 1);
+          if (column == "school") {
+            field = "school_code";
+          } else if (column != "name" && column != "parent") {
+            field = column;
           }
         } else if (any.UnpackTo(&localized) && localized.locale() == "zh-CN") {
           zh = localized.message();

@@ -25,7 +25,9 @@ gongtong::registry::v1::RowResult RowOutcomeOf(int64_t row, gongtong::registry::
 
 // A REJECTED result: the status's code; the field of its first BadRequest
 // violation without the request prefix ("school_class.pupil_count" →
-// "pupil_count"), else `fallback_field`; the reason "zh-CN（English）".
+// "pupil_count", "teacher.school" → "school_code"), else `fallback_field`
+// (also for a violation naming the resource itself: "name", "parent"); the
+// reason "zh-CN（English）".
 gongtong::registry::v1::RowResult RejectedRow(int64_t row, const absl::Status& status,
                                               const std::string& fallback_field, const std::string& name = "");
 
