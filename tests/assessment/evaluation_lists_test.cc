@@ -50,6 +50,10 @@ class EvaluationListsTest : public EvaluationWorld {
     return created;
   }
 
+  int64_t Events(const char* type) {
+    return server_.Count(std::string("SELECT count(*) FROM outbox WHERE event_type = 'gongtong.events.v1.") + type +
+                         "'");
+  }
   int64_t Rows(const char* table) { return server_.Count(std::string("SELECT count(*) FROM ") + table); }
   int64_t Versions(const char* table) { return server_.Count(std::string("SELECT sum(version) FROM ") + table); }
 };
@@ -402,6 +406,7 @@ TEST_F(EvaluationListsTest, DeclarationsAreReadListedUpdatedAndDeleted) {
   ASSERT_TRUE(Call(&Stub::UpdateDeclaration, server_.stub(), upd, &replayed, Admin(Core(1))).ok());
   EXPECT_EQ(replayed.etag(), "2");  // the first answer, not a second change
   EXPECT_EQ(Versions("eval_declarations"), before + 1);
+  EXPECT_EQ(Events("EvaluationInputChanged"), 1);  // refusals and the replay publish nothing
   // A filed declaration is read-only.
   upd.set_request_id("");
   av1::ListDeclarationsRequest filed_req;
@@ -427,6 +432,7 @@ TEST_F(EvaluationListsTest, DeclarationsAreReadListedUpdatedAndDeleted) {
   ASSERT_TRUE(Call(&Stub::DeleteDeclaration, server_.stub(), del, &deleted, Admin(Core(2))).ok());
   EXPECT_TRUE(deleted.audit().has_delete_time());
   EXPECT_EQ(Rows("eval_declarations"), 4);  // kept for history
+  EXPECT_EQ(Events("EvaluationInputChanged"), 2);
   list.Clear();
   ASSERT_TRUE(Call(&Stub::ListDeclarations, server_.stub(), list, &page, kCounty).ok());
   EXPECT_EQ(page.declarations_size(), 3);
@@ -437,7 +443,11 @@ TEST_F(EvaluationListsTest, DeclarationsAreReadListedUpdatedAndDeleted) {
   ASSERT_TRUE(Call(&Stub::GetDeclaration, server_.stub(), get, &got, kCounty).ok());
   EXPECT_TRUE(got.audit().has_delete_time());
   EXPECT_EQ(Call(&Stub::DeleteDeclaration, server_.stub(), del, &deleted, Admin(Core(2))).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+            grpc::StatusCode::NOT_FOUND);
+  upd.mutable_declaration()->set_name(d3.name());
+  s = Call(&Stub::UpdateDeclaration, server_.stub(), upd, &updated, Admin(Core(2)));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Reason(s), "INPUT_DELETED");
   // The school may declare again once the draft is deleted.
   Draft(2, Core(2), av1::DECLARATION_KIND_PROJECT);
 }
@@ -580,6 +590,7 @@ TEST_F(EvaluationListsTest, ReviewScoresAreFrozenOnceAFinalisedRunUsedThem) {
   EXPECT_EQ(Call(&Stub::DeleteReviewScore, server_.stub(), del, &deleted, kCounty).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(server_.Count("SELECT count(*) FROM eval_review_scores WHERE total = '88' AND deleted_at IS NULL"), 1);
+  EXPECT_EQ(Events("EvaluationInputChanged"), 2);  // the update and the delete before the final run
   // Now the school reads its own scores, nobody else's.
   ASSERT_TRUE(Call(&Stub::GetReviewScore, server_.stub(), get, &got, Admin(Core(1))).ok());
   ASSERT_TRUE(Call(&Stub::ListReviewScores, server_.stub(), list, &page, Admin(Core(1))).ok());
@@ -674,6 +685,7 @@ TEST_F(EvaluationListsTest, OnlyDraftSchemesChangeAndStillSumTo100) {
   ASSERT_TRUE(Call(&Stub::UpdateEvaluationScheme, server_.stub(), upd, &replayed, kCounty).ok());
   EXPECT_EQ(replayed.etag(), updated.etag());
   EXPECT_EQ(Versions("eval_schemes"), before + 1);
+  EXPECT_EQ(Events("EvaluationSchemeChanged"), 1);
 
   // Published and built-in schemes are immutable.
   av1::PublishEvaluationSchemeRequest pub;
@@ -701,6 +713,7 @@ TEST_F(EvaluationListsTest, OnlyDraftSchemesChangeAndStillSumTo100) {
   ASSERT_TRUE(Call(&Stub::DeleteEvaluationScheme, server_.stub(), del, &deleted, kCounty).ok());
   EXPECT_TRUE(deleted.audit().has_delete_time());
   EXPECT_EQ(Rows("eval_schemes"), 2);
+  EXPECT_EQ(Events("EvaluationSchemeChanged"), 2);
   list.Clear();
   ASSERT_TRUE(Call(&Stub::ListEvaluationSchemes, server_.stub(), list, &page, kCounty).ok());
   EXPECT_EQ(page.evaluation_schemes_size(), 2);

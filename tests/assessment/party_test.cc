@@ -463,6 +463,7 @@ TEST_F(PartyTest, PostsAreListedUpdatedAndDeleted) {
   ASSERT_TRUE(Call(&Stub::UpdateDemonstrationPost, server_.stub(), upd, &replayed, kCounty).ok());
   EXPECT_EQ(replayed.etag(), updated.etag());
   EXPECT_EQ(server_.Count("SELECT sum(version) FROM party_demonstration_posts"), versions + 1);
+  EXPECT_EQ(Events("DemonstrationPostChanged"), 1);
   upd.set_request_id("");
   upd.mutable_demonstration_post()->set_name(civility.name());
   upd.mutable_demonstration_post()->set_max_holders(0);
@@ -483,6 +484,7 @@ TEST_F(PartyTest, PostsAreListedUpdatedAndDeleted) {
             grpc::StatusCode::PERMISSION_DENIED);
   ASSERT_TRUE(Call(&Stub::DeleteDemonstrationPost, server_.stub(), del, &deleted, kAdmin).ok());
   EXPECT_TRUE(deleted.audit().has_delete_time());
+  EXPECT_EQ(Events("DemonstrationPostChanged"), 3);  // duties, the cap, the deletion
   EXPECT_EQ(Call(&Stub::DeleteDemonstrationPost, server_.stub(), del, &deleted, kAdmin).error_code(),
             grpc::StatusCode::NOT_FOUND);
   upd.mutable_demonstration_post()->set_name(del.name());

@@ -11,7 +11,9 @@
 #include "absl/strings/str_split.h"
 #include "assessment/storage/evaluation_rows.h"
 #include "assessment/storage/evaluation_store.h"
+#include "common/events/event.h"
 #include "common/status/error.h"
+#include "gongtong/events/v1/assessment_events.pb.h"
 #include "common/strings.h"
 
 namespace gongtong::assessment {
@@ -197,8 +199,8 @@ absl::StatusOr<EvaluationStore::Located<M>> GetInput(pg::Pool* pool, const Table
 // columns), record the answer.
 template <typename M>
 absl::StatusOr<M> EditInput(pg::Pool* pool, const Table& t, InputKind kind, const std::string& id,
-                            const std::string& etag, const EvaluationStore::Check<M>& check,
-                            const pg::WriteContext& w,
+                            const std::string& etag, const std::vector<std::string>& paths, bool deleting,
+                            const EvaluationStore::Check<M>& check, const pg::WriteContext& w,
                             const std::function<absl::StatusOr<M>(pqxx::transaction_base&, M)>& change) {
   M out;
   GT_RETURN_IF_ERROR(pool->Transact([&](pqxx::transaction_base& tx) -> absl::Status {
@@ -209,6 +211,12 @@ absl::StatusOr<M> EditInput(pg::Pool* pool, const Table& t, InputKind kind, cons
     }
     GT_ASSIGN_OR_RETURN(auto stored, LoadInput<M>(tx, t, id, true));
     GT_RETURN_IF_ERROR(check(stored));
+    if (stored.deleted && deleting) {  // already deleted: gone
+      return ErrorBuilder(absl::StatusCode::kNotFound, "NOT_FOUND")
+          .Message(std::string(t.collection) + "/" + id + " is already deleted")
+          .Zh(std::string(t.zh) + "已删除：" + id)
+          .Field("name", "deleted");
+    }
     if (!etag.empty() && etag != stored.item.etag()) return StaleEtag(etag, stored.item.etag());
     GT_RETURN_IF_ERROR(InputEditable(kind, stored.deleted, stored.filed, stored.used_by_finalised_run));
     M next = stored.item;
@@ -216,6 +224,17 @@ absl::StatusOr<M> EditInput(pg::Pool* pool, const Table& t, InputKind kind, cons
     *next.mutable_audit()->mutable_update_time() = NowSeconds();
     *next.mutable_audit()->mutable_updater() = w.actor;
     GT_ASSIGN_OR_RETURN(out, change(tx, std::move(next)));
+    gongtong::events::v1::EvaluationInputChanged event;
+    event.set_name(out.name());
+    event.set_school(out.school());
+    event.set_community(out.community());
+    event.set_school_year(out.school_year());
+    event.set_deleted(out.audit().has_delete_time());
+    for (const auto& p : paths) event.mutable_changed_fields()->add_paths(p);
+    *event.mutable_actor() = w.actor;
+    events::AppendToOutbox(tx, events::StreamFor("assessment"),
+                           events::MakeEvent("assessment", "evaluation_input", out.name(), std::stoll(out.etag()), event,
+                                             w.correlation_id));
     pg::RecordResponse(tx, w.method, w.request_id, out.SerializeAsString());
     return absl::OkStatus();
   }, w.deadline));
@@ -299,7 +318,7 @@ absl::StatusOr<av1::Declaration> EvaluationStore::UpdateDeclaration(const std::s
                                                                     const Check<av1::Declaration>& check,
                                                                     const pg::WriteContext& w) {
   return EditInput<av1::Declaration>(
-      pool_, kDeclarations, InputKind::kDeclaration, id, patch.etag(), check, w,
+      pool_, kDeclarations, InputKind::kDeclaration, id, patch.etag(), paths, false, check, w,
       [&](pqxx::transaction_base& tx, av1::Declaration d) -> absl::StatusOr<av1::Declaration> {
         for (const auto& p : paths) {
           if (p == "title") d.set_title(patch.title());
@@ -317,7 +336,7 @@ absl::StatusOr<av1::Declaration> EvaluationStore::UpdateDeclaration(const std::s
 absl::StatusOr<av1::Declaration> EvaluationStore::DeleteDeclaration(const std::string& id, const std::string& etag,
                                                                     const Check<av1::Declaration>& check,
                                                                     const pg::WriteContext& w) {
-  return EditInput<av1::Declaration>(pool_, kDeclarations, InputKind::kDeclaration, id, etag, check, w,
+  return EditInput<av1::Declaration>(pool_, kDeclarations, InputKind::kDeclaration, id, etag, {}, true, check, w,
                                      [&](pqxx::transaction_base& tx, av1::Declaration d) {
                                        return SoftDelete(tx, kDeclarations, id, std::move(d));
                                      });
@@ -329,7 +348,7 @@ absl::StatusOr<av1::SelfAssessment> EvaluationStore::UpdateSelfAssessment(const 
                                                                           const Check<av1::SelfAssessment>& check,
                                                                           const pg::WriteContext& w) {
   return EditInput<av1::SelfAssessment>(
-      pool_, kSelfAssessments, InputKind::kSelfAssessment, id, patch.etag(), check, w,
+      pool_, kSelfAssessments, InputKind::kSelfAssessment, id, patch.etag(), paths, false, check, w,
       [&](pqxx::transaction_base& tx, av1::SelfAssessment sa) -> absl::StatusOr<av1::SelfAssessment> {
         for (const auto& p : paths) {
           if (p == "scores") *sa.mutable_scores() = patch.scores();
@@ -345,7 +364,7 @@ absl::StatusOr<av1::ReviewScore> EvaluationStore::UpdateReviewScore(const std::s
                                                                     const Check<av1::ReviewScore>& check,
                                                                     const pg::WriteContext& w) {
   return EditInput<av1::ReviewScore>(
-      pool_, kReviewScores, InputKind::kReviewScore, id, patch.etag(), check, w,
+      pool_, kReviewScores, InputKind::kReviewScore, id, patch.etag(), paths, false, check, w,
       [&](pqxx::transaction_base& tx, av1::ReviewScore rs) -> absl::StatusOr<av1::ReviewScore> {
         for (const auto& p : paths) {
           if (p == "scores") *rs.mutable_scores() = patch.scores();
@@ -363,7 +382,7 @@ absl::StatusOr<av1::ReviewScore> EvaluationStore::UpdateReviewScore(const std::s
 absl::StatusOr<av1::ReviewScore> EvaluationStore::DeleteReviewScore(const std::string& id, const std::string& etag,
                                                                     const Check<av1::ReviewScore>& check,
                                                                     const pg::WriteContext& w) {
-  return EditInput<av1::ReviewScore>(pool_, kReviewScores, InputKind::kReviewScore, id, etag, check, w,
+  return EditInput<av1::ReviewScore>(pool_, kReviewScores, InputKind::kReviewScore, id, etag, {}, true, check, w,
                                      [&](pqxx::transaction_base& tx, av1::ReviewScore rs) {
                                        return SoftDelete(tx, kReviewScores, id, std::move(rs));
                                      });

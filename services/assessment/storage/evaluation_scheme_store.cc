@@ -6,7 +6,9 @@
 
 #include "assessment/storage/evaluation_rows.h"
 #include "assessment/storage/evaluation_store.h"
+#include "common/events/event.h"
 #include "common/status/error.h"
+#include "gongtong/events/v1/assessment_events.pb.h"
 
 namespace gongtong::assessment {
 namespace {
@@ -57,9 +59,11 @@ absl::StatusOr<av1::EvaluationScheme> EditableScheme(
   return s;
 }
 
-// Stores `s` as the scheme's new body (output-only fields are columns).
+// Stores `s` as the scheme's new body (output-only fields are columns) with
+// EvaluationSchemeChanged in the outbox.
 av1::EvaluationScheme Store(pqxx::transaction_base& tx, const std::string& id, av1::EvaluationScheme s,
-                            bool deleted) {
+                            const std::vector<std::string>& paths, const pg::WriteContext& w) {
+  const bool deleted = s.audit().has_delete_time();
   av1::EvaluationScheme body = s;
   body.clear_name();
   body.clear_etag();
@@ -70,6 +74,14 @@ av1::EvaluationScheme Store(pqxx::transaction_base& tx, const std::string& id, a
                      (deleted ? ", deleted_at = now()" : "") + " WHERE scheme_id = $1",
                  id, pqxx::binarystring(bytes.data(), bytes.size()));
   s.set_etag(std::to_string(std::stoll(s.etag()) + 1));
+  gongtong::events::v1::EvaluationSchemeChanged event;
+  *event.mutable_evaluation_scheme() = s;
+  event.set_deleted(deleted);
+  for (const auto& p : paths) event.mutable_changed_fields()->add_paths(p);
+  *event.mutable_actor() = w.actor;
+  events::AppendToOutbox(tx, events::StreamFor("assessment"),
+                         events::MakeEvent("assessment", "evaluation_scheme", s.name(), std::stoll(s.etag()), event,
+                                           w.correlation_id));
   return s;
 }
 
@@ -110,7 +122,7 @@ absl::StatusOr<av1::EvaluationScheme> EvaluationStore::UpdateScheme(
     GT_RETURN_IF_ERROR(ValidateScheme(s, "evaluation_scheme"));
     *s.mutable_audit()->mutable_update_time() = NowSeconds();
     *s.mutable_audit()->mutable_updater() = w.actor;
-    updated = Store(tx, scheme_id, std::move(s), false);
+    updated = Store(tx, scheme_id, std::move(s), paths, w);
     pg::RecordResponse(tx, w.method, w.request_id, updated.SerializeAsString());
     return absl::OkStatus();
   }, w.deadline));
@@ -130,7 +142,7 @@ absl::StatusOr<av1::EvaluationScheme> EvaluationStore::DeleteScheme(
     GT_ASSIGN_OR_RETURN(av1::EvaluationScheme s, EditableScheme(tx, scheme_id, etag, true, check));
     *s.mutable_audit()->mutable_delete_time() = NowSeconds();
     *s.mutable_audit()->mutable_updater() = w.actor;
-    deleted = Store(tx, scheme_id, std::move(s), true);
+    deleted = Store(tx, scheme_id, std::move(s), {}, w);
     pg::RecordResponse(tx, w.method, w.request_id, deleted.SerializeAsString());
     return absl::OkStatus();
   }, w.deadline));

@@ -7,7 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "assessment/storage/evaluation_rows.h"
 #include "assessment/storage/party_post_store.h"
+#include "common/events/event.h"
 #include "common/status/error.h"
+#include "gongtong/events/v1/assessment_events.pb.h"
 
 namespace gongtong::assessment {
 namespace {
@@ -69,8 +71,12 @@ absl::StatusOr<Post> EditablePost(pqxx::transaction_base& tx, const std::string&
   return p;
 }
 
+// Stores `p` as the post's new body with DemonstrationPostChanged in the
+// outbox.
 av1::DemonstrationPost Store(pqxx::transaction_base& tx, const std::string& school, const std::string& post_id,
-                             av1::DemonstrationPost p, bool deleted) {
+                             av1::DemonstrationPost p, const std::vector<std::string>& paths,
+                             const pg::WriteContext& w) {
+  const bool deleted = p.audit().has_delete_time();
   av1::DemonstrationPost body = p;
   body.clear_name();
   body.clear_etag();
@@ -82,6 +88,14 @@ av1::DemonstrationPost Store(pqxx::transaction_base& tx, const std::string& scho
                  school, post_id, p.party_organization(), p.max_holders(),
                  pqxx::binarystring(bytes.data(), bytes.size()));
   p.set_etag(std::to_string(std::stoll(p.etag()) + 1));
+  gongtong::events::v1::DemonstrationPostChanged event;
+  *event.mutable_demonstration_post() = p;
+  event.set_deleted(deleted);
+  for (const auto& path : paths) event.mutable_changed_fields()->add_paths(path);
+  *event.mutable_actor() = w.actor;
+  events::AppendToOutbox(tx, events::StreamFor("assessment"),
+                         events::MakeEvent("assessment", "demonstration_post", p.name(), std::stoll(p.etag()), event,
+                                           w.correlation_id));
   return p;
 }
 
@@ -146,7 +160,7 @@ absl::StatusOr<av1::DemonstrationPost> PartyPostStore::UpdatePost(
     }
     *p.mutable_audit()->mutable_update_time() = NowSeconds();
     *p.mutable_audit()->mutable_updater() = w.actor;
-    updated = Store(tx, school_code, post_id, std::move(p), false);
+    updated = Store(tx, school_code, post_id, std::move(p), paths, w);
     pg::RecordResponse(tx, w.method, w.request_id, updated.SerializeAsString());
     return absl::OkStatus();
   }, w.deadline);
@@ -174,7 +188,7 @@ absl::StatusOr<av1::DemonstrationPost> PartyPostStore::DeletePost(const std::str
     av1::DemonstrationPost p = stored.post;
     *p.mutable_audit()->mutable_delete_time() = NowSeconds();
     *p.mutable_audit()->mutable_updater() = w.actor;
-    deleted = Store(tx, school_code, post_id, std::move(p), true);
+    deleted = Store(tx, school_code, post_id, std::move(p), {}, w);
     pg::RecordResponse(tx, w.method, w.request_id, deleted.SerializeAsString());
     return absl::OkStatus();
   }, w.deadline);
