@@ -209,6 +209,30 @@ TEST_F(Importing, TeachersThenClassesNamingTheirHomeroomTeacher) {
   EXPECT_EQ(c.homeroom_teacher(), first.results[0].name());
 }
 
+TEST_F(Importing, TeacherJsonRowsCarryHonours) {
+  const std::string c = Code(3);
+  const std::string row = R"({"staffNumber":"TJ001","school_code":")" + c +
+                          R"(","displayName":"郑华","subjects":[{"code":"SUBJECT_CODE_MATHEMATICS"}],)"
+                          R"("title":"TEACHER_TITLE_SENIOR","honours":[{"kind":"HONOUR_KIND_SUBJECT_LEADER",)"
+                          R"("level":"HONOUR_LEVEL_COUNTY","year":2022}]})";
+  const std::string bad_honour = R"({"staffNumber":"TJ002","school_code":")" + c +
+                                 R"(","displayName":"钱芳","subjects":[{"code":"SUBJECT_CODE_MUSIC"}],)"
+                                 R"("title":"TEACHER_TITLE_SENIOR","honours":[{"kind":"HONOUR_KIND_OTHER","year":1900}]})";
+  ImportRun first = Import(stub(), Header(rv1::IMPORT_ENTITY_TEACHER, {}), {row, bad_honour});
+  ASSERT_TRUE(first.status.ok()) << first.status.error_message();
+  EXPECT_EQ(first.results[0].outcome(), rv1::ROW_OUTCOME_CREATED) << first.results[0].reason();
+  EXPECT_EQ(first.results[1].code(), google::rpc::INVALID_ARGUMENT);
+  EXPECT_EQ(first.results[1].field().rfind("honours[0]", 0), 0u) << first.results[1].field();
+  rv1::GetTeacherRequest get;
+  get.set_name(first.results[0].name());
+  rv1::Teacher t;
+  ASSERT_TRUE(Call(&Stub::GetTeacher, stub(), get, &t).ok());
+  ASSERT_EQ(t.honours_size(), 1);
+  EXPECT_EQ(t.honours(0).year(), 2022);
+  ImportRun again = Import(stub(), Header(rv1::IMPORT_ENTITY_TEACHER, {}), {row});
+  EXPECT_EQ(again.results[0].outcome(), rv1::ROW_OUTCOME_UNCHANGED);
+}
+
 TEST_F(Importing, RowsOfADeletedSchoolAreRefused) {
   const std::string gone = Code(5);
   CreateSchool(gone, "331024");
