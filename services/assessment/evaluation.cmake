@@ -9,6 +9,7 @@ add_library(assessment_eval_domain STATIC
   domain/evaluation_scheme.cc
   domain/evaluation_compute.cc
   domain/evaluation_indicators.cc
+  domain/evaluation_activity_rules.cc
   domain/evaluation_csv.cc
   domain/evaluation_access.cc
   domain/evaluation_submissions.cc
@@ -24,6 +25,7 @@ add_library(assessment_eval_storage STATIC
   storage/evaluation_list_store.cc
   storage/evaluation_scheme_store.cc
   storage/evaluation_indicator_ingest.cc
+  storage/evaluation_activity_ingest.cc
   storage/evaluation_registry_ingest.cc
   storage/party_store.cc
   storage/party_post_store.cc

@@ -25,3 +25,9 @@ if(TARGET assessment_test_support)
     SOURCES evaluation_lists_test.cc
     LIBS assessment_test_support LABELS integration)
 endif()
+
+if(TARGET assessment_test_support)
+  gongtong_test(assessment_evaluation_activities_test
+    SOURCES evaluation_activities_test.cc
+    LIBS assessment_test_support LABELS integration)
+endif()

@@ -9,6 +9,7 @@
 
 #include "assessment/domain/decimal.h"
 #include "assessment/domain/evaluation_access.h"
+#include "assessment/domain/evaluation_activity_rules.h"
 #include "assessment/domain/evaluation_compute.h"
 #include "assessment/domain/evaluation_csv.h"
 #include "assessment/domain/evaluation_indicators.h"
@@ -1011,6 +1012,136 @@ TEST(SubmissionTest, InputsChangeOnlyWhileEditable) {
     const absl::Status st = InputEditable(r.kind, r.deleted, r.filed, r.used);
     EXPECT_EQ(ReasonOf(st), r.reason) << r.name;
     if (!st.ok()) EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition) << r.name;
+  }
+}
+
+// ---- R-ACT-1: which held activities count as concentrated activities -----------
+
+TEST(JointActivityRuleTest, OnlyConcentratedResearchCountsAmongTheKinds) {
+  namespace sv1 = gongtong::scheduling::v1;
+  struct Row {
+    sv1::ActivityKind kind;
+    bool counts;
+  };
+  const Row rows[] = {
+      {sv1::ACTIVITY_KIND_UNSPECIFIED, false},
+      {sv1::ACTIVITY_KIND_CONCENTRATED_RESEARCH, true},  // 集中研修: the R-ACT-1 "concentrated activity"
+      {sv1::ACTIVITY_KIND_LESSON_STUDY, false},          // R-ACT-1's own 2 a term
+      {sv1::ACTIVITY_KIND_STUDY_TRIP, false},            // R-ACT-1's own ≥ 1 a term
+      {sv1::ACTIVITY_KIND_SUMMER_INTENSIVE, false},      // R-ACT-1's own summer requirement
+      {sv1::ACTIVITY_KIND_ROUTINE_INSPECTION, false},    // R-ACT-2
+      {sv1::ACTIVITY_KIND_TEACHING_GUIDANCE, false},
+      {sv1::ACTIVITY_KIND_RESEARCH_GUIDANCE, false},
+      {sv1::ACTIVITY_KIND_TOPIC_GUIDANCE, false},
+      {sv1::ACTIVITY_KIND_OPEN_LESSON, false},
+      {sv1::ACTIVITY_KIND_LECTURE, false},
+      {sv1::ACTIVITY_KIND_PARTY_JOINT_DAY, false},  // R-ACT-3
+      {sv1::ACTIVITY_KIND_JOINT_MEETING, false},
+      {sv1::ACTIVITY_KIND_PARTY_LECTURE, false},
+      {sv1::ACTIVITY_KIND_JOINT_PARTY_LIFE, false},
+      {sv1::ACTIVITY_KIND_LEADER_VISIT, false},
+      {sv1::ACTIVITY_KIND_SECTION_VISIT, false},
+      {sv1::ACTIVITY_KIND_STUDIO_SESSION, false},  // R-ACT-5
+      {sv1::ACTIVITY_KIND_OTHER, false},
+  };
+  // Every kind the enum has is a row.
+  EXPECT_EQ(std::size(rows), static_cast<size_t>(sv1::ActivityKind_descriptor()->value_count()));
+  for (const auto& r : rows) {
+    const std::string name = sv1::ActivityKind_Name(r.kind);
+    EXPECT_EQ(IsConcentratedActivityKind(r.kind), r.counts) << name;
+    sv1::Activity a;
+    a.set_name("activities/a1");
+    a.set_kind(r.kind);
+    a.set_community("communities/yh-1");
+    a.set_state(sv1::ACTIVITY_STATE_HELD);
+    a.set_half_days(1);
+    a.mutable_term()->set_school_year(2024);
+    a.mutable_term()->set_term(gongtong::common::v1::TERM_KIND_AUTUMN);
+    const ActivityCount c = JointActivityCountOf(a);
+    EXPECT_EQ(c.verdict == ActivityVerdict::kCounts, r.counts) << name;
+    if (!r.counts) EXPECT_EQ(c.verdict, ActivityVerdict::kNotConcentrated) << name;
+  }
+}
+
+TEST(JointActivityRuleTest, EdgeCasesOfAHeldConcentratedActivity) {
+  namespace sv1 = gongtong::scheduling::v1;
+  using gongtong::common::v1::TERM_KIND_AUTUMN;
+  using gongtong::common::v1::TERM_KIND_SPRING;
+  using gongtong::common::v1::TERM_KIND_UNSPECIFIED;
+  struct Row {
+    const char* rule;
+    std::function<void(sv1::Activity&)> change;
+    ActivityVerdict verdict;
+    int school_year;
+    gongtong::common::v1::TermKind term;
+  };
+  const Row rows[] = {
+      {"held, half a day, autumn 2024: counts", [](sv1::Activity&) {}, ActivityVerdict::kCounts, 2024,
+       TERM_KIND_AUTUMN},
+      {"spring term: counts in spring", [](sv1::Activity& a) { a.mutable_term()->set_term(TERM_KIND_SPRING); },
+       ActivityVerdict::kCounts, 2024, TERM_KIND_SPRING},
+      {"a whole day (2 half days) is still one activity", [](sv1::Activity& a) { a.set_half_days(2); },
+       ActivityVerdict::kCounts, 2024, TERM_KIND_AUTUMN},
+      {"half_days unset: counted by activity, not by length", [](sv1::Activity& a) { a.set_half_days(0); },
+       ActivityVerdict::kCounts, 2024, TERM_KIND_AUTUMN},
+      {"held online: counts", [](sv1::Activity& a) { a.set_online(true); }, ActivityVerdict::kCounts, 2024,
+       TERM_KIND_AUTUMN},
+      {"boundary school year 2000", [](sv1::Activity& a) { a.mutable_term()->set_school_year(2000); },
+       ActivityVerdict::kCounts, 2000, TERM_KIND_AUTUMN},
+      {"boundary school year 2100", [](sv1::Activity& a) { a.mutable_term()->set_school_year(2100); },
+       ActivityVerdict::kCounts, 2100, TERM_KIND_AUTUMN},
+      {"PLANNED: not held", [](sv1::Activity& a) { a.set_state(sv1::ACTIVITY_STATE_PLANNED); },
+       ActivityVerdict::kNotHeld, 0, TERM_KIND_UNSPECIFIED},
+      {"CANCELLED: not held", [](sv1::Activity& a) { a.set_state(sv1::ACTIVITY_STATE_CANCELLED); },
+       ActivityVerdict::kNotHeld, 0, TERM_KIND_UNSPECIFIED},
+      {"state unset: not held", [](sv1::Activity& a) { a.set_state(sv1::ACTIVITY_STATE_UNSPECIFIED); },
+       ActivityVerdict::kNotHeld, 0, TERM_KIND_UNSPECIFIED},
+      {"a Party joint-building relation's", [](sv1::Activity& a) { a.set_party_joint_building("partyJointBuildings/j1"); },
+       ActivityVerdict::kNotCommunity, 0, TERM_KIND_UNSPECIFIED},
+      {"a Party organisation's", [](sv1::Activity& a) { a.set_party_organization("partyOrganizations/o1"); },
+       ActivityVerdict::kNotCommunity, 0, TERM_KIND_UNSPECIFIED},
+      {"a secretary studio's", [](sv1::Activity& a) { a.set_secretary_studio("secretaryStudios/s1"); },
+       ActivityVerdict::kNotCommunity, 0, TERM_KIND_UNSPECIFIED},
+      {"no organizer", [](sv1::Activity& a) { a.clear_organizer(); }, ActivityVerdict::kNotCommunity, 0,
+       TERM_KIND_UNSPECIFIED},
+      {"community without id", [](sv1::Activity& a) { a.set_community("communities/"); },
+       ActivityVerdict::kNotCommunity, 0, TERM_KIND_UNSPECIFIED},
+      {"community not a community name", [](sv1::Activity& a) { a.set_community("schools/3331083011"); },
+       ActivityVerdict::kNotCommunity, 0, TERM_KIND_UNSPECIFIED},
+      {"community name with a sub-path", [](sv1::Activity& a) { a.set_community("communities/yh-1/pairings/p1"); },
+       ActivityVerdict::kNotCommunity, 0, TERM_KIND_UNSPECIFIED},
+      {"no term stamped", [](sv1::Activity& a) { a.clear_term(); }, ActivityVerdict::kNoTerm, 0,
+       TERM_KIND_UNSPECIFIED},
+      {"whole-year term", [](sv1::Activity& a) { a.mutable_term()->set_term(TERM_KIND_UNSPECIFIED); },
+       ActivityVerdict::kNoTerm, 0, TERM_KIND_UNSPECIFIED},
+      {"school year 1999", [](sv1::Activity& a) { a.mutable_term()->set_school_year(1999); },
+       ActivityVerdict::kNoTerm, 0, TERM_KIND_UNSPECIFIED},
+      {"school year 2101", [](sv1::Activity& a) { a.mutable_term()->set_school_year(2101); },
+       ActivityVerdict::kNoTerm, 0, TERM_KIND_UNSPECIFIED},
+      {"not held wins over wrong kind",
+       [](sv1::Activity& a) {
+         a.set_state(sv1::ACTIVITY_STATE_PLANNED);
+         a.set_kind(sv1::ACTIVITY_KIND_LESSON_STUDY);
+       },
+       ActivityVerdict::kNotHeld, 0, TERM_KIND_UNSPECIFIED},
+  };
+  for (const auto& r : rows) {
+    sv1::Activity a;
+    a.set_name("activities/a1");
+    a.set_kind(sv1::ACTIVITY_KIND_CONCENTRATED_RESEARCH);
+    a.set_community("communities/yh-1");
+    a.set_state(sv1::ACTIVITY_STATE_HELD);
+    a.set_half_days(1);
+    a.mutable_term()->set_school_year(2024);
+    a.mutable_term()->set_term(TERM_KIND_AUTUMN);
+    r.change(a);
+    const ActivityCount c = JointActivityCountOf(a);
+    EXPECT_EQ(c.verdict, r.verdict) << r.rule;
+    if (r.verdict != ActivityVerdict::kCounts) continue;
+    EXPECT_EQ(c.key.metric, av1::COMPUTED_METRIC_JOINT_ACTIVITIES_HELD) << r.rule;
+    EXPECT_EQ(c.key.subject, "communities/yh-1") << r.rule;
+    EXPECT_EQ(c.key.school_year, r.school_year) << r.rule;
+    EXPECT_EQ(c.key.term, r.term) << r.rule;
   }
 }
 

@@ -6,7 +6,11 @@
 //     (storage/evaluation_indicator_ingest.h);
 //   - the consumer of the registry's events ("gongtong:registry:events",
 //     group "assessment-registry") that keeps community and Party-member
-//     facts (storage/evaluation_registry_ingest.h).
+//     facts (storage/evaluation_registry_ingest.h);
+//   - the consumer of the scheduling service's events
+//     ("gongtong:scheduling:events", group "assessment-activities") that
+//     counts held concentrated activities for the R-ACT-1 indicator
+//     (storage/evaluation_activity_ingest.h).
 
 #include <memory>
 #include <string>
@@ -18,6 +22,7 @@ namespace gongtong::assessment {
 
 inline constexpr char kIndicatorConsumerGroup[] = "assessment-indicators";
 inline constexpr char kRegistryConsumerGroup[] = "assessment-registry";
+inline constexpr char kActivityConsumerGroup[] = "assessment-activities";
 
 // A consumer that counts SessionDelivered and ignores every other event.
 std::unique_ptr<events::StreamConsumer> MakeIndicatorConsumer(pg::Pool* pool, const redis::Options& redis,
@@ -27,7 +32,12 @@ std::unique_ptr<events::StreamConsumer> MakeIndicatorConsumer(pg::Pool* pool, co
 std::unique_ptr<events::StreamConsumer> MakeRegistryFactsConsumer(pg::Pool* pool, const redis::Options& redis,
                                                                   const std::string& consumer_name);
 
-// Adds both consumers to the host (called by main()).
+// A consumer of the scheduling service's activity events (ActivityHeld,
+// ActivityDeleted, ActivityScheduled; others ignored).
+std::unique_ptr<events::StreamConsumer> MakeActivityConsumer(pg::Pool* pool, const redis::Options& redis,
+                                                             const std::string& consumer_name);
+
+// Adds the three consumers to the host (called by main()).
 absl::Status WireEvaluationTasks(ServiceRuntime& rt);
 
 }  // namespace gongtong::assessment

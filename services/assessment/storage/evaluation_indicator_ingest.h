@@ -13,10 +13,26 @@
 
 #include <pqxx/pqxx>
 
+#include <string>
+
 #include "absl/status/statusor.h"
+#include "assessment/domain/evaluation_indicators.h"
 #include "gongtong/events/v1/booking_events.pb.h"
 
 namespace gongtong::assessment {
+
+// The ledger every computed indicator shares (eval_indicator_events +
+// eval_indicator_counts): counts the fact `count_key` (a session and
+// subject, an activity, …; at most one count each) towards `key` at
+// `occurred_unix` (Unix seconds, fractions kept); false, changing nothing,
+// when it is counted already.
+absl::StatusOr<bool> CountIndicatorEvent(pqxx::transaction_base& tx, const std::string& count_key,
+                                         const IndicatorKey& key, double occurred_unix);
+
+// Takes back what `count_key` counted (the count goes down by one and its
+// last event time is that of the remaining facts); false when it counted
+// nothing. `count_key` may then be counted again.
+absl::StatusOr<bool> UncountIndicatorEvent(pqxx::transaction_base& tx, const std::string& count_key);
 
 // Counts `delivered` (event time `occurred_unix`); returns how many subjects
 // were counted for the first time (0 for a repeat).
