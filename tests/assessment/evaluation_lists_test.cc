@@ -546,6 +546,14 @@ TEST_F(EvaluationListsTest, ReviewScoresAreFrozenOnceAFinalisedRunUsedThem) {
   ASSERT_TRUE(Call(&Stub::ListReviewScores, server_.stub(), list, &page, kCounty).ok());
   ASSERT_EQ(page.review_scores_size(), 1);
   EXPECT_EQ(page.review_scores(0).name(), r2.name());
+  list.set_filter("method = REVIEW_METHOD_ON_SITE AND component_id = regular_autumn");
+  ASSERT_TRUE(Call(&Stub::ListReviewScores, server_.stub(), list, &page, kCounty).ok());
+  EXPECT_EQ(page.review_scores_size(), 2);
+  list.set_filter("method = REVIEW_METHOD_PANEL");
+  ASSERT_TRUE(Call(&Stub::ListReviewScores, server_.stub(), list, &page, kCounty).ok());
+  EXPECT_EQ(page.review_scores_size(), 0);
+  list.set_filter("method = ON_SITE");
+  EXPECT_TRUE(HasField(Call(&Stub::ListReviewScores, server_.stub(), list, &page, kCounty), "filter"));
 
   // Update by the county; not by a school or another county.
   av1::UpdateReviewScoreRequest upd;

@@ -181,7 +181,8 @@ const std::vector<api::FilterField>& FilingFilterFields(bool declarations) {
 const std::vector<api::FilterField>& ReviewFilterFields() {
   static const auto* kFields = new std::vector<api::FilterField>{
       {"scheme", {"="}},      {"component_id", {"="}}, {"school", {"="}},
-      {"community", {"="}},   {"school_year", {"="}},  {"region_code", {":"}}};
+      {"community", {"="}},   {"school_year", {"="}},  {"region_code", {":"}},
+      {"method", {"="}}};
   return *kFields;
 }
 
@@ -368,7 +369,28 @@ grpc::ServerUnaryReactor* EvaluationMethods::ListReviewScores(grpc::CallbackServ
   return deps_.edge->Unary(ctx, "ListReviewScores", [=](const CallContext& call) -> absl::Status {
     return InputPage<av1::ReviewScore>(
         call, *req, ReviewFilterFields(), {"school", "component_id"}, "school",
-        [&](const auto& q) { return eval_store_.ListReviewScores(q, call.principal, call.deadline); },
+        [&](const auto& q) -> absl::StatusOr<std::vector<av1::ReviewScore>> {
+          // `method` lives in the stored message, not a column: kept here.
+          EvaluationStore::InputQuery sql = q;
+          sql.filter.clear();
+          std::vector<av1::ReviewMethod> methods;
+          for (const auto& t : q.filter) {
+            av1::ReviewMethod m;
+            if (t.field != "method") {
+              sql.filter.push_back(t);
+            } else if (!av1::ReviewMethod_Parse(t.value, &m) || m == av1::REVIEW_METHOD_UNSPECIFIED) {
+              return BadFilterValue(t);
+            } else {
+              methods.push_back(m);
+            }
+          }
+          GT_ASSIGN_OR_RETURN(auto items, eval_store_.ListReviewScores(sql, call.principal, call.deadline));
+          for (const auto m : methods) {
+            items.erase(std::remove_if(items.begin(), items.end(), [m](const auto& r) { return r.method() != m; }),
+                        items.end());
+          }
+          return items;
+        },
         resp->mutable_review_scores(), resp);
   });
 }
