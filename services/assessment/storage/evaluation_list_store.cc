@@ -8,7 +8,6 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "assessment/storage/evaluation_rows.h"
 #include "assessment/storage/evaluation_store.h"
 #include "common/events/event.h"
@@ -432,16 +431,10 @@ absl::StatusOr<EvaluationStore::SubmissionFacts> EvaluationStore::LoadSubmission
                                                            : "(core_school_code = " + tx.quote(key) + " OR " +
                                                                  tx.quote(key) + " = ANY (member_school_codes))";
     std::vector<std::string> ids;
-    for (const auto& row : tx.exec("SELECT community_id, type, region_code, core_school_code, "
-                                   "array_to_string(member_school_codes, ',') FROM eval_community_facts WHERE NOT "
-                                   "deleted AND " + where + " ORDER BY community_id")) {
-      CommunityFact c;
-      c.community_id = row[0].as<std::string>();
-      c.type = static_cast<gongtong::registry::v1::CommunityType>(row[1].as<int>());
-      c.region_code = row[2].as<std::string>();
-      c.core_school_code = row[3].as<std::string>();
-      const std::string members = row[4].as<std::string>();
-      if (!members.empty()) c.member_school_codes = absl::StrSplit(Absl(members), ',');
+    for (const auto& row :
+         tx.exec(std::string("SELECT ") + kCommunityFactColumns + " WHERE NOT deleted AND " + where +
+                 " ORDER BY community_id")) {
+      CommunityFact c = CommunityFactFrom(row);
       ids.push_back(c.community_id);
       out.communities.push_back(std::move(c));
     }

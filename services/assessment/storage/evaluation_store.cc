@@ -98,32 +98,16 @@ absl::StatusOr<SchemeRow> PublishedScheme(pqxx::transaction_base& tx, const std:
 
 // ---- communities --------------------------------------------------------------
 
-CommunityFact CommunityFrom(const pqxx::row& row) {
-  CommunityFact c;
-  c.community_id = row[0].as<std::string>();
-  c.type = static_cast<CommunityType>(row[1].as<int>());
-  c.region_code = row[2].as<std::string>();
-  c.core_school_code = row[3].as<std::string>();
-  const std::string members = row[4].as<std::string>();
-  if (!members.empty()) c.member_school_codes = absl::StrSplit(Absl(members), ',');
-  c.deleted = row[5].as<bool>();
-  return c;
-}
-
-constexpr char kCommunityColumns[] =
-    "community_id, type, region_code, core_school_code, array_to_string(member_school_codes, ','), deleted "
-    "FROM eval_community_facts";
-
 absl::StatusOr<CommunityFact> LoadCommunity(pqxx::transaction_base& tx, const std::string& id,
                                             const std::string& field) {
-  auto rows = tx.exec_params(std::string("SELECT ") + kCommunityColumns + " WHERE community_id = $1", id);
+  auto rows = tx.exec_params(std::string("SELECT ") + kCommunityFactColumns + " WHERE community_id = $1", id);
   if (rows.empty() || rows[0][5].as<bool>()) {
     return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "COMMUNITY_UNKNOWN")
         .Message("communities/" + id + " is not a live community")
         .Zh("共同体不存在或已删除：" + id)
         .Field(field, "unknown community");
   }
-  return CommunityFrom(rows[0]);
+  return CommunityFactFrom(rows[0]);
 }
 
 absl::Status SchoolInCommunity(const CommunityFact& c, const std::string& school, const std::string& field) {
@@ -291,6 +275,22 @@ SchoolFacts SchoolFactsOf(const CountyInputs& in, const CountyMetrics& m, const 
 }
 
 }  // namespace
+
+CommunityFact CommunityFactFrom(const pqxx::row& row) {
+  CommunityFact c;
+  c.community_id = row[0].as<std::string>();
+  c.type = static_cast<CommunityType>(row[1].as<int>());
+  c.region_code = row[2].as<std::string>();
+  c.core_school_code = row[3].as<std::string>();
+  const std::string members = row[4].as<std::string>();
+  if (!members.empty()) c.member_school_codes = absl::StrSplit(Absl(members), ',');
+  c.deleted = row[5].as<bool>();
+  return c;
+}
+
+const char kCommunityFactColumns[] =
+    "community_id, type, region_code, core_school_code, array_to_string(member_school_codes, ','), deleted "
+    "FROM eval_community_facts";
 
 bool CommunityFact::Has(const std::string& school_code) const {
   return school_code == core_school_code ||
@@ -655,10 +655,10 @@ absl::StatusOr<av1::EvaluationRun> EvaluationStore::CreateRun(const std::string&
     const std::string run_name = "evaluationRuns/" + run_id;
     std::string digest = "scheme:" + scheme.scheme.name() + "@" + std::to_string(scheme.scheme.version()) + ";";
     std::vector<CommunityFact> communities;
-    for (const auto& row : tx.exec_params(std::string("SELECT ") + kCommunityColumns +
+    for (const auto& row : tx.exec_params(std::string("SELECT ") + kCommunityFactColumns +
                                               " WHERE NOT deleted AND region_code = $1 ORDER BY community_id",
                                           input.region_code())) {
-      CommunityFact c = CommunityFrom(row);
+      CommunityFact c = CommunityFactFrom(row);
       if (RuleForType(scheme.scheme, c.type) != nullptr) communities.push_back(std::move(c));  // else not evaluated
     }
     const CountyInputs inputs =

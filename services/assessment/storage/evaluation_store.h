@@ -53,6 +53,11 @@ struct SchemeRow {
 // Local (Asia/Shanghai) date of "now" for deadlines; injected for tests.
 using TodayFn = std::function<google::type::Date()>;
 
+// "SELECT " + this reads CommunityFactFrom's columns of eval_community_facts
+// (it ends with the FROM; append the WHERE).
+extern const char kCommunityFactColumns[];
+CommunityFact CommunityFactFrom(const pqxx::row& row);
+
 // Records what the registry says about a community, inside `tx` (the
 // registry-event consumer's transaction).
 void UpsertCommunityFact(pqxx::transaction_base& tx, const CommunityFact& c);
