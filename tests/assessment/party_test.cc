@@ -124,6 +124,18 @@ TEST_F(PartyTest, AMemberMarchesToYananInOrder) {
   EXPECT_EQ(resp.standings(1).rank(), 2);
   EXPECT_EQ(resp.standings(2).rank(), 2);
   EXPECT_EQ(resp.total_size(), 3);
+  // Page by page, the token pinned to the request.
+  req.set_page_size(2);
+  ASSERT_TRUE(Call(&Stub::ListLongMarchStandings, server_.stub(), req, &resp, kAdmin).ok());
+  ASSERT_EQ(resp.standings_size(), 2);
+  ASSERT_FALSE(resp.next_page_token().empty());
+  req.set_page_token(resp.next_page_token());
+  ASSERT_TRUE(Call(&Stub::ListLongMarchStandings, server_.stub(), req, &resp, kAdmin).ok());
+  ASSERT_EQ(resp.standings_size(), 1);
+  EXPECT_EQ(resp.standings(0).rank(), 2);
+  EXPECT_TRUE(resp.next_page_token().empty());
+  req.set_campaign_year(2024);
+  EXPECT_TRUE(HasField(Call(&Stub::ListLongMarchStandings, server_.stub(), req, &resp, kAdmin), "page_token"));
 }
 
 TEST_F(PartyTest, BadCheckpointsAreRefusedAndChangeNothing) {

@@ -10,6 +10,7 @@
 #include "assessment/domain/party_rules.h"
 #include "assessment/rpc/evaluation_call.h"
 #include "common/api/list_request.h"
+#include "common/api/offset_page.h"
 #include "common/status/error.h"
 
 namespace gongtong::assessment {
@@ -236,8 +237,10 @@ grpc::ServerUnaryReactor* PartyMethods::ListLongMarchStandings(grpc::CallbackSer
       if (me.ok()) caller_org = me->party_organization;
     }
     GT_RETURN_IF_ERROR(MayReadStandings(p, req->party_organization(), caller_org));
-    const int page_size = req->page_size() == 0 ? 100 : req->page_size();
-    GT_ASSIGN_OR_RETURN(int limit, api::EffectivePageSize(page_size));
+    GT_ASSIGN_OR_RETURN(auto page, api::StartOffsetPage(req->page_size(), 100, req->page_token(),
+                                                        {req->party_organization(),
+                                                         std::to_string(req->campaign_year()), p.region_prefix,
+                                                         p.school_code}));
     GT_ASSIGN_OR_RETURN(auto members,
                         party_store_.Progress(req->party_organization(), req->campaign_year(), call.deadline));
     if (members.empty()) {
@@ -253,19 +256,10 @@ grpc::ServerUnaryReactor* PartyMethods::ListLongMarchStandings(grpc::CallbackSer
       }
     }
     if (visible.empty()) return MayReadStandings(p, req->party_organization(), "");
-    const uint64_t fingerprint = api::RequestFingerprint(
-        {req->party_organization(), std::to_string(req->campaign_year()), p.region_prefix, p.school_code});
-    int64_t total = -1;
-    GT_ASSIGN_OR_RETURN(int offset, OffsetOf(req->page_token(), fingerprint, &total));
-    const auto standings = Standings(std::move(visible));
-    for (int i = offset; i < static_cast<int>(standings.size()) && i < offset + limit; ++i) {
-      *resp->add_standings() = standings[static_cast<size_t>(i)];
-    }
-    resp->set_total_size(static_cast<int32_t>(standings.size()));
-    if (offset + limit < static_cast<int>(standings.size())) {
-      resp->set_next_page_token(api::EncodePageToken(
-          {{std::to_string(offset + limit)}, static_cast<int64_t>(standings.size()), NowUnix(), fingerprint}));
-    }
+    auto standings = Standings(std::move(visible));
+    int32_t total = 0;
+    api::FillOffsetPage(page, standings, resp->mutable_standings(), resp->mutable_next_page_token(), &total);
+    resp->set_total_size(total);
     return absl::OkStatus();
   });
 }
