@@ -2,7 +2,7 @@
 // real PostgreSQL and Redis: per-row CREATED / UPDATED / UNCHANGED /
 // REJECTED (code, field, zh-CN reason), a rejected row leaves nothing, a
 // re-run writes nothing, dry runs, the change feed and outbox as for single
-// calls, each role's wall, and 10,000 class rows timed.
+// calls, each role's wall, and 10,000 class rows in one stream.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -403,7 +403,9 @@ TEST_F(Importing, BellSchedulesArriveAsOneRowPerPeriod) {
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
-TEST_F(Importing, TenThousandClassRowsImportInSeconds) {
+// The speed is measured by gongtong-registry-import-bench (tools/bench), not
+// here: this checks that 10,000 rows in batches all land, once.
+TEST_F(Importing, TenThousandClassRowsAllLandOnceAndAReRunChangesNothing) {
   // 20 schools × grades 1–6 × classes 1–84 = 10,080 keys; the first 10,000.
   std::vector<std::string> schools;
   for (int s = 0; s < 20; ++s) schools.push_back(Code(100 + s) + ",批量导入小学" + std::to_string(s) + ",331024,220,211");
@@ -431,7 +433,6 @@ TEST_F(Importing, TenThousandClassRowsImportInSeconds) {
   ASSERT_TRUE(run.status.ok()) << run.status.error_message();
   EXPECT_EQ(run.summary.created(), 10000);
   EXPECT_EQ(Changes(), changes + 10000);
-  EXPECT_LT(seconds, 60.0);
   const auto again_start = std::chrono::steady_clock::now();
   ImportRun again = Import(stub(), Header(rv1::IMPORT_ENTITY_SCHOOL_CLASS, kClassColumns), rows,
                            kProvince, /*batch_size=*/1000);
