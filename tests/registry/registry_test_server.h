@@ -26,6 +26,8 @@ class RegistryServer {
 
   Stub* stub() { return stub_.get(); }
   pg::Pool& pool() { return pool_; }
+  // The port it listens on (127.0.0.1), for clients other than stub().
+  int port() const { return host_->port(); }
   // The single integer an SQL query returns, run in the server's schema.
   int64_t Count(const std::string& sql);
   // "<aggregate_type>:<event message>" of the outbox events about resource

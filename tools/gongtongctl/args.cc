@@ -53,6 +53,7 @@ absl::Status ApplyGlobalFlag(const std::string& name, const std::string& value,
           " (e.g. --timeout=2.5)"));
     }
     global->timeout_seconds = seconds;
+    global->timeout_given = true;
   } else if (name == "request-id") {
     if (value.empty() || value.size() > 256 || !IsPrintableAscii(value, /*allow_space=*/false)) {
       return absl::InvalidArgumentError(

@@ -25,6 +25,7 @@ struct GlobalOptions {
   std::string addr = kDefaultAddr;  // --addr, GONGTONG_ADDR
   std::string token;                // --token, GONGTONG_TOKEN (without "Bearer ")
   double timeout_seconds = kDefaultTimeoutSeconds;  // --timeout
+  bool timeout_given = false;       // --timeout was given (import has a longer default)
   std::string request_id;           // --request-id → x-request-id
 };
 

@@ -10,6 +10,7 @@
 #include "descriptors.h"
 #include "exit_codes.h"
 #include "health.h"
+#include "import_command.h"
 #include "method_call.h"
 #include "token.h"
 #include "usage.h"
@@ -89,6 +90,12 @@ int CmdToken(const Invocation& inv, std::ostream& out, std::ostream& err) {
   return kExitOk;
 }
 
+int CmdImport(const Invocation& inv, std::istream& in, std::ostream& out, std::ostream& err) {
+  absl::StatusOr<ImportCommand> cmd = ParseImportCommand(inv.args);
+  if (!cmd.ok()) return UsageError(err, cmd.status().message(), "import");
+  return RunImport(MakeChannel(inv.global), inv.global, *cmd, in, out, err);
+}
+
 }  // namespace
 
 int Run(const std::vector<std::string>& argv, const EnvLookup& env, std::istream& in,
@@ -114,9 +121,10 @@ int Run(const std::vector<std::string>& argv, const EnvLookup& env, std::istream
   if (inv.command == "list") return CmdList(inv, out, err);
   if (inv.command == "describe") return CmdDescribe(inv, out, err);
   if (inv.command == "token") return CmdToken(inv, out, err);
+  if (inv.command == "import") return CmdImport(inv, in, out, err);
   return UsageError(err,
                     absl::StrCat("unknown command \"", inv.command,
-                                 "\" (commands: call, health, list, describe, token, help)"),
+                                 "\" (commands: call, import, health, list, describe, token, help)"),
                     "");
 }
 

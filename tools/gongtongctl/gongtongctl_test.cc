@@ -17,6 +17,7 @@
 #include <mutex>
 #include <sstream>
 #include <string>
+#include <fstream>
 #include <vector>
 
 #include <google/protobuf/any.pb.h>
@@ -37,11 +38,16 @@
 #include "exit_codes.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "import_command.h"
 #include "json_codec.h"
 #include "method_call.h"
 #include "proto_files.h"
 #include "status_details.h"
 #include "token.h"
+#ifdef GONGTONGCTL_TEST_WITH_REGISTRY
+#include "local_servers.h"
+#include "registry_test_server.h"
+#endif
 
 namespace gongtongctl {
 namespace {
@@ -948,6 +954,342 @@ TEST(Commands, HelpListAndDescribe) {
   EXPECT_THAT(out.str(), HasSubstr("message HealthCheckRequest"));
   EXPECT_EQ(gongtongctl::Run({"describe", "no.Such"}, FakeEnv({}), in, out, err), kExitUsage);
 }
+
+
+// ------------------------------------------------------------------- import
+
+TEST(RowReader, CsvRecordsEndWhereTheRegistrySplitterWould) {
+  std::istringstream in(
+      "\xEF\xBB\xBF" "code,name\r\n"
+      "1,\"横溪, 中心\nsecond line\"\r\n"
+      "\n"
+      "2,\"say \"\"hi\"\"\"\n"
+      "3,ab\"c\n"
+      "4,\"open\n");
+  RowReader reader(&in, gongtong::registry::v1::IMPORT_FORMAT_CSV);
+  std::vector<SourceRecord> got;
+  while (auto record = reader.Next()) {
+    ASSERT_TRUE(record->ok()) << record->status();
+    got.push_back(**record);
+  }
+  ASSERT_EQ(got.size(), 5u);
+  EXPECT_EQ(got[0].text, "code,name");  // BOM and CR dropped
+  EXPECT_EQ(got[0].line, 1);
+  EXPECT_EQ(got[1].text, "1,\"横溪, 中心\nsecond line\"");
+  EXPECT_EQ(got[1].line, 2);
+  EXPECT_EQ(got[2].text, "2,\"say \"\"hi\"\"\"");
+  EXPECT_EQ(got[2].line, 5);  // the blank line 4 is skipped
+  EXPECT_EQ(got[3].text, "3,ab\"c");  // a quote inside a plain field opens nothing
+  EXPECT_EQ(got[4].text, "4,\"open");  // unclosed at the end: sent, the server rejects it
+  EXPECT_EQ(got[4].line, 7);
+
+  std::istringstream runaway("1,\"" + std::string(100, 'x') + "\n" + std::string(100, 'y') + "\n");
+  RowReader limited(&runaway, gongtong::registry::v1::IMPORT_FORMAT_CSV);
+  auto record = limited.Next(/*max_bytes=*/150);
+  ASSERT_TRUE(record.has_value());
+  ASSERT_FALSE(record->ok());
+  EXPECT_THAT(std::string(record->status().message()), HasSubstr("line 1 is longer than"));
+}
+
+TEST(RowReader, JsonIsOneObjectPerLineNumberedByLine) {
+  // A quote opens nothing in JSON: each line is one row.
+  std::istringstream in("\xEF\xBB\xBF{\"a\":\"x\"}\r\n\n  \n{\"b\":2}\n");
+  RowReader reader(&in, gongtong::registry::v1::IMPORT_FORMAT_JSON);
+  auto first = reader.Next();
+  ASSERT_TRUE(first.has_value() && first->ok());
+  EXPECT_EQ((*first)->text, "{\"a\":\"x\"}");
+  EXPECT_EQ((*first)->line, 1);
+  auto second = reader.Next();
+  ASSERT_TRUE(second.has_value() && second->ok());
+  EXPECT_EQ((*second)->line, 4);
+  EXPECT_FALSE(reader.Next().has_value());
+}
+
+TEST(ParseImportCommand, FlagsFormatsAndMistakes) {
+  namespace rv1 = gongtong::registry::v1;
+  absl::StatusOr<ImportCommand> cmd = ParseImportCommand({"--entity=school", "--dry-run", "schools.CSV"});
+  ASSERT_TRUE(cmd.ok()) << cmd.status();
+  EXPECT_EQ(cmd->entity, rv1::IMPORT_ENTITY_SCHOOL);
+  EXPECT_EQ(cmd->format, rv1::IMPORT_FORMAT_CSV);
+  EXPECT_TRUE(cmd->dry_run);
+  EXPECT_EQ(cmd->batch, kDefaultImportBatch);
+  cmd = ParseImportCommand({"--entity", "bell_schedule", "--batch=1000", "--output=json", "x/bells.ndjson"});
+  ASSERT_TRUE(cmd.ok()) << cmd.status();
+  EXPECT_EQ(cmd->entity, rv1::IMPORT_ENTITY_BELL_SCHEDULE);
+  EXPECT_EQ(cmd->format, rv1::IMPORT_FORMAT_JSON);
+  EXPECT_EQ(cmd->batch, 1000);
+  EXPECT_TRUE(cmd->json_output);
+  cmd = ParseImportCommand({"--entity=class", "--format=json", "-"});
+  ASSERT_TRUE(cmd.ok()) << cmd.status();
+  EXPECT_EQ(cmd->entity, rv1::IMPORT_ENTITY_SCHOOL_CLASS);
+
+  const struct {
+    std::vector<std::string> args;
+    std::string message;
+  } bad[] = {
+      {{"schools.csv"}, "needs --entity"},
+      {{"--entity=pupil", "schools.csv"}, "--entity=pupil: want one of"},
+      {{"--entity=school"}, "needs a FILE"},
+      {{"--entity=school", "a.csv", "b.csv"}, "one FILE, got 2"},
+      {{"--entity=school", "-"}, "give --format"},
+      {{"--entity=school", "schools.xlsx"}, "give --format"},
+      {{"--entity=school", "--format=xml", "a.csv"}, "--format=xml"},
+      {{"--entity=school", "--batch=1001", "a.csv"}, "from 1 to 1000"},
+      {{"--entity=school", "--batch=0", "a.csv"}, "from 1 to 1000"},
+      {{"--entity=school", "--output=yaml", "a.csv"}, "--output=yaml"},
+      {{"--entity=school", "--colour=red", "a.csv"}, "unknown flag --colour"},
+  };
+  for (const auto& b : bad) {
+    absl::StatusOr<ImportCommand> got = ParseImportCommand(b.args);
+    ASSERT_FALSE(got.ok()) << b.message;
+    EXPECT_THAT(std::string(got.status().message()), HasSubstr(b.message));
+  }
+}
+
+TEST(ImportCommand, BadFilesAreClearErrorsAndSendNothing) {
+  std::istringstream in;
+  std::ostringstream out, err;
+  // A dead address: nothing may be sent, so the file errors come first.
+  const std::string addr = "--addr=127.0.0.1:1";
+  EXPECT_EQ(gongtongctl::Run({addr, "import", "--entity=school", "/nonexistent/schools.csv"}, FakeEnv({}), in, out,
+                             err),
+            kExitUsage);
+  EXPECT_THAT(err.str(), HasSubstr("cannot open /nonexistent/schools.csv: No such file or directory"));
+  EXPECT_THAT(err.str(), HasSubstr("nothing was sent"));
+  err.str("");
+  std::istringstream empty;
+  EXPECT_EQ(gongtongctl::Run({addr, "import", "--entity=school", "--format=csv", "-"}, FakeEnv({}), empty, out, err),
+            kExitUsage);
+  EXPECT_THAT(err.str(), HasSubstr("stdin: has no header line"));
+  err.str("");
+  std::istringstream bad_header("code,\"name\"x\n1,2\n");
+  EXPECT_EQ(
+      gongtongctl::Run({addr, "import", "--entity=school", "--format=csv", "-"}, FakeEnv({}), bad_header, out, err),
+      kExitUsage);
+  EXPECT_THAT(err.str(), HasSubstr("header line 1: text after a closing quote"));
+  err.str("");
+  EXPECT_EQ(gongtongctl::Run({addr, "import", "--entity=school", "-"}, FakeEnv({}), in, out, err), kExitUsage);
+  EXPECT_THAT(err.str(), HasSubstr("give --format=csv or --format=json"));
+  EXPECT_THAT(err.str(), HasSubstr("gongtongctl help import"));
+  EXPECT_EQ(out.str(), "");
+  // A good file against no server: a transport failure.
+  err.str("");
+  std::istringstream rows("school_code\n2133000001\n");
+  EXPECT_EQ(gongtongctl::Run({addr, "import", "--entity=school", "--format=csv", "-"}, FakeEnv({}), rows, out, err),
+            kExitTransport);
+  EXPECT_THAT(err.str(), HasSubstr("ERROR: UNAVAILABLE"));
+}
+
+#ifdef GONGTONGCTL_TEST_WITH_REGISTRY
+
+// `import` against an in-process registry on real PostgreSQL and Redis.
+class ImportAgainstRegistry : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new gongtong::registry::testing::RegistryServer("ctlimport");
+    dir_ = new std::string(gongtong::testing::MakeTempDir("ctlimport"));
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    std::remove((*dir_ + "/schools.csv").c_str());
+    std::remove((*dir_ + "/teachers.ndjson").c_str());
+    std::remove(dir_->c_str());
+    delete dir_;
+  }
+
+  static std::string WriteFile(const std::string& name, const std::string& text) {
+    const std::string path = *dir_ + "/" + name;
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  }
+
+  struct Outcome {
+    int code;
+    std::string out, err;
+  };
+  // Runs gongtongctl as the province admin against the registry.
+  Outcome Ctl(std::vector<std::string> args, const std::string& stdin_text = "") {
+    std::vector<std::string> argv = {"--addr=127.0.0.1:" + std::to_string(server_->port()),
+                                     "--token=" + gongtong::registry::testing::Token(
+                                                      gongtong::registry::testing::kProvince)};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::istringstream in(stdin_text);
+    std::ostringstream out, err;
+    const int code = gongtongctl::Run(argv, FakeEnv({}), in, out, err);
+    return {code, out.str(), err.str()};
+  }
+
+  int64_t Schools(const std::string& code) {
+    return server_->Count("SELECT count(*) FROM schools WHERE school_code = '" + code + "'");
+  }
+  int64_t Changes() { return server_->Count("SELECT count(*) FROM changes"); }
+
+  static gongtong::registry::testing::RegistryServer* server_;
+  static std::string* dir_;
+};
+gongtong::registry::testing::RegistryServer* ImportAgainstRegistry::server_ = nullptr;
+std::string* ImportAgainstRegistry::dir_ = nullptr;
+
+TEST_F(ImportAgainstRegistry, SchoolsCsvReportsEachRowThenARerunIsUnchanged) {
+  // Line 2-3: one record whose quoted name holds a comma and a line break;
+  // line 4: a school code too short; line 5: a plain row.
+  const std::string path = WriteFile(
+      "schools.csv",
+      "\xEF\xBB\xBF" "school_code,display_name,region_code,urban_rural_category,school_type_code\r\n"
+      "2133800001,\"仙居县横溪镇中心小学, 本部\n东校区\",331024,220,211\r\n"
+      "2133,坏小学,331024,220,211\r\n"
+      "2133800002,仙居县白塔镇小学,331024,220,211\r\n");
+  const int64_t changes = Changes();
+  Outcome first = Ctl({"import", "--entity=school", "--batch=2", path});
+  EXPECT_EQ(first.code, kExitRejected) << first.err;
+  EXPECT_THAT(first.out, HasSubstr("row 2: CREATED schools/2133800001\n"));
+  EXPECT_THAT(first.out, HasSubstr("row 4: REJECTED INVALID_ARGUMENT school_code: "));
+  EXPECT_THAT(first.out, HasSubstr("row 5: CREATED schools/2133800002\n"));
+  EXPECT_THAT(first.out, HasSubstr("3 rows: 2 created, 0 updated, 0 unchanged, 1 rejected\n"));
+  // The rejected row's line carries the server's reason.
+  const size_t at = first.out.find("row 4: REJECTED INVALID_ARGUMENT school_code: ");
+  ASSERT_NE(at, std::string::npos);
+  const std::string reason_line = first.out.substr(at, first.out.find('\n', at) - at);
+  EXPECT_THAT(reason_line, HasSubstr("学校标识码须为10位数字"));
+  EXPECT_EQ(first.err, "");
+  EXPECT_EQ(Changes(), changes + 2);
+  EXPECT_EQ(server_->Count("SELECT count(*) FROM schools WHERE school_code = '2133800001' AND display_name = "
+                           "E'仙居县横溪镇中心小学, 本部\\n东校区'"),
+            1)
+      << "the name keeps its comma and line break";
+
+  // The same file again: the applied rows are UNCHANGED, nothing written.
+  Outcome again = Ctl({"import", "--entity=school", path});
+  EXPECT_EQ(again.code, kExitRejected);
+  EXPECT_THAT(again.out, HasSubstr("row 2: UNCHANGED schools/2133800001\n"));
+  EXPECT_THAT(again.out, HasSubstr("row 5: UNCHANGED schools/2133800002\n"));
+  EXPECT_THAT(again.out, HasSubstr("3 rows: 0 created, 0 updated, 2 unchanged, 1 rejected\n"));
+  EXPECT_EQ(Changes(), changes + 2);
+
+  // Only the good rows: every row accepted, exit 0.
+  Outcome good = Ctl({"import", "--entity=school", "--format=csv", "-"},
+                     "school_code,display_name\n2133800002,仙居县白塔镇中心小学\n");
+  EXPECT_EQ(good.code, kExitOk) << good.err;
+  EXPECT_EQ(good.out, "row 2: UPDATED schools/2133800002\n1 rows: 0 created, 1 updated, 0 unchanged, 0 rejected\n");
+}
+
+TEST_F(ImportAgainstRegistry, DryRunWritesNothingAndJsonOutputIsOneObjectPerLine) {
+  const std::string csv =
+      "school_code,display_name,region_code,urban_rural_category,school_type_code\n"
+      "2133800011,仙居县安岭乡小学,331024,220,211\n"
+      "2133800012,仙居县上张乡小学,331024,村庄,211\n";
+  const int64_t changes = Changes();
+  Outcome dry = Ctl({"import", "--entity=school", "--format=csv", "--dry-run", "--output=json", "-"}, csv);
+  EXPECT_EQ(dry.code, kExitRejected) << dry.err;
+  std::vector<std::string> lines;
+  std::istringstream split(dry.out);
+  for (std::string line; std::getline(split, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 3u) << dry.out;
+  EXPECT_THAT(lines[0], HasSubstr("\"rowNumber\":\"2\""));
+  EXPECT_THAT(lines[0], HasSubstr("\"outcome\":\"ROW_OUTCOME_CREATED\""));
+  EXPECT_THAT(lines[1], HasSubstr("\"outcome\":\"ROW_OUTCOME_REJECTED\""));
+  EXPECT_THAT(lines[1], HasSubstr("\"field\":\"urban_rural_category\""));
+  EXPECT_THAT(lines[2], HasSubstr("{\"summary\":{"));
+  EXPECT_THAT(lines[2], HasSubstr("\"dryRun\":true"));
+  EXPECT_EQ(Schools("2133800011"), 0);
+  EXPECT_EQ(Changes(), changes);
+
+  Outcome text = Ctl({"import", "--entity=school", "--format=csv", "--dry-run", "-"}, csv);
+  EXPECT_THAT(text.out, HasSubstr("row 2: CREATED"));
+  EXPECT_THAT(text.out, HasSubstr("(dry run: nothing was written)"));
+  EXPECT_EQ(Schools("2133800011"), 0);
+}
+
+TEST_F(ImportAgainstRegistry, NdjsonTeachersThenClasses) {
+  ASSERT_EQ(Ctl({"import", "--entity=school", "--format=csv", "-"},
+                "school_code,display_name,region_code,urban_rural_category,school_type_code\n"
+                "2133800021,仙居县田市镇小学,331024,220,211\n")
+                .code,
+            kExitOk);
+  const std::string path = WriteFile(
+      "teachers.ndjson",
+      R"({"staffNumber":"CT001","school_code":"2133800021","displayName":"王丽","subjects":[{"code":"SUBJECT_CODE_MATHEMATICS"}],"title":"TEACHER_TITLE_SENIOR"})"
+      "\n\n"
+      R"({"staffNumber":"CT002","school_code":"2133800021","displayName":"李明","colour":"red"})"
+      "\n"
+      R"({"staffNumber":"CT003","school_code":"2133800021","displayName":"赵敏","subjects":[{"code":"SUBJECT_CODE_CHINESE"}],"title":"TEACHER_TITLE_FIRST_GRADE"})"
+      "\n");
+  Outcome teachers = Ctl({"import", "--entity=teacher", path});
+  EXPECT_EQ(teachers.code, kExitRejected) << teachers.err;
+  EXPECT_THAT(teachers.out, HasSubstr("row 1: CREATED teachers/"));
+  EXPECT_THAT(teachers.out, HasSubstr("row 3: REJECTED INVALID_ARGUMENT"));
+  EXPECT_THAT(teachers.out, HasSubstr("row 4: CREATED teachers/"));
+  EXPECT_EQ(server_->Count("SELECT count(*) FROM teachers WHERE staff_number IN ('CT001', 'CT002', 'CT003')"), 2);
+  Outcome again = Ctl({"import", "--entity=teacher", path});
+  EXPECT_THAT(again.out, HasSubstr("3 rows: 0 created, 0 updated, 2 unchanged, 1 rejected"));
+
+  const std::string classes =
+      R"({"school_code":"2133800021","grade":"GRADE_5","classNumber":1,"pupilCount":36})"
+      "\n"
+      R"({"school_code":"2133800021","grade":"GRADE_5","classNumber":2,"pupilCount":38})"
+      "\n";
+  Outcome created = Ctl({"import", "--entity=class", "--format=json", "-"}, classes);
+  EXPECT_EQ(created.code, kExitOk) << created.err << created.out;
+  EXPECT_THAT(created.out, HasSubstr("row 1: CREATED "));
+  EXPECT_THAT(created.out, HasSubstr("row 2: CREATED "));
+  EXPECT_THAT(created.out, HasSubstr("2 rows: 2 created, 0 updated, 0 unchanged, 0 rejected"));
+  EXPECT_EQ(server_->Count("SELECT count(*) FROM school_classes WHERE school_code = '2133800021'"), 2);
+  Outcome rerun = Ctl({"import", "--entity=class", "--format=json", "-"}, classes);
+  EXPECT_EQ(rerun.code, kExitOk);
+  EXPECT_THAT(rerun.out, HasSubstr("2 rows: 0 created, 0 updated, 2 unchanged, 0 rejected"));
+}
+
+TEST_F(ImportAgainstRegistry, BellSchedulePeriodsSpanningBatchesReportEveryRow) {
+  ASSERT_EQ(Ctl({"import", "--entity=school", "--format=csv", "-"},
+                "school_code,display_name,region_code,urban_rural_category,school_type_code\n"
+                "2133800041,仙居县朱溪镇小学,331024,220,211\n")
+                .code,
+            kExitOk);
+  const std::string unit = "2133800041,summer,夏季作息时间,SUMMER,05-01,09-30,2026-09-01,";
+  const std::string csv =
+      "school_code,bell_schedule_id,display_name,season,annual_start,annual_end,effective_start,effective_end,"
+      "period_number,period_name,period_kind,start_time,end_time,days\n" +
+      unit + ",1,第一节,,08:00,08:40,1-5\n" + unit + ",2,第二节,,08:50,09:30,1-5\n";
+  // One row per batch: the schedule's results come with the last batch.
+  Outcome run = Ctl({"import", "--entity=bell_schedule", "--format=csv", "--batch=1", "-"}, csv);
+  EXPECT_EQ(run.code, kExitOk) << run.err << run.out;
+  EXPECT_EQ(run.out,
+            "row 2: CREATED schools/2133800041/bellSchedules/summer\n"
+            "row 3: CREATED schools/2133800041/bellSchedules/summer\n"
+            "2 rows: 2 created, 0 updated, 0 unchanged, 0 rejected\n");
+}
+
+TEST_F(ImportAgainstRegistry, StreamErrorsKeepTheirExitCodes) {
+  // No token: UNAUTHENTICATED ends the stream, the usual failure code.
+  std::istringstream in("school_code\n2133800031\n");
+  std::ostringstream out, err;
+  EXPECT_EQ(gongtongctl::Run({"--addr=127.0.0.1:" + std::to_string(server_->port()), "import", "--entity=school",
+                              "--format=csv", "-"},
+                             FakeEnv({}), in, out, err),
+            kExitFailed);
+  EXPECT_THAT(err.str(), HasSubstr("ERROR: UNAUTHENTICATED"));
+  // An unknown CSV column is a stream error naming header.columns[i].
+  Outcome unknown = Ctl({"import", "--entity=school", "--format=csv", "-"}, "school_code,colour\n2133800031,red\n");
+  EXPECT_EQ(unknown.code, kExitFailed);
+  EXPECT_THAT(unknown.err, HasSubstr("ERROR: INVALID_ARGUMENT"));
+  EXPECT_THAT(unknown.err, HasSubstr("header.columns[1]"));
+  EXPECT_EQ(Schools("2133800031"), 0);
+
+  // A runaway quote (a record over 64 KiB) stops the import there; the rows
+  // before it were sent and are reported, and the exit code says "bad input".
+  std::string runaway =
+      "school_code,region_code,urban_rural_category,school_type_code,display_name\n"
+      "2133800032,331024,220,211,仙居县埠头镇小学\n2133800033,331024,220,211,\"";
+  for (int i = 0; i < 2000; ++i) runaway += "一行又一行的未闭合文字\n";
+  Outcome stopped = Ctl({"import", "--entity=school", "--format=csv", "-"}, runaway);
+  EXPECT_EQ(stopped.code, kExitUsage);
+  EXPECT_THAT(stopped.out, HasSubstr("row 2: CREATED schools/2133800032\n1 rows: 1 created"));
+  EXPECT_THAT(stopped.err, HasSubstr("stdin: the row starting on line 3 is longer than 64 KiB (an unclosed quote?)"));
+  EXPECT_THAT(stopped.err, HasSubstr("the import stopped there"));
+  EXPECT_EQ(Schools("2133800033"), 0);
+}
+
+#endif  // GONGTONGCTL_TEST_WITH_REGISTRY
 
 }  // namespace
 }  // namespace gongtongctl

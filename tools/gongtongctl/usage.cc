@@ -32,6 +32,20 @@ constexpr char kCall[] = R"(  call METHOD [JSON | -]
       before sending any. Server- and bidi-streaming responses print one JSON per line.
 )";
 
+constexpr char kImport[] = R"(  import --entity=school|class|teacher|bell_schedule [--format=csv|json] [--dry-run]
+        [--batch=500] [--output=text|json] FILE|-
+      Bulk import through RegistryService.ImportRows. CSV: the first record is the header
+      (column names), each later record one row (quoted fields may hold commas and line
+      breaks); JSON: one object per line (NDJSON). The format comes from --format or the
+      extension (.csv; .json, .ndjson, .jsonl); "-" reads stdin (give --format). Rows are
+      numbered by the line they start on and sent in batches of --batch (1-1000) rows.
+      Prints one line per row (row N: CREATED|UPDATED|UNCHANGED NAME, or REJECTED CODE
+      FIELD: reason), then the totals; --output=json prints each RowResult and then
+      {"summary": ...} as JSON lines. --dry-run checks every row and writes nothing.
+      The deadline is 3600 s unless --timeout is given. Import parents first: schools,
+      teachers, classes, bell schedules. Exit 4 when some rows were rejected.
+)";
+
 constexpr char kHealth[] = R"(  health [SERVICE]
       grpc.health.v1 Check of the whole server, or of a component such as
       "postgres" or "redis". Prints SERVING, NOT_SERVING, ...
@@ -64,7 +78,8 @@ Exit status:
   0  OK (health: SERVING)
   1  the server answered with an error (health: not SERVING)
   2  UNAVAILABLE or DEADLINE_EXCEEDED: no server, or no answer in time
-  3  bad usage or input: flags, unknown method, JSON, key file
+  3  bad usage or input: flags, unknown method, JSON, key file, import file
+  4  import: some rows were REJECTED (the others were applied)
 
 Errors print "ERROR: CODE: message" on stderr, followed by each google.rpc.Status
 detail (ErrorInfo, BadRequest, LocalizedMessage, ...) as JSON.
@@ -79,18 +94,20 @@ Examples (the dev stack: `scripts/dev up`, then `source .run/env`):
   echo '{"name": "schools/2133102401"}' | gongtongctl --request-id=demo-1 call RegistryService/GetSchool -
   export GONGTONG_TOKEN=$(gongtongctl token --key=.run/keys/dev-2026-11.key --kid=dev-2026-11 \
       --iss=gongtong-dev --aud=gongtong --sub=dev-county-bureau-3310 --role=county_bureau --region=3310)
-  gongtongctl --timeout=300 call gongtong.registry.v1.RegistryService/ImportRows - < import.ndjson
+  gongtongctl --addr=$GONGTONG_ADDR_REGISTRY import --entity=school --dry-run 仙居县学校.csv
+  gongtongctl --addr=$GONGTONG_ADDR_REGISTRY import --entity=teacher teachers.ndjson
 )";
 
 }  // namespace
 
 std::string UsageText() {
-  return absl::StrCat(kGlobal, kCall, kHealth, kList, kDescribe, kToken, kHelp, kTail);
+  return absl::StrCat(kGlobal, kCall, kImport, kHealth, kList, kDescribe, kToken, kHelp, kTail);
 }
 
 std::string CommandUsage(absl::string_view command) {
   const char* text = nullptr;
   if (command == "call") text = kCall;
+  if (command == "import") text = kImport;
   if (command == "health") text = kHealth;
   if (command == "list") text = kList;
   if (command == "describe") text = kDescribe;
