@@ -23,7 +23,7 @@
 //               ratio. BENCH_STATEMENTS=1 with pg_stat_statements preloaded
 //               (GONGTONG_PG_CONF_EXTRA="shared_preload_libraries =
 //               'pg_stat_statements'") prints PostgreSQL's time per statement
-//               in the first service round, on stderr.
+//               in each service round, on stderr.
 //   scale       loads --sessions (1,000,000) sessions over --schools (10,000)
 //               schools straight into the booking schema (a province-year:
 //               100 per school), then lists a random teacher's week and a
@@ -515,13 +515,13 @@ int Throughput(int clients, int seconds, int regions, int rounds, int warmup_sec
   // registry facts cached, as in a service that has been running.
   ServicePhase(lanes, clients, regions, per_region, warmup_seconds, &cursors);
   for (int round = 0; round < rounds; ++round) {
-    if (round == 0) ResetStatements();
+    ResetStatements();
     double pg0 = PostgresCpu(postmaster), self0 = SelfCpu();
     Measured svc = ServicePhase(lanes, clients, regions, per_region, seconds, &cursors);
     const double svc_calls = std::max<double>(1, svc.latencies.size());
     svc.pg_cpu_ms = 1000 * (PostgresCpu(postmaster) - pg0) / svc_calls;
     svc.self_cpu_ms = 1000 * (SelfCpu() - self0) / svc_calls;
-    if (round == 0) PrintStatements();
+    PrintStatements();
     if (body_hex.empty()) {
       bv1::ListSessionsRequest req;
       req.set_page_size(1);
