@@ -187,17 +187,19 @@ std::vector<bv1::BookingConflict> CheckOccupancy(pqxx::transaction_base& tx, con
   if (tx_time != nullptr) *tx_time = now;
   const std::string prefecture = region.substr(0, 4) + "00", province = region.substr(0, 2) + "0000";
   // Every window lies within its local date (times of day end by 23:59), so
-  // the date narrows both reads to one day of the btree indexes
-  // (occupancy_resource_date, sessions_region_date). The overlap is written
-  // on the bounds, not with &&, so the plan cannot fall back to walking the
-  // GiST indexes by time alone (measured: the costliest statement of a
-  // create, until it was written this way).
+  // both reads are equality lookups of one day in partial btrees (migration
+  // 0002): each resource on its own (LATERAL, kept apart by OFFSET 0, so the
+  // plan is one index probe per resource whatever the statistics say; with
+  // `= ANY($1)` a generic plan scanned a whole date instead) and the region's
+  // live sessions. The overlap is written on the bounds, not with &&, so no
+  // plan can walk the GiST indexes by time alone.
   auto rows = Prepared(tx, "booking_check_occupancy",
       "SELECT 1, o.resource, o.session_id, extract(epoch from lower(o.during))::bigint, "
       "extract(epoch from upper(o.during))::bigint, (s.state = 1 AND s.hold_expire_time <= now()) "
-      "FROM occupancy o JOIN sessions s ON s.id = o.session_id WHERE o.resource = ANY($1::text[]) "
-      "AND o.local_date = $8::date AND o.live "
+      "FROM unnest($1::text[]) AS r(resource) CROSS JOIN LATERAL (SELECT o.resource, o.session_id, o.during "
+      "FROM occupancy o WHERE o.resource = r.resource AND o.local_date = $8::date AND o.live "
       "AND lower(o.during) < to_timestamp($3) AND upper(o.during) > to_timestamp($2) AND o.session_id <> $4 "
+      "OFFSET 0) o JOIN sessions s ON s.id = o.session_id "
       "UNION ALL "
       "SELECT 2, '', id, greatest(extract(epoch from lower(during))::bigint, $2), "
       "least(extract(epoch from upper(during))::bigint, $3), (state = 1 AND hold_expire_time <= now()) "
