@@ -2,6 +2,7 @@
 // concurrent starters, and append-only.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -174,6 +175,59 @@ TEST(Pool, AWaiterThatTimesOutLeavesTheQueueAndTheNextOneIsServed) {
   holder.join();
   EXPECT_TRUE(pool.WithConnection([](pqxx::connection&) { return absl::OkStatus(); }).ok())
       << "the connection went back to the pool, not to the waiter that gave up";
+}
+
+TEST(Pool, CoarseStatementTimeoutRoundsUpByLessThanASixteenth) {
+  struct Row {
+    int64_t left_ms, want;
+  };
+  for (const Row& r : std::vector<Row>{{-5, 0},
+                                       {0, 0},
+                                       {1, 1},
+                                       {31, 31},      // step 1 below 32 ms
+                                       {33, 34},      // step 2
+                                       {100, 100},    // step 4, already a multiple
+                                       {101, 104},
+                                       {10000, 10240},  // step 512
+                                       {29990, 30720},  // a 30 s client deadline, 10 ms spent: step 1024
+                                       {29000, 29696}}) {
+    const int64_t got = CoarseStatementTimeoutMs(r.left_ms);
+    EXPECT_EQ(got, r.want) << r.left_ms;
+    if (r.left_ms > 0) {
+      EXPECT_GE(got, r.left_ms);
+      EXPECT_LT(got - r.left_ms, std::max<int64_t>(1, r.left_ms / 16)) << r.left_ms;
+    }
+  }
+}
+
+TEST(Pool, EachTransactionRunsUnderItsDeadlinesTimeoutSetOnlyWhenItChanges) {
+  Pool pool({LocalPostgres::Shared().dsn(), UniqueSchema("timeout"), 1});
+  auto timeout_in_tx = [&](Deadline deadline) {
+    int64_t ms = -1;
+    EXPECT_TRUE(pool.Transact([&](pqxx::work& tx) {
+      ms = tx.exec("SELECT setting::bigint FROM pg_settings WHERE name = 'statement_timeout'")[0][0].as<int64_t>();
+      return absl::OkStatus();
+    }, deadline).ok());
+    return ms;
+  };
+  const auto in = [](int ms) { return std::chrono::system_clock::now() + std::chrono::milliseconds(ms); };
+  EXPECT_EQ(timeout_in_tx(in(30000)), 30720);
+  EXPECT_EQ(timeout_in_tx(in(30000)), 30720) << "kept on the connection";
+  EXPECT_EQ(timeout_in_tx(NoDeadline()), 0) << "no deadline: no limit, even after one that had";
+  EXPECT_EQ(timeout_in_tx(in(5000)), 5120);
+  // A rolled-back transaction undoes a SET: the next one must not trust it.
+  EXPECT_FALSE(pool.Transact([](pqxx::work& tx) {
+    tx.exec("SELECT 1");
+    return absl::InternalError("refused");
+  }, in(60000)).ok());
+  EXPECT_EQ(timeout_in_tx(in(60000)), 61440) << "the rolled-back SET of the same value is made again";
+  // The limit still stops a statement that outlives the deadline.
+  absl::Status s = pool.Transact([](pqxx::work& tx) {
+    tx.exec("SELECT pg_sleep(2)");
+    return absl::OkStatus();
+  }, in(300));
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(timeout_in_tx(in(5000)), 5120);
 }
 
 }  // namespace

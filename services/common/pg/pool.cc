@@ -13,7 +13,16 @@ namespace gongtong::pg {
 
 struct Pool::Slot {
   std::unique_ptr<pqxx::connection> conn;
+  // The session's statement_timeout as last committed on `conn`; -1 unknown.
+  int64_t statement_timeout_ms = -1;
 };
+
+int64_t CoarseStatementTimeoutMs(int64_t left_ms) {
+  if (left_ms <= 0) return 0;
+  int64_t step = 1;
+  while (step * 32 <= left_ms) step *= 2;  // the largest power of two ≤ left/16
+  return (left_ms + step - 1) / step * step;
+}
 
 std::string QuoteIdentifier(const std::string& name) {
   std::string out = "\"";
@@ -75,13 +84,15 @@ void Pool::Release(Slot* slot, bool broken) {
   next->ready.notify_one();
 }
 
-absl::Status Pool::WithConnection(const std::function<absl::Status(pqxx::connection&)>& fn,
-                                  Deadline deadline) {
+absl::Status Pool::WithSlot(const std::function<absl::Status(Slot&)>& fn, Deadline deadline) {
   GT_ASSIGN_OR_RETURN(Slot * slot, Acquire(deadline));
   absl::Status status;
   try {
-    if (!slot->conn) slot->conn = Connect();
-    status = fn(*slot->conn);
+    if (!slot->conn) {
+      slot->statement_timeout_ms = -1;
+      slot->conn = Connect();
+    }
+    status = fn(*slot);
   } catch (...) {
     status = CurrentExceptionStatus();
   }
@@ -89,12 +100,22 @@ absl::Status Pool::WithConnection(const std::function<absl::Status(pqxx::connect
   return status;
 }
 
+absl::Status Pool::WithConnection(const std::function<absl::Status(pqxx::connection&)>& fn,
+                                  Deadline deadline) {
+  return WithSlot(
+      [&](Slot& slot) {
+        slot.statement_timeout_ms = -1;  // the caller may change anything
+        return fn(*slot.conn);
+      },
+      deadline);
+}
+
 absl::Status Pool::Transact(const std::function<absl::Status(pqxx::work&)>& fn, Deadline deadline,
                             int retries) {
   for (int attempt = 0;; ++attempt) {
-    absl::Status status = WithConnection(
-        [&](pqxx::connection& conn) -> absl::Status {
-          pqxx::work tx(conn);
+    absl::Status status = WithSlot(
+        [&](Slot& slot) -> absl::Status {
+          int64_t timeout_ms = 0;  // none
           if (deadline != NoDeadline()) {
             auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                 deadline - std::chrono::system_clock::now());
@@ -102,10 +123,22 @@ absl::Status Pool::Transact(const std::function<absl::Status(pqxx::work&)>& fn, 
               return ErrorBuilder(absl::StatusCode::kDeadlineExceeded, "DEADLINE_EXCEEDED")
                   .Message("request deadline passed before the database was reached");
             }
-            tx.exec(absl::StrCat("SET LOCAL statement_timeout = ", left.count()));
+            timeout_ms = CoarseStatementTimeoutMs(left.count());
           }
+          pqxx::work tx(*slot.conn);
+          // Set only when it changes (one round trip saved per transaction
+          // otherwise); session-level, so it is known after commit and
+          // unknown after a rollback (which undoes it).
+          const int64_t before = slot.statement_timeout_ms;
+          if (timeout_ms != before) {
+            tx.exec(absl::StrCat("SET statement_timeout = ", timeout_ms));
+          }
+          slot.statement_timeout_ms = -1;
           absl::Status inner = fn(tx);
-          if (inner.ok()) tx.commit();  // else the destructor rolls back
+          if (inner.ok()) {
+            tx.commit();  // else the destructor rolls back
+            slot.statement_timeout_ms = timeout_ms;
+          }
           return inner;
         },
         deadline);

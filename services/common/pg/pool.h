@@ -41,7 +41,9 @@ class Pool {
 
   // Runs `fn` in one read-committed transaction and commits when it returns
   // OK; any error (returned or thrown) rolls back — nothing is half-applied.
-  // The statement_timeout is the time left until `deadline`. A serialization
+  // The statement_timeout is the time left until `deadline`, rounded up by less
+  // than 1/16 (CoarseStatementTimeoutMs) so that it is set on a connection
+  // only when it changes, not once per transaction; none without deadline. A serialization
   // failure or deadlock is retried up to `retries` times with fresh state.
   absl::Status Transact(const std::function<absl::Status(pqxx::work&)>& fn,
                         Deadline deadline = NoDeadline(), int retries = 2);
@@ -58,6 +60,7 @@ class Pool {
 
  private:
   struct Slot;
+  absl::Status WithSlot(const std::function<absl::Status(Slot&)>& fn, Deadline deadline);
   absl::StatusOr<Slot*> Acquire(Deadline deadline);
   void Release(Slot* slot, bool broken);
   std::unique_ptr<pqxx::connection> Connect();
@@ -73,6 +76,12 @@ class Pool {
   std::vector<Slot*> free_ ABSL_GUARDED_BY(mu_);
   std::deque<Waiter*> waiters_ ABSL_GUARDED_BY(mu_);  // oldest first
 };
+
+// The statement_timeout for `left_ms` until a deadline: rounded up to a
+// multiple of the largest power of two ≤ left/16 (so calls made with the
+// same deadline budget share one value, at most 1/16 later than the
+// deadline); 0 (none) for left_ms ≤ 0.
+int64_t CoarseStatementTimeoutMs(int64_t left_ms);
 
 // "quoted" identifier for SQL built at run time (schema names).
 std::string QuoteIdentifier(const std::string& name);
