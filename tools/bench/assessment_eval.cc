@@ -26,6 +26,7 @@
 #include "assessment/rpc/evaluation_methods.h"
 #include "assessment/storage/evaluation_store.h"
 #include "common/pg/migrations.h"
+#include "bench_args.h"
 #include "local_servers.h"
 
 namespace gongtong::pg {
@@ -35,24 +36,12 @@ const std::vector<Migration>& AssessmentMigrations();
 namespace {
 
 using namespace gongtong;
+using bench::Flag;
+using bench::Median;
 namespace av1 = gongtong::assessment::v1;
 using Clock = std::chrono::steady_clock;
 
-int Flag(int argc, char** argv, const std::string& name, int fallback) {
-  const std::string prefix = "--" + name + "=";
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a.rfind(prefix, 0) == 0) return std::atoi(a.c_str() + prefix.size());
-  }
-  return fallback;
-}
-
 double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 // The county's raw records. Schools of community i: 33108300000 + 10 i + k,
 // k = 1 core, 2 and 3 members (10-digit codes).

@@ -27,6 +27,7 @@
 #include "common/events/event.h"
 #include "common/pg/migrations.h"
 #include "gongtong/events/v1/booking_events.pb.h"
+#include "bench_args.h"
 #include "local_servers.h"
 
 namespace gongtong::pg {
@@ -36,16 +37,8 @@ const std::vector<Migration>& AssessmentMigrations();
 namespace {
 
 using namespace gongtong;
+using bench::Flag;
 namespace av1 = gongtong::assessment::v1;
-
-int Flag(int argc, char** argv, const std::string& name, int fallback) {
-  const std::string prefix = "--" + name + "=";
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a.rfind(prefix, 0) == 0) return std::atoi(a.c_str() + prefix.size());
-  }
-  return fallback;
-}
 
 std::string Code(int prefix, int i) { return absl::StrFormat("%d%08d", prefix, i); }
 

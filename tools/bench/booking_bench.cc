@@ -51,6 +51,7 @@
 #include "booking/domain/civil.h"
 #include "booking/domain/lead_time.h"
 #include "google/protobuf/util/json_util.h"
+#include "bench_args.h"
 #include "booking_world.h"
 #include "grpcpp/create_channel.h"
 #include "local_servers.h"
@@ -59,23 +60,10 @@ namespace gongtong::booking::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string FlagValue(int argc, char** argv, const std::string& name, const std::string& fallback) {
-  const std::string prefix = "--" + name + "=";
-  for (int i = 1; i < argc; ++i) {
-    if (absl::StartsWith(argv[i], prefix)) return std::string(argv[i]).substr(prefix.size());
-  }
-  return fallback;
-}
-int Flag(int argc, char** argv, const std::string& name, int fallback) {
-  return std::atoi(FlagValue(argc, argv, name, std::to_string(fallback)).c_str());
-}
-
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
-}
+using gongtong::bench::Flag;
+using gongtong::bench::FlagValue;
+using gongtong::bench::Median;
+using gongtong::bench::Percentile;
 
 std::unique_ptr<BookingStub> NewStub(int channel_id) {
   grpc::ChannelArguments args;
@@ -463,13 +451,6 @@ Measured PgbenchPhase(const std::string& script, int clients, int seconds) {
   }
   gongtong::testing::RunOrDie(absl::StrCat("rm -rf ", dir));
   return m;
-}
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 // With BENCH_STATEMENTS=1 (and pg_stat_statements preloaded, see

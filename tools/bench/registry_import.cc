@@ -22,6 +22,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
+#include "bench_args.h"
 #include "registry_test_server.h"
 
 namespace {
@@ -30,17 +31,9 @@ using gongtong::registry::testing::Import;
 using gongtong::registry::testing::ImportRun;
 using gongtong::registry::testing::RegistryServer;
 namespace rv1 = gongtong::registry::v1;
-
-std::string FlagValue(int argc, char** argv, const std::string& name, const std::string& fallback) {
-  const std::string prefix = "--" + name + "=";
-  for (int i = 1; i < argc; ++i) {
-    if (absl::StartsWith(argv[i], prefix)) return std::string(argv[i]).substr(prefix.size());
-  }
-  return fallback;
-}
-int Flag(int argc, char** argv, const std::string& name, int fallback) {
-  return std::atoi(FlagValue(argc, argv, name, std::to_string(fallback)).c_str());
-}
+using gongtong::bench::Flag;
+using gongtong::bench::FlagValue;
+using gongtong::bench::Median;
 
 rv1::ImportHeader Header(rv1::ImportEntity entity, const std::vector<std::string>& columns) {
   rv1::ImportHeader h;
@@ -49,12 +42,6 @@ rv1::ImportHeader Header(rv1::ImportEntity entity, const std::vector<std::string
   for (const auto& c : columns) h.add_columns(c);
   h.set_source_name("bench.csv");
   return h;
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n == 0 ? 0 : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 double Seconds(std::chrono::steady_clock::time_point since) {
