@@ -34,10 +34,15 @@ ReadThroughCache::ReadThroughCache(redis::ClientPool* redis, std::chrono::second
     : redis_(redis), ttl_(ttl) {}
 
 absl::StatusOr<std::string> ReadThroughCache::Get(const std::string& key, const Loader& load) {
-  return GetGroup(key, {key}, [&]() -> absl::StatusOr<std::vector<std::string>> {
-    GT_ASSIGN_OR_RETURN(std::string value, load());
-    return std::vector<std::string>{std::move(value)};
-  });
+  if (ttl_.count() == 0) return load();
+  bool reachable = true;
+  if (auto hit = Lookup(key, &reachable)) return std::move(*hit);  // the hot path: one GET
+  GT_ASSIGN_OR_RETURN(std::vector<std::string> values,
+                      LoadAndStore({key}, [&]() -> absl::StatusOr<std::vector<std::string>> {
+                        GT_ASSIGN_OR_RETURN(std::string value, load());
+                        return std::vector<std::string>{std::move(value)};
+                      }, reachable));
+  return std::move(values[0]);
 }
 
 absl::StatusOr<std::string> ReadThroughCache::GetGroup(const std::string& key, const std::vector<std::string>& group,
@@ -50,31 +55,44 @@ absl::StatusOr<std::string> ReadThroughCache::GetGroup(const std::string& key, c
     return std::move((*values)[index]);
   };
   if (ttl_.count() == 0) return pick(load());
+  bool reachable = true;
+  if (auto hit = Lookup(key, &reachable)) return std::move(*hit);
+  return pick(LoadAndStore(group, load, reachable));
+}
+
+std::optional<std::string> ReadThroughCache::Lookup(const std::string& key, bool* reachable) {
+  auto client = redis_->Acquire();
+  auto value = client->Command({"GET", key});
+  if (!value.ok()) {
+    *reachable = false;
+    errors_.fetch_add(1, std::memory_order_relaxed);
+    return std::nullopt;
+  }
+  if (value->is_nil()) return std::nullopt;
+  hits_.fetch_add(1, std::memory_order_relaxed);
+  return std::move(value->str);
+}
+
+absl::StatusOr<std::vector<std::string>> ReadThroughCache::LoadAndStore(const std::vector<std::string>& group,
+                                                                        const GroupLoader& load, bool reachable) {
+  misses_.fetch_add(1, std::memory_order_relaxed);
+  // The generations are read after the miss and before the load, which is
+  // all the compare-and-set needs.
   std::vector<std::string> generations;
-  bool redis_ok = true;
-  {
-    // A hit costs one GET; the generations are read only on a miss, before
-    // loading (reading them after the miss is still before the load, which
-    // is all the compare-and-set needs).
-    auto client = redis_->Acquire();
-    auto value = client->Command({"GET", key});
-    if (value.ok() && !value->is_nil()) {
-      hits_.fetch_add(1, std::memory_order_relaxed);
-      return std::move(value->str);
-    }
+  if (reachable) {
     std::vector<std::string> args = {"MGET"};
     for (const auto& k : group) args.push_back(k + ":gen");
-    auto gens = value.ok() ? client->Command(args) : value;
+    auto client = redis_->Acquire();
+    auto gens = client->Command(args);
     if (gens.ok() && gens->elements.size() == group.size()) {
       for (const auto& g : gens->elements) generations.push_back(g.is_nil() ? "" : g.str);
     } else {
-      redis_ok = false;
+      reachable = false;
       errors_.fetch_add(1, std::memory_order_relaxed);
     }
   }
-  misses_.fetch_add(1, std::memory_order_relaxed);
   auto values = load();
-  if (!values.ok() || values->size() != group.size() || !redis_ok) return pick(std::move(values));
+  if (!values.ok() || values->size() != group.size() || !reachable) return values;
   std::vector<std::string> args = {"EVAL", kStoreManyIfUnchanged, std::to_string(2 * group.size())};
   args.insert(args.end(), group.begin(), group.end());
   for (const auto& k : group) args.push_back(k + ":gen");
@@ -83,7 +101,7 @@ absl::StatusOr<std::string> ReadThroughCache::GetGroup(const std::string& key, c
   args.push_back(std::to_string(ttl_.count()));
   auto client = redis_->Acquire();
   if (!client->Command(args).ok()) errors_.fetch_add(1, std::memory_order_relaxed);
-  return pick(std::move(values));
+  return values;
 }
 
 std::vector<std::optional<std::string>> ReadThroughCache::Peek(const std::vector<std::string>& keys) {

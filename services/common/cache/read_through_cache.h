@@ -61,6 +61,15 @@ class ReadThroughCache {
   Stats stats() const { return {hits_.load(), misses_.load(), errors_.load()}; }
 
  private:
+  // One GET: the cached value and a hit counted, or nullopt on a miss (and
+  // *reachable = false when Redis did not answer).
+  std::optional<std::string> Lookup(const std::string& key, bool* reachable);
+  // After a miss: reads the group's generations (when Redis is reachable),
+  // loads, and stores each entry whose generation did not move; returns
+  // what `load` returned.
+  absl::StatusOr<std::vector<std::string>> LoadAndStore(const std::vector<std::string>& group, const GroupLoader& load,
+                                                        bool reachable);
+
   redis::ClientPool* redis_;
   std::chrono::seconds ttl_;
   std::atomic<int64_t> hits_{0}, misses_{0}, errors_{0};
