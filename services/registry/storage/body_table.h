@@ -1,8 +1,9 @@
 #pragma once
-// The read half shared by tables that keep a resource as its serialized
-// body beside a text id, a version, timestamps and display_name, listed by
-// display_name then id (party_joint_buildings, secretary_studios). Internal
-// to storage/.
+// The tables that keep a resource as its serialized body beside a text id,
+// a version, timestamps and display_name, listed by display_name then id
+// (party_joint_buildings, secretary_studios): their reads, and the write
+// paths of BodyStore (storage/body_store.h) parameterised by a BodyResource.
+// Internal to storage/.
 
 #include <functional>
 #include <string>
@@ -14,9 +15,11 @@
 #include "absl/status/statusor.h"
 #include "common/pg/pool.h"
 #include "common/status/error.h"
+#include "registry/storage/body_store.h"
 #include "registry/storage/page_fetch.h"
 #include "registry/storage/roster_store.h"
 #include "registry/storage/roster_table.h"
+#include "registry/storage/roster_write.h"
 #include "registry/storage/row_codec.h"
 
 namespace gongtong::registry {
@@ -73,6 +76,95 @@ absl::StatusOr<RosterPage<M>> ListBodies(pg::Pool& pool, const BodyTable& t, ros
   page.more = fetched.more;
   if (q.count_total) page.total = fetched.total;
   return page;
+}
+
+// What differs between two body tables' stores: the table, how NOT_FOUND
+// names it, the filter, the facts a check needs, how a row is written and
+// how the change is recorded.
+template <typename M, typename Facts>
+struct BodyResource {
+  BodyTable table;
+  std::string what_zh;           // e.g. "书记工作室"
+  std::string not_found_reason;  // e.g. "SECRETARY_STUDIO_NOT_FOUND"
+  // The filter's conditions, on table.alias.
+  std::function<absl::Status(const std::vector<api::FilterTerm>& terms, roster::SqlBuilder* b)> filter;
+  // The facts the check decides with, loaded in the write's transaction.
+  std::function<Facts(pqxx::transaction_base&, const M& before, const M& after)> facts;
+  // Inserts the new row (name and audit set): ALREADY_EXISTS when the id
+  // (ids are not reused, also after deletion) or a live natural key is taken.
+  std::function<absl::Status(pqxx::transaction_base&, const std::string& id, const M& m, const Facts& facts)> insert;
+  // Rewrites the row (version + 1, deleted_at per `deleted`); may refuse a
+  // live natural key another row holds.
+  std::function<absl::Status(pqxx::transaction_base&, const std::string& id, roster::ChangeKind kind, const M& m,
+                             bool deleted, const Facts& facts)>
+      update;
+  std::function<void(pqxx::transaction_base&, roster::ChangeKind, const M& m, const std::vector<std::string>& paths,
+                     const Facts& facts, const WriteContext&)>
+      record;
+};
+
+// BodyStore's members; each user instantiates its own
+// (template class BodyStore<M, Facts>;).
+template <typename M, typename Facts>
+absl::StatusOr<M> BodyStore<M, Facts>::Get(const std::string& id, pg::Deadline deadline) {
+  M out;
+  absl::Status s = pool_->Transact(
+      [&](pqxx::transaction_base& tx) -> absl::Status {
+        auto rows = SelectBody(tx, r_->table, id, false);
+        if (rows.empty()) return roster::NotFound(r_->not_found_reason.c_str(), r_->table.name_of(id), r_->what_zh);
+        out = BodyFromRow<M>(r_->table, rows[0]);
+        return absl::OkStatus();
+      },
+      deadline);
+  if (!s.ok()) return s;
+  return out;
+}
+
+template <typename M, typename Facts>
+absl::StatusOr<RosterPage<M>> BodyStore<M, Facts>::List(const RosterListQuery& q, pg::Deadline deadline) {
+  roster::SqlBuilder b;
+  GT_RETURN_IF_ERROR(r_->filter(q.filter, &b));
+  return ListBodies<M>(*pool_, r_->table, std::move(b), q, deadline);
+}
+
+template <typename M, typename Facts>
+absl::StatusOr<M> BodyStore<M, Facts>::Create(const std::string& id, const M& input, const Check& check,
+                                              const WriteContext& ctx) {
+  return roster::Idempotent<M>(*pool_, ctx, [&](pqxx::transaction_base& tx) -> absl::StatusOr<M> {
+    M m = input;
+    m.set_name(r_->table.name_of(id));
+    const Facts facts = r_->facts(tx, M(), m);
+    GT_RETURN_IF_ERROR(check(M(), m, false, facts));
+    *m.mutable_audit()->mutable_creator() = ctx.actor;
+    *m.mutable_audit()->mutable_updater() = ctx.actor;
+    GT_RETURN_IF_ERROR(r_->insert(tx, id, m, facts));
+    M created = BodyFromRow<M>(r_->table, SelectBody(tx, r_->table, id, false)[0]);
+    r_->record(tx, gongtong::registry::v1::CHANGE_KIND_CREATED, created, {}, facts, ctx);
+    return created;
+  });
+}
+
+template <typename M, typename Facts>
+absl::StatusOr<M> BodyStore<M, Facts>::Mutate(const std::string& id, const std::string& expected_etag,
+                                              roster::ChangeKind kind, const std::vector<std::string>& changed_paths,
+                                              const Mutation& mutate, const Check& check, const WriteContext& ctx) {
+  return roster::Idempotent<M>(*pool_, ctx, [&](pqxx::transaction_base& tx) -> absl::StatusOr<M> {
+    auto rows = SelectBody(tx, r_->table, id, true);
+    if (rows.empty()) return roster::NotFound(r_->not_found_reason.c_str(), r_->table.name_of(id), r_->what_zh);
+    const M before = BodyFromRow<M>(r_->table, rows[0]);
+    M m = before;
+    bool deleted = before.audit().has_delete_time();
+    const bool was_deleted = deleted;
+    GT_RETURN_IF_ERROR(mutate(m, deleted));
+    const Facts facts = r_->facts(tx, before, m);
+    GT_RETURN_IF_ERROR(check(before, m, was_deleted, facts));
+    if (!expected_etag.empty() && expected_etag != before.etag()) return roster::Stale(expected_etag, before.etag());
+    *m.mutable_audit()->mutable_updater() = ctx.actor;
+    GT_RETURN_IF_ERROR(r_->update(tx, id, kind, m, deleted, facts));
+    M result = BodyFromRow<M>(r_->table, SelectBody(tx, r_->table, id, false)[0]);
+    r_->record(tx, kind, result, changed_paths, facts, ctx);
+    return result;
+  });
 }
 
 }  // namespace gongtong::registry

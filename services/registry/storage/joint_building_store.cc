@@ -17,22 +17,9 @@ namespace {
 using gongtong::registry::v1::Change;
 using gongtong::registry::v1::ChangeKind;
 
-const BodyTable& Table() {
-  static const auto* kTable =
-      new BodyTable{"party_joint_buildings", "j", "joint_building_id",
-                    [](std::string_view id) { return PartyJointBuildingName(id); }};
-  return *kTable;
-}
-
-PartyJointBuilding FromRow(const pqxx::row& row) { return BodyFromRow<PartyJointBuilding>(Table(), row); }
-
 std::string OrgId(const std::string& name) {
   auto id = ParsePartyOrganizationName(name, "");
   return id.ok() ? *id : "";
-}
-
-pqxx::result SelectById(pqxx::transaction_base& tx, const std::string& id, bool lock) {
-  return SelectBody(tx, Table(), id, lock);
 }
 
 // A text[] literal of the non-empty ids (resource ids: [a-z0-9-] only).
@@ -131,6 +118,59 @@ absl::Status AddFilter(const std::vector<api::FilterTerm>& terms, roster::SqlBui
   return absl::OkStatus();
 }
 
+absl::Status Insert(pqxx::transaction_base& tx, const std::string& id, const PartyJointBuilding& j,
+                    const JointBuildingFacts& facts) {
+  if (!tx.exec_params("SELECT 1 FROM party_joint_buildings WHERE joint_building_id = $1", id).empty()) {
+    return ErrorBuilder(absl::StatusCode::kAlreadyExists, "ID_TAKEN")
+        .Message(j.name() + " exists (ids are not reused, also after deletion)")
+        .Zh("结对共建编号已存在：" + id)
+        .Field("party_joint_building_id", "already exists");
+  }
+  const std::string body = StoredBody(j);
+  const std::vector<std::string> c = Columns(j, facts);
+  auto inserted = tx.exec_params(
+      "INSERT INTO party_joint_buildings (joint_building_id, display_name, organization_id, "
+      "partner_organization_id, partner_kind, partner_key, region_code, start_date, end_date, body) "
+      "VALUES ($1, $2, $3, $4, $5::smallint, $6, $7, NULLIF($8, '')::date, NULLIF($9, '')::date, "
+      "$10) ON CONFLICT DO NOTHING",
+      id, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], pqxx::binarystring(body.data(), body.size()));
+  if (inserted.affected_rows() == 0) return PairTaken(gongtong::registry::v1::CHANGE_KIND_CREATED);
+  return absl::OkStatus();
+}
+
+absl::Status Update(pqxx::transaction_base& tx, const std::string& id, ChangeKind kind, const PartyJointBuilding& j,
+                    bool deleted, const JointBuildingFacts& facts) {
+  if (!deleted && !tx.exec_params("SELECT 1 FROM party_joint_buildings WHERE organization_id = $1 AND "
+                                  "partner_key = $2 AND deleted_at IS NULL AND joint_building_id <> $3",
+                                  OrgId(j.organization()), PartnerKey(j), id)
+                       .empty()) {
+    return PairTaken(kind);
+  }
+  const std::string body = StoredBody(j);
+  const std::vector<std::string> c = Columns(j, facts);
+  tx.exec_params(
+      "UPDATE party_joint_buildings SET display_name = $2, organization_id = $3, partner_organization_id = $4, "
+      "partner_kind = $5::smallint, partner_key = $6, region_code = $7, start_date = NULLIF($8, '')::date, "
+      "end_date = NULLIF($9, '')::date, body = $10, version = version + 1, updated_at = now(), "
+      "deleted_at = CASE WHEN $11 THEN coalesce(deleted_at, now()) ELSE NULL END WHERE joint_building_id = $1",
+      id, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], pqxx::binarystring(body.data(), body.size()), deleted);
+  return absl::OkStatus();
+}
+
+const BodyResource<PartyJointBuilding, JointBuildingFacts>& Resource() {
+  static const auto* kResource = new BodyResource<PartyJointBuilding, JointBuildingFacts>{
+      {"party_joint_buildings", "j", "joint_building_id",
+       [](std::string_view id) { return PartyJointBuildingName(id); }},
+      "结对共建关系",
+      "PARTY_JOINT_BUILDING_NOT_FOUND",
+      AddFilter,
+      LoadFacts,
+      Insert,
+      Update,
+      Record};
+  return *kResource;
+}
+
 }  // namespace
 
 const std::vector<api::FilterField>& PartyJointBuildingFilterFields() {
@@ -144,98 +184,8 @@ const std::vector<std::string>& PartyJointBuildingOrderFields() {
   return *kFields;
 }
 
-absl::StatusOr<PartyJointBuilding> JointBuildingStore::Get(const std::string& id, pg::Deadline deadline) {
-  PartyJointBuilding out;
-  absl::Status s = pool_->Transact(
-      [&](pqxx::transaction_base& tx) -> absl::Status {
-        auto rows = SelectById(tx, id, false);
-        if (rows.empty()) {
-          return roster::NotFound("PARTY_JOINT_BUILDING_NOT_FOUND", PartyJointBuildingName(id), "结对共建关系");
-        }
-        out = FromRow(rows[0]);
-        return absl::OkStatus();
-      },
-      deadline);
-  if (!s.ok()) return s;
-  return out;
-}
+template class BodyStore<PartyJointBuilding, JointBuildingFacts>;
 
-absl::StatusOr<RosterPage<PartyJointBuilding>> JointBuildingStore::List(const RosterListQuery& q,
-                                                                        pg::Deadline deadline) {
-  roster::SqlBuilder b;
-  GT_RETURN_IF_ERROR(AddFilter(q.filter, &b));
-  return ListBodies<PartyJointBuilding>(*pool_, Table(), std::move(b), q, deadline);
-}
-
-absl::StatusOr<PartyJointBuilding> JointBuildingStore::Create(const std::string& id, const PartyJointBuilding& input,
-                                                              const Check& check, const WriteContext& ctx) {
-  return roster::Idempotent<PartyJointBuilding>(
-      *pool_, ctx, [&](pqxx::transaction_base& tx) -> absl::StatusOr<PartyJointBuilding> {
-        PartyJointBuilding j = input;
-        j.set_name(PartyJointBuildingName(id));
-        const JointBuildingFacts facts = LoadFacts(tx, PartyJointBuilding(), j);
-        GT_RETURN_IF_ERROR(check(PartyJointBuilding(), j, false, facts));
-        if (!SelectById(tx, id, false).empty()) {
-          return ErrorBuilder(absl::StatusCode::kAlreadyExists, "ID_TAKEN")
-              .Message(j.name() + " exists (ids are not reused, also after deletion)")
-              .Zh("结对共建编号已存在：" + id)
-              .Field("party_joint_building_id", "already exists");
-        }
-        *j.mutable_audit()->mutable_creator() = ctx.actor;
-        *j.mutable_audit()->mutable_updater() = ctx.actor;
-        const std::string body = StoredBody(j);
-        const std::vector<std::string> c = Columns(j, facts);
-        auto inserted = tx.exec_params(
-            "INSERT INTO party_joint_buildings (joint_building_id, display_name, organization_id, "
-            "partner_organization_id, partner_kind, partner_key, region_code, start_date, end_date, body) "
-            "VALUES ($1, $2, $3, $4, $5::smallint, $6, $7, NULLIF($8, '')::date, NULLIF($9, '')::date, "
-            "$10) ON CONFLICT DO NOTHING",
-            id, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], pqxx::binarystring(body.data(), body.size()));
-        if (inserted.affected_rows() == 0) return PairTaken(gongtong::registry::v1::CHANGE_KIND_CREATED);
-        PartyJointBuilding created = FromRow(SelectById(tx, id, false)[0]);
-        Record(tx, gongtong::registry::v1::CHANGE_KIND_CREATED, created, {}, facts, ctx);
-        return created;
-      });
-}
-
-absl::StatusOr<PartyJointBuilding> JointBuildingStore::Mutate(const std::string& id, const std::string& expected_etag,
-                                                              ChangeKind kind,
-                                                              const std::vector<std::string>& changed_paths,
-                                                              const Mutation& mutate, const Check& check,
-                                                              const WriteContext& ctx) {
-  return roster::Idempotent<PartyJointBuilding>(
-      *pool_, ctx, [&](pqxx::transaction_base& tx) -> absl::StatusOr<PartyJointBuilding> {
-        auto rows = SelectById(tx, id, true);
-        if (rows.empty()) {
-          return roster::NotFound("PARTY_JOINT_BUILDING_NOT_FOUND", PartyJointBuildingName(id), "结对共建关系");
-        }
-        const PartyJointBuilding before = FromRow(rows[0]);
-        PartyJointBuilding j = before;
-        bool deleted = before.audit().has_delete_time();
-        const bool was_deleted = deleted;
-        GT_RETURN_IF_ERROR(mutate(j, deleted));
-        const JointBuildingFacts facts = LoadFacts(tx, before, j);
-        GT_RETURN_IF_ERROR(check(before, j, was_deleted, facts));
-        if (!expected_etag.empty() && expected_etag != before.etag()) return roster::Stale(expected_etag, before.etag());
-        if (!deleted && !tx.exec_params("SELECT 1 FROM party_joint_buildings WHERE organization_id = $1 AND "
-                                        "partner_key = $2 AND deleted_at IS NULL AND joint_building_id <> $3",
-                                        OrgId(j.organization()), PartnerKey(j), id)
-                             .empty()) {
-          return PairTaken(kind);
-        }
-        *j.mutable_audit()->mutable_updater() = ctx.actor;
-        const std::string body = StoredBody(j);
-        const std::vector<std::string> c = Columns(j, facts);
-        tx.exec_params(
-            "UPDATE party_joint_buildings SET display_name = $2, organization_id = $3, partner_organization_id = $4, "
-            "partner_kind = $5::smallint, partner_key = $6, region_code = $7, start_date = NULLIF($8, '')::date, "
-            "end_date = NULLIF($9, '')::date, body = $10, version = version + 1, updated_at = now(), "
-            "deleted_at = CASE WHEN $11 THEN coalesce(deleted_at, now()) ELSE NULL END WHERE joint_building_id = $1",
-            id, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], pqxx::binarystring(body.data(), body.size()), deleted);
-        PartyJointBuilding result = FromRow(SelectById(tx, id, false)[0]);
-        Record(tx, kind, result, changed_paths, facts, ctx);
-        return result;
-      });
-}
+JointBuildingStore::JointBuildingStore(pg::Pool* pool) : BodyStore(pool, &Resource()) {}
 
 }  // namespace gongtong::registry

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "registry/storage/body_store.h"
 #include "registry/storage/party_store.h"
 
 namespace gongtong::registry {
@@ -22,28 +23,10 @@ struct JointBuildingFacts {
 const std::vector<api::FilterField>& PartyJointBuildingFilterFields();
 const std::vector<std::string>& PartyJointBuildingOrderFields();
 
-class JointBuildingStore {
+// Get and List as BodyStore; List's filter: PartyJointBuildingFilterFields().
+class JointBuildingStore : public BodyStore<PartyJointBuilding, JointBuildingFacts> {
  public:
-  explicit JointBuildingStore(pg::Pool* pool) : pool_(pool) {}
-
-  // NOT_FOUND when none (deleted ones are returned).
-  absl::StatusOr<PartyJointBuilding> Get(const std::string& id, pg::Deadline deadline);
-  // Filter PartyJointBuildingFilterFields(); school_code and region_scope unused.
-  absl::StatusOr<RosterPage<PartyJointBuilding>> List(const RosterListQuery& q, pg::Deadline deadline);
-
-  using Check = std::function<absl::Status(const PartyJointBuilding& before, const PartyJointBuilding& after,
-                                           bool was_deleted, const JointBuildingFacts& facts)>;
-  using Mutation = std::function<absl::Status(PartyJointBuilding& relation, bool& deleted)>;
-
-  absl::StatusOr<PartyJointBuilding> Create(const std::string& id, const PartyJointBuilding& relation,
-                                            const Check& check, const WriteContext& ctx);
-  absl::StatusOr<PartyJointBuilding> Mutate(const std::string& id, const std::string& expected_etag,
-                                            gongtong::registry::v1::ChangeKind kind,
-                                            const std::vector<std::string>& changed_paths, const Mutation& mutate,
-                                            const Check& check, const WriteContext& ctx);
-
- private:
-  pg::Pool* pool_;
+  explicit JointBuildingStore(pg::Pool* pool);
 };
 
 }  // namespace gongtong::registry

@@ -17,19 +17,6 @@ namespace {
 using gongtong::registry::v1::Change;
 using gongtong::registry::v1::ChangeKind;
 
-const BodyTable& Table() {
-  static const auto* kTable =
-      new BodyTable{"secretary_studios", "s", "studio_id",
-                    [](std::string_view id) { return SecretaryStudioName(id); }};
-  return *kTable;
-}
-
-SecretaryStudio FromRow(const pqxx::row& row) { return BodyFromRow<SecretaryStudio>(Table(), row); }
-
-pqxx::result SelectById(pqxx::transaction_base& tx, const std::string& id, bool lock) {
-  return SelectBody(tx, Table(), id, lock);
-}
-
 StudioFacts LoadFacts(pqxx::transaction_base& tx, const SecretaryStudio& before, const SecretaryStudio& after) {
   StudioFacts facts;
   const std::string code = StudioHostSchoolCode(after);
@@ -41,7 +28,7 @@ StudioFacts LoadFacts(pqxx::transaction_base& tx, const SecretaryStudio& before,
 }
 
 void Record(pqxx::transaction_base& tx, ChangeKind kind, const SecretaryStudio& s,
-            const std::vector<std::string>& paths, const WriteContext& ctx) {
+            const std::vector<std::string>& paths, const StudioFacts& /*facts*/, const WriteContext& ctx) {
   Change change;
   change.set_kind(kind);
   change.set_resource_type(gongtong::registry::v1::RESOURCE_TYPE_SECRETARY_STUDIO);
@@ -102,6 +89,50 @@ absl::Status AddFilter(const std::vector<api::FilterTerm>& terms, roster::SqlBui
   return absl::OkStatus();
 }
 
+absl::Status Insert(pqxx::transaction_base& tx, const std::string& id, const SecretaryStudio& s,
+                    const StudioFacts& /*facts*/) {
+  const std::string body = StoredBody(s);
+  const std::vector<std::string> c = Columns(s);
+  auto inserted = tx.exec_params(
+      "INSERT INTO secretary_studios (studio_id, display_name, region_code, stage, host_school, members, "
+      "start_date, end_date, body) VALUES ($1, $2, $3, $4::smallint, $5, $6::text[], NULLIF($7, '')::date, "
+      "NULLIF($8, '')::date, $9) ON CONFLICT DO NOTHING",
+      id, c[0], c[1], c[2], c[3], c[4], c[5], c[6], pqxx::binarystring(body.data(), body.size()));
+  if (inserted.affected_rows() == 0) {
+    return ErrorBuilder(absl::StatusCode::kAlreadyExists, "ID_TAKEN")
+        .Message(s.name() + " exists (ids are not reused, also after deletion)")
+        .Zh("书记工作室编号已存在：" + id)
+        .Field("secretary_studio_id", "already exists");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Update(pqxx::transaction_base& tx, const std::string& id, ChangeKind /*kind*/, const SecretaryStudio& s,
+                    bool deleted, const StudioFacts& /*facts*/) {
+  const std::string body = StoredBody(s);
+  const std::vector<std::string> c = Columns(s);
+  tx.exec_params(
+      "UPDATE secretary_studios SET display_name = $2, region_code = $3, stage = $4::smallint, host_school = $5, "
+      "members = $6::text[], start_date = NULLIF($7, '')::date, end_date = NULLIF($8, '')::date, body = $9, "
+      "version = version + 1, updated_at = now(), "
+      "deleted_at = CASE WHEN $10 THEN coalesce(deleted_at, now()) ELSE NULL END WHERE studio_id = $1",
+      id, c[0], c[1], c[2], c[3], c[4], c[5], c[6], pqxx::binarystring(body.data(), body.size()), deleted);
+  return absl::OkStatus();
+}
+
+const BodyResource<SecretaryStudio, StudioFacts>& Resource() {
+  static const auto* kResource = new BodyResource<SecretaryStudio, StudioFacts>{
+      {"secretary_studios", "s", "studio_id", [](std::string_view id) { return SecretaryStudioName(id); }},
+      "书记工作室",
+      "SECRETARY_STUDIO_NOT_FOUND",
+      AddFilter,
+      LoadFacts,
+      Insert,
+      Update,
+      Record};
+  return *kResource;
+}
+
 }  // namespace
 
 const std::vector<api::FilterField>& SecretaryStudioFilterFields() {
@@ -115,84 +146,8 @@ const std::vector<std::string>& SecretaryStudioOrderFields() {
   return *kFields;
 }
 
-absl::StatusOr<SecretaryStudio> StudioStore::Get(const std::string& id, pg::Deadline deadline) {
-  SecretaryStudio out;
-  absl::Status s = pool_->Transact(
-      [&](pqxx::transaction_base& tx) -> absl::Status {
-        auto rows = SelectById(tx, id, false);
-        if (rows.empty()) return roster::NotFound("SECRETARY_STUDIO_NOT_FOUND", SecretaryStudioName(id), "书记工作室");
-        out = FromRow(rows[0]);
-        return absl::OkStatus();
-      },
-      deadline);
-  if (!s.ok()) return s;
-  return out;
-}
+template class BodyStore<SecretaryStudio, StudioFacts>;
 
-absl::StatusOr<RosterPage<SecretaryStudio>> StudioStore::List(const RosterListQuery& q, pg::Deadline deadline) {
-  roster::SqlBuilder b;
-  GT_RETURN_IF_ERROR(AddFilter(q.filter, &b));
-  return ListBodies<SecretaryStudio>(*pool_, Table(), std::move(b), q, deadline);
-}
-
-absl::StatusOr<SecretaryStudio> StudioStore::Create(const std::string& id, const SecretaryStudio& input,
-                                                    const Check& check, const WriteContext& ctx) {
-  return roster::Idempotent<SecretaryStudio>(
-      *pool_, ctx, [&](pqxx::transaction_base& tx) -> absl::StatusOr<SecretaryStudio> {
-        SecretaryStudio s = input;
-        s.set_name(SecretaryStudioName(id));
-        const StudioFacts facts = LoadFacts(tx, SecretaryStudio(), s);
-        GT_RETURN_IF_ERROR(check(SecretaryStudio(), s, false, facts));
-        *s.mutable_audit()->mutable_creator() = ctx.actor;
-        *s.mutable_audit()->mutable_updater() = ctx.actor;
-        const std::string body = StoredBody(s);
-        const std::vector<std::string> c = Columns(s);
-        auto inserted = tx.exec_params(
-            "INSERT INTO secretary_studios (studio_id, display_name, region_code, stage, host_school, members, "
-            "start_date, end_date, body) VALUES ($1, $2, $3, $4::smallint, $5, $6::text[], NULLIF($7, '')::date, "
-            "NULLIF($8, '')::date, $9) ON CONFLICT DO NOTHING",
-            id, c[0], c[1], c[2], c[3], c[4], c[5], c[6], pqxx::binarystring(body.data(), body.size()));
-        if (inserted.affected_rows() == 0) {
-          return ErrorBuilder(absl::StatusCode::kAlreadyExists, "ID_TAKEN")
-              .Message(s.name() + " exists (ids are not reused, also after deletion)")
-              .Zh("书记工作室编号已存在：" + id)
-              .Field("secretary_studio_id", "already exists");
-        }
-        SecretaryStudio created = FromRow(SelectById(tx, id, false)[0]);
-        Record(tx, gongtong::registry::v1::CHANGE_KIND_CREATED, created, {}, ctx);
-        return created;
-      });
-}
-
-absl::StatusOr<SecretaryStudio> StudioStore::Mutate(const std::string& id, const std::string& expected_etag,
-                                                    ChangeKind kind, const std::vector<std::string>& changed_paths,
-                                                    const Mutation& mutate, const Check& check,
-                                                    const WriteContext& ctx) {
-  return roster::Idempotent<SecretaryStudio>(
-      *pool_, ctx, [&](pqxx::transaction_base& tx) -> absl::StatusOr<SecretaryStudio> {
-        auto rows = SelectById(tx, id, true);
-        if (rows.empty()) return roster::NotFound("SECRETARY_STUDIO_NOT_FOUND", SecretaryStudioName(id), "书记工作室");
-        const SecretaryStudio before = FromRow(rows[0]);
-        SecretaryStudio s = before;
-        bool deleted = before.audit().has_delete_time();
-        const bool was_deleted = deleted;
-        GT_RETURN_IF_ERROR(mutate(s, deleted));
-        const StudioFacts facts = LoadFacts(tx, before, s);
-        GT_RETURN_IF_ERROR(check(before, s, was_deleted, facts));
-        if (!expected_etag.empty() && expected_etag != before.etag()) return roster::Stale(expected_etag, before.etag());
-        *s.mutable_audit()->mutable_updater() = ctx.actor;
-        const std::string body = StoredBody(s);
-        const std::vector<std::string> c = Columns(s);
-        tx.exec_params(
-            "UPDATE secretary_studios SET display_name = $2, region_code = $3, stage = $4::smallint, host_school = $5, "
-            "members = $6::text[], start_date = NULLIF($7, '')::date, end_date = NULLIF($8, '')::date, body = $9, "
-            "version = version + 1, updated_at = now(), "
-            "deleted_at = CASE WHEN $10 THEN coalesce(deleted_at, now()) ELSE NULL END WHERE studio_id = $1",
-            id, c[0], c[1], c[2], c[3], c[4], c[5], c[6], pqxx::binarystring(body.data(), body.size()), deleted);
-        SecretaryStudio result = FromRow(SelectById(tx, id, false)[0]);
-        Record(tx, kind, result, changed_paths, ctx);
-        return result;
-      });
-}
+StudioStore::StudioStore(pg::Pool* pool) : BodyStore(pool, &Resource()) {}
 
 }  // namespace gongtong::registry

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "registry/domain/studio_rules.h"
+#include "registry/storage/body_store.h"
 #include "registry/storage/party_store.h"
 
 namespace gongtong::registry {
@@ -23,28 +24,10 @@ struct StudioFacts {
 const std::vector<api::FilterField>& SecretaryStudioFilterFields();
 const std::vector<std::string>& SecretaryStudioOrderFields();
 
-class StudioStore {
+// Get and List as BodyStore; List's filter: SecretaryStudioFilterFields().
+class StudioStore : public BodyStore<SecretaryStudio, StudioFacts> {
  public:
-  explicit StudioStore(pg::Pool* pool) : pool_(pool) {}
-
-  // NOT_FOUND when none (deleted ones are returned).
-  absl::StatusOr<SecretaryStudio> Get(const std::string& id, pg::Deadline deadline);
-  // Filter SecretaryStudioFilterFields(); school_code and region_scope unused.
-  absl::StatusOr<RosterPage<SecretaryStudio>> List(const RosterListQuery& q, pg::Deadline deadline);
-
-  using Check = std::function<absl::Status(const SecretaryStudio& before, const SecretaryStudio& after,
-                                           bool was_deleted, const StudioFacts& facts)>;
-  using Mutation = std::function<absl::Status(SecretaryStudio& studio, bool& deleted)>;
-
-  absl::StatusOr<SecretaryStudio> Create(const std::string& id, const SecretaryStudio& studio, const Check& check,
-                                         const WriteContext& ctx);
-  absl::StatusOr<SecretaryStudio> Mutate(const std::string& id, const std::string& expected_etag,
-                                         gongtong::registry::v1::ChangeKind kind,
-                                         const std::vector<std::string>& changed_paths, const Mutation& mutate,
-                                         const Check& check, const WriteContext& ctx);
-
- private:
-  pg::Pool* pool_;
+  explicit StudioStore(pg::Pool* pool);
 };
 
 }  // namespace gongtong::registry
