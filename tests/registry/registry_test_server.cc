@@ -5,8 +5,6 @@
 #include <pqxx/binarystring>
 #include "common/pg/migrations.h"
 #include "gongtong/events/v1/envelope.pb.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "grpcpp/create_channel.h"
 #include "local_servers.h"
 #include "test_keys.h"
@@ -125,24 +123,6 @@ ImportRun Import(Stub* stub, const rv1::ImportHeader& header, const std::vector<
   }
   run.status = stream->Finish();
   return run;
-}
-
-std::vector<std::string> Fields(const grpc::Status& s) {
-  google::rpc::Status details;
-  details.ParseFromString(s.error_details());
-  std::vector<std::string> out;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad;
-    if (any.UnpackTo(&bad)) {
-      for (const auto& v : bad.field_violations()) out.push_back(v.field());
-    }
-  }
-  return out;
-}
-
-bool HasField(const grpc::Status& s, const std::string& field) {
-  auto f = Fields(s);
-  return std::find(f.begin(), f.end(), field) != f.end();
 }
 
 }  // namespace gongtong::registry::testing

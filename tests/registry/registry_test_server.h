@@ -14,6 +14,8 @@
 #include "common/auth/jwt_minter.h"
 #include "common/server/service_host.h"
 #include "registry/rpc/registry_service.h"
+// By its path: gongtongctl_test also sees tools/gongtongctl/status_details.h.
+#include "../support/status_details.h"
 
 namespace gongtong::registry::testing {
 
@@ -88,8 +90,8 @@ struct ImportRun {
 ImportRun Import(Stub* stub, const rv1::ImportHeader& header, const std::vector<std::string>& rows,
                  const Caller& caller = kProvince, int batch_size = 500);
 
-// The BadRequest field paths of an error, and whether `field` is one.
-std::vector<std::string> Fields(const grpc::Status& s);
-bool HasField(const grpc::Status& s, const std::string& field);
+// Error details (tests/support/status_details.h).
+using gongtong::testing::Fields;
+using gongtong::testing::HasField;
 
 }  // namespace gongtong::registry::testing
