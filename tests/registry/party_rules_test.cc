@@ -267,6 +267,7 @@ TEST(StudioRules, OwnFieldViolations) {
       {"R-STUDIO-1 region missing", [](auto& s) { s.clear_region_code(); }, {"s.region_code"}},
       {"R-STUDIO-1 region township-level", [](auto& s) { s.set_region_code("331024001"); }, {"s.region_code"}},
       {"R-STUDIO-1 region not a province", [](auto& s) { s.set_region_code("991024"); }, {"s.region_code"}},
+      {"R-STUDIO-1 region of four digits", [](auto& s) { s.set_region_code("3310"); }, {"s.region_code"}},
       {"R-STUDIO-1 stage missing", [](auto& s) { s.clear_stage(); }, {"s.stage"}},
       {"R-STUDIO-4 host school malformed", [](auto& s) { s.set_host_school("schools/1"); }, {"s.host_school"}},
       {"R-STUDIO-4 host school optional", [](auto& s) { s.clear_host_school(); }, {}},

@@ -219,7 +219,7 @@ TEST_F(Party, JointCommitteeIsCreatedReadListedUpdatedDeletedAndRestored) {
 }
 
 TEST_F(Party, BadInputIsRefusedWithTheFieldNamedAndNothingWritten) {
-  const std::string a = NewSchool(11), b = NewSchool(12);
+  const std::string a = NewSchool(11);
   const int64_t rows = Count("SELECT count(*) FROM party_organizations");
   const int64_t changes = Count("SELECT count(*) FROM changes");
   rv1::PartyOrganization out;
@@ -229,23 +229,14 @@ TEST_F(Party, BadInputIsRefusedWithTheFieldNamedAndNothingWritten) {
     grpc::StatusCode code;
     const char* field;
   };
-  rv1::PartyOrganization both = Org("支部", rv1::PARTY_ORGANIZATION_KIND_BRANCH, {a}, "partyOrganizations/x");
-  both.set_external_superior("某镇党委");
   rv1::PartyOrganization no_role = Org("支部", rv1::PARTY_ORGANIZATION_KIND_BRANCH, {a});
   *no_role.add_officers()->mutable_person() = Named("张");
+  // The rules' cases are party_rules_test's table; here one own-field row
+  // each for a top-level and a nested path as the server names them, and
+  // the facts only the database holds.
   const std::vector<Case> cases = {
-      {"R-PARTY-ORG-1 kind", Org("支部", rv1::PARTY_ORGANIZATION_KIND_UNSPECIFIED, {a}),
-       grpc::StatusCode::INVALID_ARGUMENT, "party_organization.kind"},
       {"R-PARTY-ORG-1 name", Org("", rv1::PARTY_ORGANIZATION_KIND_BRANCH, {a}), grpc::StatusCode::INVALID_ARGUMENT,
        "party_organization.display_name"},
-      {"R-PARTY-ORG-2 joint needs two", Org("联合党委", rv1::PARTY_ORGANIZATION_KIND_JOINT_COMMITTEE, {a}),
-       grpc::StatusCode::INVALID_ARGUMENT, "party_organization.schools"},
-      {"R-PARTY-ORG-2 branch one school", Org("支部", rv1::PARTY_ORGANIZATION_KIND_BRANCH, {a, b}),
-       grpc::StatusCode::INVALID_ARGUMENT, "party_organization.schools"},
-      {"R-PARTY-ORG-2 malformed school", Org("支部", rv1::PARTY_ORGANIZATION_KIND_BRANCH, {"schools/12"}),
-       grpc::StatusCode::INVALID_ARGUMENT, "party_organization.schools[0]"},
-      {"R-PARTY-ORG-3 both superiors", both, grpc::StatusCode::INVALID_ARGUMENT,
-       "party_organization.external_superior"},
       {"R-PARTY-ORG-4 officer role", no_role, grpc::StatusCode::INVALID_ARGUMENT,
        "party_organization.officers[0].role"},
       {"R-PARTY-ORG-5 unknown school", Org("支部", rv1::PARTY_ORGANIZATION_KIND_BRANCH, {"schools/2133799999"}),
@@ -614,40 +605,27 @@ TEST_F(Party, SecretaryStudioBadInputAndForeignCallersAreRefusedWithNothingWritt
     grpc::StatusCode code;
     const char* field;  // "" for none
   };
+  // The rules' cases are party_rules_test's StudioRules and StudioAccess
+  // tables; here a top-level and a nested path as the server names them,
+  // the host school only the database knows, and a caller refused.
   const std::vector<Case> cases = {
       {"R-STUDIO-1 name", [](auto& s) { s.clear_display_name(); }, kProvince, grpc::StatusCode::INVALID_ARGUMENT,
        "secretary_studio.display_name"},
-      {"R-STUDIO-1 region", [](auto& s) { s.set_region_code("3310"); }, kProvince, grpc::StatusCode::INVALID_ARGUMENT,
-       "secretary_studio.region_code"},
-      {"R-STUDIO-1 stage", [](auto& s) { s.clear_stage(); }, kProvince, grpc::StatusCode::INVALID_ARGUMENT,
-       "secretary_studio.stage"},
-      {"R-STUDIO-2 no host", [](auto& s) { s.mutable_members(0)->set_role(rv1::STUDIO_ROLE_MENTOR); }, kProvince,
-       grpc::StatusCode::INVALID_ARGUMENT, "secretary_studio.members"},
-      {"R-STUDIO-2 no member secretary",
-       [](auto& s) {
-         s.mutable_members(2)->set_role(rv1::STUDIO_ROLE_MENTOR);
-         s.mutable_members(3)->set_role(rv1::STUDIO_ROLE_ASSISTANT);
-       },
-       kProvince, grpc::StatusCode::INVALID_ARGUMENT, "secretary_studio.members"},
       {"R-STUDIO-2 person twice",
        [](auto& s) { s.mutable_members(2)->mutable_person()->set_teacher("teachers/st-host"); }, kProvince,
        grpc::StatusCode::INVALID_ARGUMENT, "secretary_studio.members[2].person"},
-      {"R-STUDIO-3 cycle missing", [](auto& s) { s.clear_cycle(); }, kProvince, grpc::StatusCode::INVALID_ARGUMENT,
-       "secretary_studio.cycle"},
-      {"R-STUDIO-3 cycle over 3 years", [](auto& s) { s.mutable_cycle()->mutable_end_date()->set_year(2030); },
-       kProvince, grpc::StatusCode::INVALID_ARGUMENT, "secretary_studio.cycle.end_date"},
       {"R-STUDIO-4 unknown host school", [](auto& s) { s.set_host_school("schools/2133799998"); }, kProvince,
        grpc::StatusCode::NOT_FOUND, "secretary_studio.host_school"},
       {"access: another county", nullptr, kOtherCounty, grpc::StatusCode::PERMISSION_DENIED, ""},
-      {"access: school admin", nullptr, SchoolAdmin(Code(81)), grpc::StatusCode::PERMISSION_DENIED, ""},
-      {"access: teacher", nullptr, TeacherOf(Code(81)), grpc::StatusCode::PERMISSION_DENIED, ""},
   };
   for (const auto& c : cases) {
     rv1::SecretaryStudio s = Studio("工作室", a);
     if (c.change) c.change(s);
     grpc::Status st = CreateStudio(stub(), s, "", &out, c.caller);
     EXPECT_EQ(st.error_code(), c.code) << c.rule << ": " << st.error_message();
-    if (*c.field) EXPECT_TRUE(HasField(st, c.field)) << c.rule;
+    if (*c.field) {
+      EXPECT_TRUE(HasField(st, c.field)) << c.rule;
+    }
   }
   rv1::SecretaryStudio bad_region = Studio("工作室", a);
   bad_region.set_region_code("500154");  // a 仙居 bureau cannot create one for 开州
