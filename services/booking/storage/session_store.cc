@@ -416,9 +416,9 @@ absl::StatusOr<CapacityRule> SessionStore::EffectiveCapacity(const std::string& 
   return rule;
 }
 
-absl::StatusOr<bv1::Session> SessionStore::Create(const SessionDraft& draft, bool validate_only,
-                                                  const pg::WriteContext& ctx) {
-  bv1::Session out;
+absl::Status SessionStore::CheckedWrite(const SessionDraft& draft, const std::string& self, bool replay,
+                                       const std::function<absl::Status(pqxx::work& tx)>& prepare,
+                                       const BookingWrite& write, const pg::WriteContext& ctx, bv1::Session* out) {
   std::vector<std::string> resources;
   for (const auto& o : draft.occupants) resources.push_back(o.resource);
   const int64_t start = absl::ToUnixSeconds(draft.start), end = absl::ToUnixSeconds(draft.end);
@@ -426,64 +426,26 @@ absl::StatusOr<bv1::Session> SessionStore::Create(const SessionDraft& draft, boo
   for (int attempt = 0; attempt < kMaxConflictRetries; ++attempt) {
     status = pool_->Transact(
         [&](pqxx::work& tx) -> absl::Status {
-          if (!validate_only) {
-            GT_ASSIGN_OR_RETURN(auto replay, pg::Replay<bv1::Session>(tx, ctx));
-            if (replay) {
-              out = *replay;
+          if (replay) {
+            GT_ASSIGN_OR_RETURN(auto first, pg::Replay<bv1::Session>(tx, ctx));
+            if (first) {
+              *out = *first;
               return absl::OkStatus();
             }
+          }
+          if (prepare) {
+            GT_RETURN_IF_ERROR(prepare(tx));
           }
           std::vector<bv1::BookingConflict> conflicts = draft.conflicts;
           int64_t now = 0;
           auto found =
-              CheckOccupancy(tx, resources, draft.host_region, default_capacity_, draft.date, start, end, draft.id, &now);
+              CheckOccupancy(tx, resources, draft.host_region, default_capacity_, draft.date, start, end, self, &now);
           conflicts.insert(conflicts.end(), found.begin(), found.end());
           if (!conflicts.empty()) return ConflictError(conflicts);
-          out = draft.session;
-          const int64_t version = 1;
-          if (validate_only) {
-            // Nothing written, but a taken id is still an error.
-            if (!tx.exec_params("SELECT 1 FROM sessions WHERE id = $1", draft.id).empty()) return SessionExists(draft.id);
-            out.set_etag("");
-            return absl::OkStatus();
+          GT_RETURN_IF_ERROR(write(tx, start, end, now));
+          if (replay && !ctx.request_id.empty()) {
+            pg::RecordResponse(tx, ctx.method, ctx.request_id, out->SerializeAsString());
           }
-          out.set_etag(EtagOf(version));
-          SetTimestamp(out.mutable_audit()->mutable_create_time(), now);
-          *out.mutable_audit()->mutable_update_time() = out.audit().create_time();
-          events::EventEnvelope event;
-          if (out.state() == bv1::SESSION_STATE_HELD) {
-            ev1::SessionHeld e;
-            *e.mutable_session() = out;
-            *e.mutable_actor() = ctx.actor;
-            event = events::MakeEvent("booking", "session", SessionName(draft.id), version, e, ctx.correlation_id);
-          } else {
-            ev1::SessionBooked e;
-            *e.mutable_session() = out;
-            *e.mutable_actor() = ctx.actor;
-            event = events::MakeEvent("booking", "session", SessionName(draft.id), version, e, ctx.correlation_id);
-          }
-          std::string keep, envelope = event.SerializeAsString();
-          const auto& s = draft.session;
-          const auto a = OccupantArrays(draft.occupants);
-          // The session, everything it occupies and its event, in one
-          // statement (one round trip; the exclusion constraint decides).
-          Prepared(tx, "booking_insert_session",
-              "WITH s AS (INSERT INTO sessions (id, host_school, host_region, host_teacher, host_classroom, community, "
-              "series_id, subject, mode, local_date, during, state, short_notice, hold_expire_time, version, body) "
-              "VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9, $10::date, "
-              "tstzrange(to_timestamp($11), to_timestamp($12), '[)'), $13, $14, "
-              "CASE WHEN $15 > 0 THEN to_timestamp($15) END, $16, $17) RETURNING id), "
-              "o AS (INSERT INTO occupancy (session_id, resource, role, school, region, pairing, local_date, during, live) "
-              "SELECT $1, r, k, sc, rg, pa, $10::date, tstzrange(to_timestamp($11), to_timestamp($12), '[)'), true "
-              "FROM unnest($18::text[], $19::smallint[], $20::text[], $21::text[], $22::text[]) AS u(r, k, sc, rg, pa)) "
-              "INSERT INTO outbox (event_id, stream, event_type, aggregate_id, envelope) "
-              "SELECT $23::uuid, $24, $25, $26, $27 FROM s",
-              draft.id, draft.host_school, draft.host_region, s.host().teacher(), s.host().classroom(),
-              draft.community, s.series(), draft.subject, static_cast<int>(s.mode()), DateText(draft.date), start, end,
-              static_cast<int>(s.state()), s.short_notice(), s.has_hold_expire_time() ? s.hold_expire_time().seconds() : 0,
-              version, Bytes(s, keep), a[0], a[1], a[2], a[3], a[4], event.event_id(), kStream, event.event_type(),
-              event.aggregate_id(), pqxx::binarystring(envelope.data(), envelope.size()));
-          if (!ctx.request_id.empty()) pg::RecordResponse(tx, ctx.method, ctx.request_id, out.SerializeAsString());
           return absl::OkStatus();
         },
         ctx.deadline, 4);
@@ -491,6 +453,62 @@ absl::StatusOr<bv1::Session> SessionStore::Create(const SessionDraft& draft, boo
     // this time it is committed and will be named.
     if (!IsExclusionViolation(status)) break;
   }
+  return status;
+}
+
+absl::StatusOr<bv1::Session> SessionStore::Create(const SessionDraft& draft, bool validate_only,
+                                                  const pg::WriteContext& ctx) {
+  bv1::Session out;
+  const absl::Status status = CheckedWrite(
+      draft, draft.id, /*replay=*/!validate_only, nullptr,
+      [&](pqxx::work& tx, int64_t start, int64_t end, int64_t now) -> absl::Status {
+        out = draft.session;
+        const int64_t version = 1;
+        if (validate_only) {
+          // Nothing written, but a taken id is still an error.
+          if (!tx.exec_params("SELECT 1 FROM sessions WHERE id = $1", draft.id).empty()) return SessionExists(draft.id);
+          out.set_etag("");
+          return absl::OkStatus();
+        }
+        out.set_etag(EtagOf(version));
+        SetTimestamp(out.mutable_audit()->mutable_create_time(), now);
+        *out.mutable_audit()->mutable_update_time() = out.audit().create_time();
+        events::EventEnvelope event;
+        if (out.state() == bv1::SESSION_STATE_HELD) {
+          ev1::SessionHeld e;
+          *e.mutable_session() = out;
+          *e.mutable_actor() = ctx.actor;
+          event = events::MakeEvent("booking", "session", SessionName(draft.id), version, e, ctx.correlation_id);
+        } else {
+          ev1::SessionBooked e;
+          *e.mutable_session() = out;
+          *e.mutable_actor() = ctx.actor;
+          event = events::MakeEvent("booking", "session", SessionName(draft.id), version, e, ctx.correlation_id);
+        }
+        std::string keep, envelope = event.SerializeAsString();
+        const auto& s = draft.session;
+        const auto a = OccupantArrays(draft.occupants);
+        // The session, everything it occupies and its event, in one
+        // statement (one round trip; the exclusion constraint decides).
+        Prepared(tx, "booking_insert_session",
+            "WITH s AS (INSERT INTO sessions (id, host_school, host_region, host_teacher, host_classroom, community, "
+            "series_id, subject, mode, local_date, during, state, short_notice, hold_expire_time, version, body) "
+            "VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9, $10::date, "
+            "tstzrange(to_timestamp($11), to_timestamp($12), '[)'), $13, $14, "
+            "CASE WHEN $15 > 0 THEN to_timestamp($15) END, $16, $17) RETURNING id), "
+            "o AS (INSERT INTO occupancy (session_id, resource, role, school, region, pairing, local_date, during, live) "
+            "SELECT $1, r, k, sc, rg, pa, $10::date, tstzrange(to_timestamp($11), to_timestamp($12), '[)'), true "
+            "FROM unnest($18::text[], $19::smallint[], $20::text[], $21::text[], $22::text[]) AS u(r, k, sc, rg, pa)) "
+            "INSERT INTO outbox (event_id, stream, event_type, aggregate_id, envelope) "
+            "SELECT $23::uuid, $24, $25, $26, $27 FROM s",
+            draft.id, draft.host_school, draft.host_region, s.host().teacher(), s.host().classroom(),
+            draft.community, s.series(), draft.subject, static_cast<int>(s.mode()), DateText(draft.date), start, end,
+            static_cast<int>(s.state()), s.short_notice(), s.has_hold_expire_time() ? s.hold_expire_time().seconds() : 0,
+            version, Bytes(s, keep), a[0], a[1], a[2], a[3], a[4], event.event_id(), kStream, event.event_type(),
+            event.aggregate_id(), pqxx::binarystring(envelope.data(), envelope.size()));
+        return absl::OkStatus();
+      },
+      ctx, &out);
   if (status.code() == absl::StatusCode::kAlreadyExists) return SessionExists(draft.id);
   if (!status.ok()) return status;
   return out;
@@ -500,61 +518,49 @@ absl::StatusOr<bv1::Session> SessionStore::Rebook(const std::string& id, const s
                                                   const SessionDraft& draft, const Change& change,
                                                   const pg::WriteContext& ctx) {
   bv1::Session out;
-  std::vector<std::string> resources;
-  for (const auto& o : draft.occupants) resources.push_back(o.resource);
-  const int64_t start = absl::ToUnixSeconds(draft.start), end = absl::ToUnixSeconds(draft.end);
-  absl::Status status;
-  for (int attempt = 0; attempt < kMaxConflictRetries; ++attempt) {
-    status = pool_->Transact(
-        [&](pqxx::work& tx) -> absl::Status {
-          GT_ASSIGN_OR_RETURN(auto replay, pg::Replay<bv1::Session>(tx, ctx));
-          if (replay) {
-            out = *replay;
-            return absl::OkStatus();
+  StoredSession st;
+  ChangeOutcome outcome;
+  const absl::Status status = CheckedWrite(
+      draft, id, /*replay=*/true,
+      [&](pqxx::work& tx) -> absl::Status {
+        GT_ASSIGN_OR_RETURN(st, LockForChange(tx, id, expected_etag, "session."));
+        // `change` turns the stored session into the new one (from the draft)
+        // and names the event; it may refuse.
+        outcome = ChangeOutcome();
+        return change(st, outcome);
+      },
+      [&](pqxx::work& tx, int64_t start, int64_t end, int64_t /*now*/) -> absl::Status {
+        const int64_t version = st.version + 1;
+        bv1::Session s = st.session;
+        s.set_sequence(s.sequence() + 1);
+        s.clear_etag();
+        s.clear_audit();
+        std::string keep;
+        auto row = tx.exec_params1(
+            "UPDATE sessions SET host_teacher = $2, host_classroom = $3, community = $4, mode = $5, local_date = $6::date, "
+            "during = tstzrange(to_timestamp($7), to_timestamp($8), '[)'), state = $9, short_notice = $10, "
+            "hold_expire_time = CASE WHEN $11 > 0 THEN to_timestamp($11) END, version = $12, body = $13, "
+            "update_time = now() WHERE id = $1 "
+            "RETURNING extract(epoch from create_time)::bigint, extract(epoch from update_time)::bigint",
+            id, s.host().teacher(), s.host().classroom(), draft.community, static_cast<int>(s.mode()),
+            DateText(draft.date), start, end, static_cast<int>(s.state()), s.short_notice(),
+            s.has_hold_expire_time() ? s.hold_expire_time().seconds() : 0, version, Bytes(s, keep));
+        tx.exec_params("DELETE FROM occupancy WHERE session_id = $1", id);
+        InsertOccupancy(tx, id, draft.occupants, draft.date, start, end);
+        out = s;
+        out.set_etag(EtagOf(version));
+        SetTimestamp(out.mutable_audit()->mutable_create_time(), row[0].as<int64_t>());
+        SetTimestamp(out.mutable_audit()->mutable_update_time(), row[1].as<int64_t>());
+        if (outcome.event) {
+          const auto* field = outcome.event->GetDescriptor()->FindFieldByName("session");
+          if (field && field->message_type() == bv1::Session::descriptor()) {
+            outcome.event->GetReflection()->MutableMessage(outcome.event.get(), field)->CopyFrom(out);
           }
-          GT_ASSIGN_OR_RETURN(StoredSession st, LockForChange(tx, id, expected_etag, "session."));
-          // `change` turns the stored session into the new one (from the draft)
-          // and names the event; it may refuse.
-          ChangeOutcome outcome;
-          GT_RETURN_IF_ERROR(change(st, outcome));
-          std::vector<bv1::BookingConflict> conflicts = draft.conflicts;
-          auto found = CheckOccupancy(tx, resources, draft.host_region, default_capacity_, draft.date, start, end, id);
-          conflicts.insert(conflicts.end(), found.begin(), found.end());
-          if (!conflicts.empty()) return ConflictError(conflicts);
-          const int64_t version = st.version + 1;
-          bv1::Session s = st.session;
-          s.set_sequence(s.sequence() + 1);
-          s.clear_etag();
-          s.clear_audit();
-          std::string keep;
-          auto row = tx.exec_params1(
-              "UPDATE sessions SET host_teacher = $2, host_classroom = $3, community = $4, mode = $5, local_date = $6::date, "
-              "during = tstzrange(to_timestamp($7), to_timestamp($8), '[)'), state = $9, short_notice = $10, "
-              "hold_expire_time = CASE WHEN $11 > 0 THEN to_timestamp($11) END, version = $12, body = $13, "
-              "update_time = now() WHERE id = $1 "
-              "RETURNING extract(epoch from create_time)::bigint, extract(epoch from update_time)::bigint",
-              id, s.host().teacher(), s.host().classroom(), draft.community, static_cast<int>(s.mode()),
-              DateText(draft.date), start, end, static_cast<int>(s.state()), s.short_notice(),
-              s.has_hold_expire_time() ? s.hold_expire_time().seconds() : 0, version, Bytes(s, keep));
-          tx.exec_params("DELETE FROM occupancy WHERE session_id = $1", id);
-          InsertOccupancy(tx, id, draft.occupants, draft.date, start, end);
-          out = s;
-          out.set_etag(EtagOf(version));
-          SetTimestamp(out.mutable_audit()->mutable_create_time(), row[0].as<int64_t>());
-          SetTimestamp(out.mutable_audit()->mutable_update_time(), row[1].as<int64_t>());
-          if (outcome.event) {
-            const auto* field = outcome.event->GetDescriptor()->FindFieldByName("session");
-            if (field && field->message_type() == bv1::Session::descriptor()) {
-              outcome.event->GetReflection()->MutableMessage(outcome.event.get(), field)->CopyFrom(out);
-            }
-            AppendEvent(tx, id, version, *outcome.event, ctx.correlation_id);
-          }
-          if (!ctx.request_id.empty()) pg::RecordResponse(tx, ctx.method, ctx.request_id, out.SerializeAsString());
-          return absl::OkStatus();
-        },
-        ctx.deadline, 4);
-    if (!IsExclusionViolation(status)) break;
-  }
+          AppendEvent(tx, id, version, *outcome.event, ctx.correlation_id);
+        }
+        return absl::OkStatus();
+      },
+      ctx, &out);
   if (!status.ok()) return status;
   return out;
 }

@@ -168,6 +168,17 @@ class SessionStore {
   pg::Pool* pool() const { return pool_; }
 
  private:
+  // Create's and Rebook's transaction, retried while a booking wins between
+  // the busy check and the write (exclusion violation): the request_id
+  // replay when `replay` (then `out` is the first answer and a new answer is
+  // recorded), `prepare` (may refuse), the draft's conflicts with the busy
+  // check of its occupants (session `self` not counted), then `write` with
+  // the window and the transaction's time.
+  using BookingWrite = std::function<absl::Status(pqxx::work& tx, int64_t start, int64_t end, int64_t now)>;
+  absl::Status CheckedWrite(const SessionDraft& draft, const std::string& self, bool replay,
+                            const std::function<absl::Status(pqxx::work& tx)>& prepare, const BookingWrite& write,
+                            const pg::WriteContext& ctx, bv1::Session* out);
+
   pg::Pool* pool_;
   int default_capacity_;
 };
