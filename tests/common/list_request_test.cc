@@ -404,6 +404,28 @@ TEST(ListPageToken, TokensDifferWhenCursorsDo) {
   EXPECT_EQ(EncodePageToken(a), EncodePageToken(Cursor({"a", "b"})));
 }
 
+TEST(ListPageToken, StartPageAndNextPageToken) {
+  // No token: the first page, counted.
+  auto first = StartPage("", TestFingerprint(), kIssued);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_TRUE(first->count_total);
+  EXPECT_TRUE(first->after.empty());
+  EXPECT_EQ(first->total, -1);
+  // The last page has no next token; any other page's token starts the next.
+  EXPECT_EQ(NextPageToken(false, {"a", "b"}, 7, TestFingerprint(), kIssued), "");
+  const std::string token = NextPageToken(true, {"a", "b"}, 7, TestFingerprint(), kIssued);
+  EXPECT_EQ(token, EncodePageToken(Cursor({"a", "b"}, 7)));
+  auto next = StartPage(token, TestFingerprint(), kIssued + 60);
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_FALSE(next->count_total);
+  EXPECT_EQ(next->after, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(next->total, 7);
+  // DecodePageToken's checks apply.
+  ExpectInvalid(StartPage(token, TestFingerprint() + 1, kIssued).status(), "page_token", "PAGE_TOKEN_MISMATCH",
+                "查询条件不符");
+  ExpectInvalid(StartPage("x", TestFingerprint(), kIssued).status(), "page_token", "PAGE_TOKEN_INVALID", "无效");
+}
+
 TEST(ListPageToken, FingerprintIsStableFnv1a) {
   // Pinned values: changing the hash would invalidate every live token.
   EXPECT_EQ(RequestFingerprint({}), 14695981039346656037ULL);  // FNV-1a offset basis

@@ -73,14 +73,14 @@ absl::Status ApplyFilter(const std::vector<api::FilterTerm>& terms, CheckpointLi
 
 // Offset paging: the token carries how many items were already returned.
 absl::StatusOr<int> OffsetOf(const std::string& token, uint64_t fingerprint, int64_t* total) {
-  if (token.empty()) return 0;
-  GT_ASSIGN_OR_RETURN(api::PageCursor cursor, api::DecodePageToken(token, fingerprint, NowUnix()));
-  if (cursor.after.size() != 1) {
+  GT_ASSIGN_OR_RETURN(api::PageStart start, api::StartPage(token, fingerprint, NowUnix()));
+  if (start.count_total) return 0;
+  if (start.after.size() != 1) {
     return InvalidField("page_token", "malformed", "分页令牌无效", "PAGE_TOKEN_INVALID");
   }
-  *total = cursor.total_size;
+  *total = start.total;
   try {
-    return std::stoi(cursor.after[0]);
+    return std::stoi(start.after[0]);
   } catch (...) {
     return InvalidField("page_token", "malformed", "分页令牌无效", "PAGE_TOKEN_INVALID");
   }
@@ -167,10 +167,8 @@ grpc::ServerUnaryReactor* PartyMethods::ListCheckpointRecords(grpc::CallbackServ
     if (total < 0) total = page.total;
     for (auto& r : page.records) *resp->add_checkpoint_records() = std::move(r);
     resp->set_total_size(static_cast<int32_t>(total));
-    if (page.more) {
-      resp->set_next_page_token(api::EncodePageToken(
-          {{std::to_string(q.offset + resp->checkpoint_records_size())}, total, NowUnix(), fingerprint}));
-    }
+    resp->set_next_page_token(api::NextPageToken(
+        page.more, {std::to_string(q.offset + resp->checkpoint_records_size())}, total, fingerprint, NowUnix()));
     return absl::OkStatus();
   });
 }

@@ -33,13 +33,12 @@ absl::StatusOr<Listing> StartListing(const CallContext& call, const std::string&
   l.query.show_deleted = show_deleted;
   l.fingerprint = api::RequestFingerprint({parent, filter, order_by, show_deleted ? "1" : "0", call.principal.subject,
                                            auth::RoleName(call.principal.role).data()});
-  if (!token.empty()) {
-    GT_ASSIGN_OR_RETURN(api::PageCursor cursor, api::DecodePageToken(token, l.fingerprint, NowUnix()));
-    if (cursor.after.size() != 1) return InvalidField("page_token", "malformed", "分页令牌无效");
-    l.query.offset = std::stoll(cursor.after[0]);
-    l.total = cursor.total_size;
-  } else {
-    l.query.count_total = true;
+  GT_ASSIGN_OR_RETURN(api::PageStart start, api::StartPage(token, l.fingerprint, NowUnix()));
+  l.query.count_total = start.count_total;
+  l.total = start.total;
+  if (!start.count_total) {
+    if (start.after.size() != 1) return InvalidField("page_token", "malformed", "分页令牌无效");
+    l.query.offset = std::stoll(start.after[0]);
   }
   return l;
 }
@@ -55,10 +54,8 @@ void Finish(const Listing& l, SupportPage<M>& page, Items* items, std::string* n
   int64_t total = page.total >= 0 ? page.total : l.total;
   for (auto& m : page.items) *items->Add() = std::move(m);
   *total_size = static_cast<int32_t>(total);
-  if (page.more) {
-    *next_token =
-        api::EncodePageToken({{std::to_string(l.query.offset + l.query.limit)}, total, NowUnix(), l.fingerprint});
-  }
+  *next_token =
+      api::NextPageToken(page.more, {std::to_string(l.query.offset + l.query.limit)}, total, l.fingerprint, NowUnix());
 }
 
 }  // namespace

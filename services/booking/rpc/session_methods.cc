@@ -62,19 +62,15 @@ grpc::ServerUnaryReactor* BookingServiceImpl::ListSessions(grpc::CallbackServerC
     const uint64_t fingerprint = api::RequestFingerprint(
         {req->filter(), req->order_by(), q.scope_region, q.scope_school, q.scope_teacher});
     const int64_t now = static_cast<int64_t>(std::time(nullptr));
-    int64_t total = -1;
-    if (!req->page_token().empty()) {
-      GT_ASSIGN_OR_RETURN(api::PageCursor cursor, api::DecodePageToken(req->page_token(), fingerprint, now));
-      q.after = cursor.after;
-      total = cursor.total_size;
-    } else {
-      q.count_total = true;
-    }
+    GT_ASSIGN_OR_RETURN(api::PageStart start, api::StartPage(req->page_token(), fingerprint, now));
+    q.after = std::move(start.after);
+    q.count_total = start.count_total;
+    int64_t total = start.total;
     GT_ASSIGN_OR_RETURN(SessionPage page, deps_.sessions->List(q, call.deadline));
     if (page.total >= 0) total = page.total;
     for (auto& s : page.sessions) *resp->add_sessions() = std::move(s);
     resp->set_total_size(static_cast<int32_t>(total));
-    if (page.more) resp->set_next_page_token(api::EncodePageToken({page.last_key, total, now, fingerprint}));
+    resp->set_next_page_token(api::NextPageToken(page.more, page.last_key, total, fingerprint, now));
     return absl::OkStatus();
   });
 }

@@ -456,6 +456,25 @@ absl::StatusOr<PageCursor> DecodePageToken(std::string_view token, uint64_t fing
   return cursor;
 }
 
+absl::StatusOr<PageStart> StartPage(std::string_view page_token, uint64_t fingerprint, int64_t now_unix) {
+  PageStart start;
+  if (page_token.empty()) {
+    start.count_total = true;
+    return start;
+  }
+  auto cursor = DecodePageToken(page_token, fingerprint, now_unix);
+  if (!cursor.ok()) return cursor.status();
+  start.after = std::move(cursor->after);
+  start.total = cursor->total_size;
+  return start;
+}
+
+std::string NextPageToken(bool more, const std::vector<std::string>& last_key, int64_t total,
+                          uint64_t fingerprint, int64_t now_unix) {
+  if (!more) return "";
+  return EncodePageToken({last_key, total, now_unix, fingerprint});
+}
+
 // ---- update mask ----------------------------------------------------------
 
 absl::StatusOr<std::vector<std::string>> CheckUpdateMask(const std::vector<std::string>& paths,

@@ -73,6 +73,21 @@ std::string EncodePageToken(const PageCursor& cursor);
 absl::StatusOr<PageCursor> DecodePageToken(std::string_view token, uint64_t fingerprint,
                                            int64_t now_unix);
 
+// Where a keyset page starts. The first page (no token) has no `after` and
+// asks the caller to count the total (count_total, total -1); a later page
+// carries the position and the total counted at the first page.
+struct PageStart {
+  std::vector<std::string> after;
+  int64_t total = -1;
+  bool count_total = false;
+};
+// "" → the first page; otherwise DecodePageToken's checks.
+absl::StatusOr<PageStart> StartPage(std::string_view page_token, uint64_t fingerprint, int64_t now_unix);
+// The next page's token when `more` (after `last_key`, carrying `total`),
+// "" when this page is the last.
+std::string NextPageToken(bool more, const std::vector<std::string>& last_key, int64_t total,
+                          uint64_t fingerprint, int64_t now_unix);
+
 // ---- update mask ----------------------------------------------------------
 // Checks an update mask's paths: required non-empty; "*" alone means every
 // path of `updatable`; each path must be in `updatable` — one in `immutable`

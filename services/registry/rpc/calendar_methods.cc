@@ -103,21 +103,16 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListSchoolCalendars(grpc::Callbac
     q.show_deleted = req->show_deleted();
     const uint64_t fingerprint = api::RequestFingerprint(
         {req->parent(), req->filter(), req->order_by(), req->show_deleted() ? "1" : "0", q.region_scope});
-    int64_t total = -1;
-    if (!req->page_token().empty()) {
-      GT_ASSIGN_OR_RETURN(api::PageCursor cursor, api::DecodePageToken(req->page_token(), fingerprint, NowUnix()));
-      q.after = cursor.after;
-      total = cursor.total_size;
-    } else {
-      q.count_total = true;
-    }
+    const int64_t now = NowUnix();
+    GT_ASSIGN_OR_RETURN(api::PageStart start, api::StartPage(req->page_token(), fingerprint, now));
+    q.after = std::move(start.after);
+    q.count_total = start.count_total;
+    int64_t total = start.total;
     GT_ASSIGN_OR_RETURN(CalendarPage page, stores_.calendars->ListCalendars(q, call.deadline));
     if (page.total >= 0) total = page.total;
     for (auto& c : page.calendars) *resp->add_school_calendars() = std::move(c);
     resp->set_total_size(static_cast<int32_t>(total));
-    if (page.more) {
-      resp->set_next_page_token(api::EncodePageToken({page.last_key, total, NowUnix(), fingerprint}));
-    }
+    resp->set_next_page_token(api::NextPageToken(page.more, page.last_key, total, fingerprint, now));
     return absl::OkStatus();
   });
 }
@@ -254,21 +249,16 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListBellSchedules(grpc::CallbackS
     q.show_deleted = req->show_deleted();
     const uint64_t fingerprint = api::RequestFingerprint(
         {req->parent(), req->filter(), req->order_by(), req->show_deleted() ? "1" : "0", q.region_scope});
-    int64_t total = -1;
-    if (!req->page_token().empty()) {
-      GT_ASSIGN_OR_RETURN(api::PageCursor cursor, api::DecodePageToken(req->page_token(), fingerprint, NowUnix()));
-      q.after = cursor.after;
-      total = cursor.total_size;
-    } else {
-      q.count_total = true;
-    }
+    const int64_t now = NowUnix();
+    GT_ASSIGN_OR_RETURN(api::PageStart start, api::StartPage(req->page_token(), fingerprint, now));
+    q.after = std::move(start.after);
+    q.count_total = start.count_total;
+    int64_t total = start.total;
     GT_ASSIGN_OR_RETURN(BellSchedulePage page, stores_.calendars->ListBellSchedules(q, call.deadline));
     if (page.total >= 0) total = page.total;
     for (auto& b : page.schedules) *resp->add_bell_schedules() = std::move(b);
     resp->set_total_size(static_cast<int32_t>(total));
-    if (page.more) {
-      resp->set_next_page_token(api::EncodePageToken({page.last_key, total, NowUnix(), fingerprint}));
-    }
+    resp->set_next_page_token(api::NextPageToken(page.more, page.last_key, total, fingerprint, now));
     return absl::OkStatus();
   });
 }

@@ -100,19 +100,16 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListCommunities(grpc::CallbackSer
     const uint64_t fingerprint = api::RequestFingerprint({req->filter(), req->order_by(),
                                                           req->show_deleted() ? "1" : "0", q.scope.region_prefix,
                                                           q.scope.school_code});
-    int64_t total = -1;
-    if (!req->page_token().empty()) {
-      GT_ASSIGN_OR_RETURN(api::PageCursor cursor, api::DecodePageToken(req->page_token(), fingerprint, NowUnix()));
-      q.after = cursor.after;
-      total = cursor.total_size;
-    } else {
-      q.count_total = true;
-    }
+    const int64_t now = NowUnix();
+    GT_ASSIGN_OR_RETURN(api::PageStart start, api::StartPage(req->page_token(), fingerprint, now));
+    q.after = std::move(start.after);
+    q.count_total = start.count_total;
+    int64_t total = start.total;
     GT_ASSIGN_OR_RETURN(CommunityPage page, stores_.communities->List(q, call.deadline));
     if (page.total >= 0) total = page.total;
     for (auto& c : page.communities) *resp->add_communities() = std::move(c);
     resp->set_total_size(static_cast<int32_t>(total));
-    if (page.more) resp->set_next_page_token(api::EncodePageToken({page.last_key, total, NowUnix(), fingerprint}));
+    resp->set_next_page_token(api::NextPageToken(page.more, page.last_key, total, fingerprint, now));
     return absl::OkStatus();
   });
 }
@@ -283,19 +280,16 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListPairings(grpc::CallbackServer
     const uint64_t fingerprint =
         api::RequestFingerprint({req->parent(), req->filter(), req->order_by(), req->show_deleted() ? "1" : "0",
                                  q.scope.region_prefix, q.scope.school_code});
-    int64_t total = -1;
-    if (!req->page_token().empty()) {
-      GT_ASSIGN_OR_RETURN(api::PageCursor cursor, api::DecodePageToken(req->page_token(), fingerprint, NowUnix()));
-      q.after = cursor.after;
-      total = cursor.total_size;
-    } else {
-      q.count_total = true;
-    }
+    const int64_t now = NowUnix();
+    GT_ASSIGN_OR_RETURN(api::PageStart start, api::StartPage(req->page_token(), fingerprint, now));
+    q.after = std::move(start.after);
+    q.count_total = start.count_total;
+    int64_t total = start.total;
     GT_ASSIGN_OR_RETURN(PairingPage page, stores_.communities->ListPairings(q, call.deadline));
     if (page.total >= 0) total = page.total;
     for (auto& p : page.pairings) *resp->add_pairings() = std::move(p);
     resp->set_total_size(static_cast<int32_t>(total));
-    if (page.more) resp->set_next_page_token(api::EncodePageToken({page.last_key, total, NowUnix(), fingerprint}));
+    resp->set_next_page_token(api::NextPageToken(page.more, page.last_key, total, fingerprint, now));
     return absl::OkStatus();
   });
 }

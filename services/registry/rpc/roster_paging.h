@@ -60,18 +60,15 @@ absl::StatusOr<RosterPage<M>> ListRoster(
   q.show_deleted = req.show_deleted;
   const uint64_t fingerprint =
       api::RequestFingerprint({req.parent, req.filter, req.order_by, req.show_deleted ? "1" : "0", q.region_scope});
-  int64_t total = -1;
-  if (!req.page_token.empty()) {
-    GT_ASSIGN_OR_RETURN(api::PageCursor cursor, api::DecodePageToken(req.page_token, fingerprint, NowUnix()));
-    q.after = cursor.after;
-    total = cursor.total_size;
-  } else {
-    q.count_total = true;
-  }
+  const int64_t now = NowUnix();
+  GT_ASSIGN_OR_RETURN(api::PageStart start, api::StartPage(req.page_token, fingerprint, now));
+  q.after = std::move(start.after);
+  q.count_total = start.count_total;
+  int64_t total = start.total;
   GT_ASSIGN_OR_RETURN(RosterPage<M> page, list(q));
   if (page.total >= 0) total = page.total;
   *total_size = static_cast<int32_t>(total);
-  if (page.more) *next_page_token = api::EncodePageToken({page.last_key, total, NowUnix(), fingerprint});
+  *next_page_token = api::NextPageToken(page.more, page.last_key, total, fingerprint, now);
   return page;
 }
 
