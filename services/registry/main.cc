@@ -7,6 +7,7 @@
 #include "common/events/stream_consumer.h"
 #include "common/server/service_main.h"
 #include "common/status/error.h"
+#include "registry/rpc/near_caches.h"
 #include "registry/rpc/registry_service.h"
 #include "registry/storage/change_log.h"
 
@@ -24,6 +25,15 @@ absl::Status Wire(ServiceRuntime& rt) {
   auto* cache = rt.Own(std::make_unique<cache::ReadThroughCache>(
       rt.redis_pool, std::chrono::seconds(rt.config->GetInt("cache_ttl_s"))));
   registry::RegistryStores stores{schools, feed, cache};
+  const int near_ttl_ms = rt.config->GetInt("near_cache_ttl_ms");
+  if (near_ttl_ms > 0 && rt.config->GetInt("cache_ttl_s") > 0) {
+    auto* near = rt.Own(std::make_unique<registry::RegistryNearCaches>(
+        std::chrono::milliseconds(near_ttl_ms), static_cast<size_t>(rt.config->GetInt("near_cache_entries")), cache,
+        rt.pool->schema(), rt.redis));
+    stores.near_cache = near->schools();
+    stores.near_school_lists = near->school_lists();
+    rt.host->AddBackgroundTask(near->invalidator());
+  }
   stores.pool = rt.pool;
   stores.communities = rt.Own(std::make_unique<registry::CommunityStore>(rt.pool));
   stores.calendars = rt.Own(std::make_unique<registry::CalendarStore>(rt.pool));
@@ -61,6 +71,12 @@ int main(int argc, char** argv) {
   def.extra_keys.push_back({"cache_ttl_s", "300", false,
                             "seconds a school stays in the Redis cache; 0 disables the cache",
                             config::IntIn(0, 86400)});
+  def.extra_keys.push_back({"near_cache_ttl_ms", "30000", false,
+                            "milliseconds a school stays in this replica's memory (invalidated by events sooner); "
+                            "0 disables the in-process cache",
+                            config::IntIn(0, 3600000)});
+  def.extra_keys.push_back({"near_cache_entries", "100000", false,
+                            "schools this replica keeps in memory at most", config::IntIn(16, 10000000)});
   def.wire = Wire;
   return RunService(def, argc, argv);
 }

@@ -20,7 +20,12 @@ using gongtong::testing::LocalRedis;
 using gongtong::testing::TestAuth;
 
 RegistryServer::RegistryServer(const std::string& schema_prefix)
-    : pool_({LocalPostgres::Shared().dsn(), gongtong::testing::UniqueSchema(schema_prefix), 4}),
+    : RegistryServer(gongtong::testing::UniqueSchema(schema_prefix), /*migrate=*/true) {}
+
+RegistryServer::RegistryServer(ReplicaOf replica) : RegistryServer(replica.first.pool_.schema(), /*migrate=*/false) {}
+
+RegistryServer::RegistryServer(const std::string& schema, bool migrate)
+    : pool_({LocalPostgres::Shared().dsn(), schema, 4}),
       redis_(LocalRedis::Shared().options(), 4),
       cache_(&redis_, std::chrono::seconds(300)),
       authenticator_(std::make_unique<auth::JwtVerifier>(
@@ -35,10 +40,16 @@ RegistryServer::RegistryServer(const std::string& schema_prefix)
       party_(&pool_),
       joint_buildings_(&pool_),
       studios_(&pool_) {
-  EXPECT_TRUE(pool_.WithConnection([&](pqxx::connection& c) {
-    return pg::ApplyMigrations(c, pool_.schema(), {&pg::CommonMigrations(), &pg::RegistryMigrations()}).status();
-  }).ok());
+  if (migrate) {
+    EXPECT_TRUE(pool_.WithConnection([&](pqxx::connection& c) {
+      return pg::ApplyMigrations(c, pool_.schema(), {&pg::CommonMigrations(), &pg::RegistryMigrations()}).status();
+    }).ok());
+  }
+  near_ = std::make_unique<RegistryNearCaches>(std::chrono::seconds(30), 100000, &cache_, pool_.schema(),
+                                               LocalRedis::Shared().options());
   RegistryStores stores{&schools_, &feed_, &cache_};
+  stores.near_cache = near_->schools();
+  stores.near_school_lists = near_->school_lists();
   stores.communities = &communities_;
   stores.calendars = &calendars_;
   stores.roster = &roster_;
@@ -53,6 +64,7 @@ RegistryServer::RegistryServer(const std::string& schema_prefix)
   options.handle_signals = false;
   host_ = std::make_unique<ServiceHost>(options, &pool_, LocalRedis::Shared().options());
   host_->AddService(service_.get());
+  host_->AddBackgroundTask(near_->invalidator());
   host_->SetEdge(&edge_);
   runner_ = std::thread([this] { host_->Run(); });
   EXPECT_TRUE(host_->WaitUntilStarted());

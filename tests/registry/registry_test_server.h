@@ -13,6 +13,7 @@
 #include "common/auth/authenticator.h"
 #include "common/auth/jwt_minter.h"
 #include "common/server/service_host.h"
+#include "registry/rpc/near_caches.h"
 #include "registry/rpc/registry_service.h"
 // By its path: gongtongctl_test also sees tools/gongtongctl/status_details.h.
 #include "../support/status_details.h"
@@ -24,6 +25,12 @@ using Stub = rv1::RegistryService::Stub;
 class RegistryServer {
  public:
   explicit RegistryServer(const std::string& schema_prefix);
+  // A second replica of `first`: the same schema (already migrated), its
+  // own caches — near caches are per process, as in production.
+  struct ReplicaOf {
+    const RegistryServer& first;
+  };
+  explicit RegistryServer(ReplicaOf replica);
   ~RegistryServer();
 
   Stub* stub() { return stub_.get(); }
@@ -32,14 +39,19 @@ class RegistryServer {
   int port() const { return host_->port(); }
   // The single integer an SQL query returns, run in the server's schema.
   int64_t Count(const std::string& sql);
+  // This replica's near caches (as main.cc wires them, default ttl).
+  RegistryNearCaches& near_caches() { return *near_; }
   // "<aggregate_type>:<event message>" of the outbox events about resource
   // `name`, oldest first, e.g. "teacher:TeacherChanged".
   std::vector<std::string> EventTypes(const std::string& name);
 
  private:
+  RegistryServer(const std::string& schema, bool migrate);
+
   pg::Pool pool_;
   redis::ClientPool redis_;
   cache::ReadThroughCache cache_;
+  std::unique_ptr<RegistryNearCaches> near_;
   auth::Authenticator authenticator_;
   BoundedExecutor executor_;
   RpcEdge edge_;

@@ -52,6 +52,8 @@ RegistryServiceImpl::RegistryServiceImpl(RpcEdge* edge, RegistryStores stores)
       schools_(stores.schools),
       changes_(stores.changes),
       cache_(stores.cache),
+      near_cache_(stores.near_cache),
+      near_school_lists_(stores.near_school_lists),
       school_lists_(std::make_unique<SchoolListCache>(stores.cache->redis(), stores.cache->ttl(), stores.pool->schema())),
       stores_(stores) {
   std::set<std::string> implemented = {"ListChanges"};
@@ -76,20 +78,30 @@ RegistryServiceImpl::RegistryServiceImpl(RpcEdge* edge, RegistryStores stores)
 }
 
 absl::StatusOr<std::string> RegistryServiceImpl::ReadSchoolBytes(const std::string& code, pg::Deadline deadline) {
-  return cache_->Get(SchoolCacheKey(code), [&]() -> absl::StatusOr<std::string> {
-    GT_ASSIGN_OR_RETURN(rv1::School school, schools_->Get(code, deadline));
-    return school.SerializeAsString();
-  });
+  const std::string key = SchoolCacheKey(code);
+  auto shared = [&]() -> absl::StatusOr<std::string> {
+    return cache_->Get(key, [&]() -> absl::StatusOr<std::string> {
+      GT_ASSIGN_OR_RETURN(rv1::School school, schools_->Get(code, deadline));
+      return school.SerializeAsString();
+    });
+  };
+  return near_cache_ != nullptr ? near_cache_->GetOrLoad(key, shared) : shared();
 }
 
 void RegistryServiceImpl::Forget(const std::string& code) {
+  const std::string key = SchoolCacheKey(code);
   // Best effort: the cache consumer of the registry stream invalidates too.
-  if (auto s = cache_->Invalidate(SchoolCacheKey(code)); !s.ok()) {
+  if (auto s = cache_->Invalidate(key); !s.ok()) {
     log::Warn("cache invalidation deferred to the event consumer", {{"school", code}, {"error", s.ToString()}});
   }
+  // After Redis, so this replica's next miss cannot copy the old value back
+  // from Redis; this replica reads its own write at once, the others' near
+  // caches hear of it by event (NearCacheInvalidator).
+  if (near_cache_ != nullptr) near_cache_->Invalidate(key);
   if (auto s = SchoolListsChanged(*cache_->redis(), stores_.pool->schema()); !s.ok()) {
     log::Warn("school list invalidation deferred to the event consumer", {{"school", code}, {"error", s.ToString()}});
   }
+  if (near_school_lists_ != nullptr) near_school_lists_->InvalidateAll();
 }
 
 grpc::ServerUnaryReactor* RegistryServiceImpl::ListChanges(grpc::CallbackServerContext* ctx,

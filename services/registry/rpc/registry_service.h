@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 
+#include "common/cache/near_cache.h"
 #include "common/cache/read_through_cache.h"
 #include "common/server/rpc_edge.h"
 #include "gongtong/registry/v1/registry_service.grpc.pb.h"
@@ -37,6 +38,11 @@ struct RegistryStores {
   SchoolStore* schools = nullptr;
   ChangeFeed* changes = nullptr;
   cache::ReadThroughCache* cache = nullptr;
+  // This replica's in-process copies in front of `cache` (schools, keyed
+  // like it) and of the ListSchools page cache (keyed by the page's query);
+  // both null when disabled (near_cache_ttl_ms=0).
+  cache::NearCache* near_cache = nullptr;
+  cache::NearCache* near_school_lists = nullptr;
   // ---- stores of further families go here ----
   CommunityStore* communities = nullptr;
   CalendarStore* calendars = nullptr;
@@ -241,6 +247,10 @@ class RegistryServiceImpl final : public rv1::RegistryService::CallbackService {
 
  private:
   // The school's serialized bytes, through the cache.
+  // One ListSchools page: this replica's near cache, Redis's page cache,
+  // PostgreSQL. `query` is the page's canonical query text.
+  absl::StatusOr<CachedSchoolPage> ReadSchoolPage(const SchoolListQuery& q, const std::string& query,
+                                                  pg::Deadline deadline);
   absl::StatusOr<std::string> ReadSchoolBytes(const std::string& code, pg::Deadline deadline);
   void Forget(const std::string& code);
   // The region of school `code` when the caller is a county bureau (its
@@ -252,6 +262,8 @@ class RegistryServiceImpl final : public rv1::RegistryService::CallbackService {
   SchoolStore* schools_;
   ChangeFeed* changes_;
   cache::ReadThroughCache* cache_;
+  cache::NearCache* near_cache_;
+  cache::NearCache* near_school_lists_;
   std::unique_ptr<SchoolListCache> school_lists_;
   RegistryStores stores_;
 };

@@ -81,6 +81,35 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::GetSchoolRaw(grpc::CallbackServer
   });
 }
 
+absl::StatusOr<CachedSchoolPage> RegistryServiceImpl::ReadSchoolPage(const SchoolListQuery& q,
+                                                                   const std::string& query, pg::Deadline deadline) {
+  // Redis's page cache, else PostgreSQL (stored back under the generation
+  // seen before reading).
+  auto shared = [&]() -> absl::StatusOr<CachedSchoolPage> {
+    std::string generation;
+    if (std::optional<CachedSchoolPage> hit = school_lists_->Lookup(query, &generation)) return std::move(*hit);
+    GT_ASSIGN_OR_RETURN(SchoolPage fetched, schools_->List(q, deadline));
+    rv1::ListSchoolsResponse schools;
+    for (auto& s : fetched.schools) *schools.add_schools() = std::move(s);
+    CachedSchoolPage page;
+    schools.SerializeToString(&page.schools_wire);
+    page.last_key = std::move(fetched.last_key);
+    page.more = fetched.more;
+    page.total = fetched.total;
+    school_lists_->Store(query, generation, page);
+    return page;
+  };
+  if (near_school_lists_ == nullptr) return shared();
+  // This replica's copy holds the page in the cache's entry encoding.
+  GT_ASSIGN_OR_RETURN(std::string entry, near_school_lists_->GetOrLoad(query, [&]() -> absl::StatusOr<std::string> {
+    GT_ASSIGN_OR_RETURN(CachedSchoolPage page, shared());
+    return EncodeCachedSchoolPage(query, page);
+  }));
+  std::optional<CachedSchoolPage> page = DecodeCachedSchoolPage(query, entry);
+  if (!page) return absl::InternalError("undecodable near-cache school page");
+  return std::move(*page);
+}
+
 grpc::ServerUnaryReactor* RegistryServiceImpl::ListSchoolsRaw(grpc::CallbackServerContext* ctx,
                                                               const grpc::ByteBuffer* raw_req, grpc::ByteBuffer* resp) {
   return edge_->Unary(ctx, "ListSchools", [=](const CallContext& call) -> absl::Status {
@@ -111,27 +140,15 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListSchoolsRaw(grpc::CallbackServ
         {req->filter(), req->order_by(), std::string(req->show_deleted() ? "1" : "0"), q.region_scope,
          std::to_string(q.limit), std::string(q.count_total ? "1" : "0"), absl::StrJoin(q.after, "\x1e")},
         "\x1f");
-    std::string generation;
-    std::optional<CachedSchoolPage> page = school_lists_->Lookup(query, &generation);
-    if (!page) {
-      GT_ASSIGN_OR_RETURN(SchoolPage fetched, schools_->List(q, call.deadline));
-      rv1::ListSchoolsResponse schools;
-      for (auto& s : fetched.schools) *schools.add_schools() = std::move(s);
-      page.emplace();
-      schools.SerializeToString(&page->schools_wire);
-      page->last_key = std::move(fetched.last_key);
-      page->more = fetched.more;
-      page->total = fetched.total;
-      school_lists_->Store(query, generation, *page);
-    }
-    if (page->total >= 0) total = page->total;
+    GT_ASSIGN_OR_RETURN(CachedSchoolPage page, ReadSchoolPage(q, query, call.deadline));
+    if (page.total >= 0) total = page.total;
     // The page's schools as cached, then the token and total of this call
     // (fields 2 and 3 appended to the wire bytes: a message is the merge of
     // its parts).
     rv1::ListSchoolsResponse tail;
     tail.set_total_size(static_cast<int32_t>(total));
-    if (page->more) tail.set_next_page_token(api::EncodePageToken({page->last_key, total, NowUnix(), fingerprint}));
-    std::string wire = std::move(page->schools_wire);
+    if (page.more) tail.set_next_page_token(api::EncodePageToken({page.last_key, total, NowUnix(), fingerprint}));
+    std::string wire = std::move(page.schools_wire);
     tail.AppendToString(&wire);
     *resp = BytesToByteBuffer(wire);
     return absl::OkStatus();

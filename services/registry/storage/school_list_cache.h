@@ -17,6 +17,7 @@
 // (reads go to PostgreSQL), never an error.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,6 +27,10 @@
 #include "common/redis/redis_client.h"
 
 namespace gongtong::registry {
+
+// Pages one replica keeps in memory at most (in front of Redis; a county
+// page of 50 schools is ≈ 17 KB).
+inline constexpr size_t kNearSchoolListPages = 4096;
 
 struct CachedSchoolPage {
   std::string schools_wire;  // ListSchoolsResponse wire bytes holding field 1 (schools) only
