@@ -86,7 +86,22 @@ class BellScheduleImporter final : public RowImporter {
     return CheckBellScheduleColumns(columns);
   }
 
-  absl::StatusOr<std::vector<RowResult>> Apply(const v1::ImportBatch& batch) override {
+  absl::StatusOr<RowResults> Apply(const v1::ImportBatch& batch, const BatchHook& hook) override {
+    return ApplyUnits(Close(batch), hook);
+  }
+
+  void Replayed(const v1::ImportBatch& batch) override { Close(batch); }
+
+  absl::StatusOr<RowResults> Finish(const BatchHook& hook) override {
+    if (pending_.empty()) return RowResults{};
+    std::vector<std::vector<ParsedBellRow>> units{std::move(pending_)};
+    pending_.clear();
+    return ApplyUnits(units, hook);
+  }
+
+ private:
+  // Adds the batch's rows to the open unit; returns the units they close.
+  std::vector<std::vector<ParsedBellRow>> Close(const v1::ImportBatch& batch) {
     std::vector<std::vector<ParsedBellRow>> units;
     for (const auto& row : batch.rows()) {
       ParsedBellRow parsed = ParseBellScheduleRow(row, s_.header.format(), s_.columns);
@@ -101,38 +116,33 @@ class BellScheduleImporter final : public RowImporter {
         pending_.clear();
       }
     }
-    return ApplyUnits(units);
+    return units;
   }
 
-  absl::StatusOr<std::vector<RowResult>> Finish() override {
-    std::vector<std::vector<ParsedBellRow>> units;
-    if (!pending_.empty()) units.push_back(std::move(pending_));
-    pending_.clear();
-    return ApplyUnits(units);
-  }
-
- private:
   // Applies each unit in its own savepoint; every row of a unit gets its result.
-  absl::StatusOr<std::vector<RowResult>> ApplyUnits(const std::vector<std::vector<ParsedBellRow>>& groups) {
+  absl::StatusOr<RowResults> ApplyUnits(const std::vector<std::vector<ParsedBellRow>>& groups, const BatchHook& hook) {
     std::vector<BellUnit> units;
     units.reserve(groups.size());
     for (const auto& g : groups) units.push_back(MergeBellRows(g));
-    auto per_unit = ApplyInSavepoints(
-        *s_.pool, units.size(), [&](pqxx::transaction_base& tx, size_t i) { return ApplyUnit(s_, tx, units[i]); },
-        [&](size_t i, const absl::Status& status) {
-          return RejectedRow(units[i].row_numbers.front(), status, "bell_schedule_id");
+    // Expanded to rows inside the transaction: what `hook` stores is what is sent.
+    return ApplyBatch(
+        *s_.pool,
+        [&](pqxx::dbtransaction& tx) {
+          RowResults out;
+          for (const auto& unit : units) {
+            const RowResult r = ApplyInSavepoint(
+                tx, [&](pqxx::transaction_base& savepoint) { return ApplyUnit(s_, savepoint, unit); },
+                [&](const absl::Status& status) {
+                  return RejectedRow(unit.row_numbers.front(), status, "bell_schedule_id");
+                });
+            for (int64_t row : unit.row_numbers) {
+              out.push_back(r);
+              out.back().set_row_number(row);
+            }
+          }
+          return out;
         },
-        s_.ctx.deadline, s_.header.dry_run());
-    if (!per_unit.ok()) return per_unit.status();
-    std::vector<RowResult> out;
-    for (size_t i = 0; i < units.size(); ++i) {
-      for (int64_t row : units[i].row_numbers) {
-        RowResult r = (*per_unit)[i];
-        r.set_row_number(row);
-        out.push_back(std::move(r));
-      }
-    }
-    return out;
+        s_.ctx.deadline, s_.header.dry_run(), hook);
   }
 
   ImportSetup s_;

@@ -41,7 +41,7 @@ class ImportReactor final : public grpc::ServerBidiReactor<rv1::ImportRowsReques
       }
       finishing_ = true;
       bool admitted = edge_->Submit([this] {
-        auto rest = importer_->Finish();
+        auto rest = importer_->Finish(BatchHook{});
         if (!rest.ok()) {
           End(rest.status());
         } else if (rest->empty()) {
@@ -142,7 +142,7 @@ class ImportReactor final : public grpc::ServerBidiReactor<rv1::ImportRowsReques
       last_row_ = row.row_number();
     }
     bool admitted = edge_->Submit([this] {
-      auto results = importer_->Apply(request_.batch());
+      auto results = importer_->Apply(request_.batch(), BatchHook{});
       if (!results.ok()) {
         End(results.status());
         return;

@@ -15,6 +15,7 @@
 #include "common/auth/principal.h"
 #include "common/pg/pool.h"
 #include "gongtong/registry/v1/import.pb.h"
+#include "registry/storage/import_rows.h"
 #include "registry/storage/school_store.h"
 
 namespace gongtong::registry {
@@ -26,15 +27,18 @@ class RowImporter {
   virtual absl::Status MayImport(const auth::Principal& p) const = 0;
   // INVALID_ARGUMENT naming "header.columns…" (CSV only).
   virtual absl::Status CheckColumns(const std::vector<std::string>& columns) const = 0;
-  // The results of a batch, in row order. An importer that applies rows in
-  // units (bell schedules) may hold back the rows of an unfinished unit;
+  // The results of a batch, in row order, applied in one transaction with
+  // `hook` around it (storage/import_rows.h). An importer that applies rows
+  // in units (bell schedules) may hold back the rows of an unfinished unit;
   // they come with a later batch or from Finish().
-  virtual absl::StatusOr<std::vector<gongtong::registry::v1::RowResult>> Apply(
-      const gongtong::registry::v1::ImportBatch& batch) = 0;
-  // After the last batch: the results still held back.
-  virtual absl::StatusOr<std::vector<gongtong::registry::v1::RowResult>> Finish() {
-    return std::vector<gongtong::registry::v1::RowResult>{};
-  }
+  virtual absl::StatusOr<RowResults> Apply(const gongtong::registry::v1::ImportBatch& batch,
+                                           const BatchHook& hook) = 0;
+  // A batch whose stored results were replayed (request_id) instead of
+  // applied: what it leaves held back is held back as if it had been applied.
+  virtual void Replayed(const gongtong::registry::v1::ImportBatch&) {}
+  // After the last batch: the results still held back. Nothing held back:
+  // none, without a transaction (and without `hook`).
+  virtual absl::StatusOr<RowResults> Finish(const BatchHook&) { return RowResults{}; }
 };
 
 // What every importer of one stream knows.

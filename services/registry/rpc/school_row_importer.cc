@@ -25,12 +25,11 @@ class SchoolImporter final : public RowImporter {
     return CheckSchoolColumns(columns);
   }
 
-  absl::StatusOr<std::vector<gongtong::registry::v1::RowResult>> Apply(
-      const gongtong::registry::v1::ImportBatch& batch) override {
+  absl::StatusOr<RowResults> Apply(const gongtong::registry::v1::ImportBatch& batch, const BatchHook& hook) override {
     std::vector<ParsedSchoolRow> parsed;
     parsed.reserve(batch.rows_size());
     for (const auto& row : batch.rows()) parsed.push_back(ParseSchoolRow(row, s_.header.format(), s_.columns));
-    return ApplySchoolRows(*s_.pool, parsed, s_.principal, s_.ctx, s_.header.dry_run());
+    return ApplySchoolRows(*s_.pool, parsed, s_.principal, s_.ctx, s_.header.dry_run(), hook);
   }
 
  private:

@@ -50,35 +50,58 @@ RowResult RejectedRow(int64_t row, const absl::Status& status, const std::string
   return r;
 }
 
-absl::StatusOr<std::vector<RowResult>> ApplyInSavepoints(
-    pg::Pool& pool, size_t n, const std::function<RowResult(pqxx::transaction_base&, size_t)>& apply,
-    const std::function<RowResult(size_t, const absl::Status&)>& on_error, pg::Deadline deadline, bool dry_run) {
-  std::vector<RowResult> results;
+absl::StatusOr<RowResults> ApplyBatch(pg::Pool& pool, const std::function<RowResults(pqxx::dbtransaction&)>& decide,
+                                      pg::Deadline deadline, bool dry_run, const BatchHook& hook) {
+  RowResults results;
   absl::Status s = pool.Transact(
       [&](pqxx::work& tx) -> absl::Status {
-        results.clear();
-        for (size_t i = 0; i < n; ++i) {
-          try {
-            pqxx::subtransaction savepoint(tx, "import_row");
-            RowResult r = apply(savepoint, i);
-            if (r.outcome() == gongtong::registry::v1::ROW_OUTCOME_REJECTED) {
-              savepoint.abort();
-            } else {
-              savepoint.commit();
-            }
-            results.push_back(std::move(r));
-          } catch (const pqxx::broken_connection&) {
-            throw;  // the whole batch fails: UNAVAILABLE
-          } catch (...) {
-            results.push_back(on_error(i, pg::CurrentExceptionStatus()));
-          }
+        if (!dry_run && hook.claim) {
+          if (absl::Status claimed = hook.claim(tx); !claimed.ok()) return claimed;
         }
+        results = decide(tx);
         if (dry_run) return absl::CancelledError("dry run: roll back");
+        if (hook.record) hook.record(tx, results);
         return absl::OkStatus();
       },
       deadline, /*retries=*/0);
   if (!s.ok() && !(dry_run && s.code() == absl::StatusCode::kCancelled)) return s;
   return results;
+}
+
+RowResult ApplyInSavepoint(pqxx::dbtransaction& tx, const std::function<RowResult(pqxx::transaction_base&)>& apply,
+                           const std::function<RowResult(const absl::Status&)>& on_error) {
+  try {
+    pqxx::subtransaction savepoint(tx, "import_row");
+    RowResult r = apply(savepoint);
+    if (r.outcome() == gongtong::registry::v1::ROW_OUTCOME_REJECTED) {
+      savepoint.abort();
+    } else {
+      savepoint.commit();
+    }
+    return r;
+  } catch (const pqxx::broken_connection&) {
+    throw;  // the whole batch fails: UNAVAILABLE
+  } catch (...) {
+    return on_error(pg::CurrentExceptionStatus());
+  }
+}
+
+absl::StatusOr<RowResults> ApplyInSavepoints(
+    pg::Pool& pool, size_t n, const std::function<RowResult(pqxx::transaction_base&, size_t)>& apply,
+    const std::function<RowResult(size_t, const absl::Status&)>& on_error, pg::Deadline deadline, bool dry_run,
+    const BatchHook& hook) {
+  return ApplyBatch(
+      pool,
+      [&](pqxx::dbtransaction& tx) {
+        RowResults results;
+        for (size_t i = 0; i < n; ++i) {
+          results.push_back(ApplyInSavepoint(
+              tx, [&](pqxx::transaction_base& savepoint) { return apply(savepoint, i); },
+              [&](const absl::Status& status) { return on_error(i, status); }));
+        }
+        return results;
+      },
+      deadline, dry_run, hook);
 }
 
 }  // namespace gongtong::registry

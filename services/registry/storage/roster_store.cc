@@ -3,8 +3,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "gongtong/events/v1/registry_events.pb.h"
+#include "registry/storage/roster_batch.h"
 #include "registry/storage/roster_filters.h"
-#include "registry/storage/roster_write.h"
 
 namespace gongtong::registry {
 namespace {
@@ -236,6 +236,37 @@ std::optional<SchoolClass> RosterStore::LockClassByKey(pqxx::transaction_base& t
                              code, static_cast<int>(grade), class_number);
   if (rows.empty()) return std::nullopt;
   return Classes().from_row(rows[0]);
+}
+
+std::vector<SchoolClass> RosterStore::LockClassesByKeys(pqxx::transaction_base& tx, const std::vector<ClassKey>& keys) {
+  std::vector<std::vector<std::string>> tuples;
+  for (const auto& k : keys) {
+    tuples.push_back({k.school_code, std::to_string(static_cast<int>(k.grade)), std::to_string(k.class_number)});
+  }
+  std::vector<std::string> params;
+  const std::string in =
+      roster::TuplesIn({"x.school_code", "x.grade", "x.class_number"}, {"", "::smallint", "::integer"}, tuples, &params);
+  std::vector<SchoolClass> out;
+  for (const auto& row :
+       tx.exec_params(absl::StrCat(roster::Select(kClasses), " WHERE ", in,
+                                   " AND x.deleted_at IS NULL ORDER BY x.school_code, x.class_id FOR UPDATE OF x"),
+                      pqxx::prepare::make_dynamic_params(params))) {
+    out.push_back(Classes().from_row(row));
+  }
+  return out;
+}
+
+std::vector<absl::StatusOr<SchoolClass>> RosterStore::CreateClassesIn(pqxx::transaction_base& tx,
+                                                                      const std::vector<NewClass>& rows,
+                                                                      const WriteContext& ctx) {
+  std::vector<roster::NewRow<SchoolClass, ClassFacts>> batch;
+  for (const auto& row : rows) {
+    SchoolClass c = row.resource;
+    c.set_name(SchoolClassName(row.school_code, row.id));
+    c.set_school(SchoolName(row.school_code));
+    batch.push_back({{row.school_code, row.id}, std::move(c), row.facts, row.check});
+  }
+  return roster::CreateRowsIn(tx, Classes(), batch, ctx);
 }
 
 // ---- classrooms ---------------------------------------------------------------

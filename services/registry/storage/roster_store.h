@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -167,6 +168,41 @@ class RosterStore {
   // region, locked; nullopt when none.
   static std::optional<RosterRecord<Teacher>> LockTeacherByStaffNumber(pqxx::transaction_base& tx,
                                                                        const std::string& staff_number);
+
+  // ---- bulk import, a batch at a time (storage/roster_batch.h) ----
+  // The live classes with these natural keys (school code, grade, class
+  // number), locked in one statement.
+  struct ClassKey {
+    std::string school_code;
+    Grade grade;
+    int class_number;
+  };
+  static std::vector<SchoolClass> LockClassesByKeys(pqxx::transaction_base& tx, const std::vector<ClassKey>& keys);
+  // The teachers (live or deleted) with these staff numbers and their
+  // schools' regions, locked in one statement.
+  static std::vector<RosterRecord<Teacher>> LockTeachersByStaffNumbers(pqxx::transaction_base& tx,
+                                                                       const std::set<std::string>& staff_numbers);
+  // CreateClassIn / CreateTeacherIn for many new rows (ids generated, facts
+  // loaded for the batch, no natural key taken): each row's check, one
+  // INSERT for all, a change-feed row and event each (three statements).
+  struct NewClass {
+    std::string school_code, id;
+    SchoolClass resource;
+    ClassFacts facts;
+    RosterCheck<SchoolClass, ClassFacts> check;
+  };
+  static std::vector<absl::StatusOr<SchoolClass>> CreateClassesIn(pqxx::transaction_base& tx,
+                                                                  const std::vector<NewClass>& rows,
+                                                                  const WriteContext& ctx);
+  struct NewTeacher {
+    std::string id;
+    Teacher resource;
+    TeacherFacts facts;
+    RosterCheck<Teacher, TeacherFacts> check;
+  };
+  static std::vector<absl::StatusOr<Teacher>> CreateTeachersIn(pqxx::transaction_base& tx,
+                                                               const std::vector<NewTeacher>& rows,
+                                                               const WriteContext& ctx);
 
  private:
   pg::Pool* pool_;

@@ -100,17 +100,50 @@ void Update(pqxx::transaction_base& tx, const TableSpec& t, const std::vector<st
                  pqxx::prepare::make_dynamic_params(params), pqxx::binarystring(body.data(), body.size()), deleted);
 }
 
+std::string TuplesIn(const std::vector<std::string>& exprs, const std::vector<std::string>& casts,
+                     const std::vector<std::vector<std::string>>& tuples, std::vector<std::string>* params) {
+  if (tuples.empty()) return "false";
+  // One array parameter per column, unnested side by side: the planner joins
+  // them against the index instead of testing every row against every tuple.
+  std::vector<std::string> arrays;
+  for (size_t i = 0; i < exprs.size(); ++i) {
+    std::vector<std::string> elements;
+    for (const auto& tuple : tuples) {
+      std::string quoted = "\"";
+      for (char ch : tuple[i]) {
+        if (ch == '"' || ch == '\\') quoted += '\\';
+        quoted += ch;
+      }
+      elements.push_back(quoted + "\"");
+    }
+    params->push_back("{" + absl::StrJoin(elements, ",") + "}");
+    arrays.push_back(absl::StrCat("$", params->size(), casts[i].empty() ? "::text" : casts[i], "[]"));
+  }
+  return absl::StrCat("(", absl::StrJoin(exprs, ", "), ") IN (SELECT * FROM unnest(", absl::StrJoin(arrays, ", "),
+                      "))");
+}
+
+std::map<std::string, SchoolState> LockSchools(pqxx::transaction_base& tx, const std::set<std::string>& codes) {
+  std::vector<std::vector<std::string>> tuples;
+  for (const auto& c : codes) tuples.push_back({c});
+  std::vector<std::string> params;
+  const std::string sql =
+      absl::StrCat("SELECT school_code, region_code, deleted_at IS NOT NULL, school_type_code FROM schools WHERE ",
+                   TuplesIn({"school_code"}, {""}, tuples, &params), " ORDER BY school_code FOR SHARE");
+  std::map<std::string, SchoolState> out;
+  for (const auto& row : tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params))) {
+    SchoolState& state = out[row[0].as<std::string>()];
+    state.exists = true;
+    state.region = row[1].as<std::string>();
+    state.deleted = row[2].as<bool>();
+    state.stages = StagesOfType(row[3].as<std::string>());
+  }
+  return out;
+}
+
 SchoolState LockSchool(pqxx::transaction_base& tx, const std::string& code) {
-  SchoolState state;
-  auto rows = tx.exec_params(
-      "SELECT region_code, deleted_at IS NOT NULL, school_type_code FROM schools WHERE school_code = $1 FOR SHARE",
-      code);
-  if (rows.empty()) return state;
-  state.exists = true;
-  state.region = rows[0][0].as<std::string>();
-  state.deleted = rows[0][1].as<bool>();
-  state.stages = StagesOfType(rows[0][2].as<std::string>());
-  return state;
+  auto schools = LockSchools(tx, {code});
+  return schools.empty() ? SchoolState() : schools.begin()->second;
 }
 
 std::string SqlBuilder::Param(std::string v) {

@@ -8,6 +8,8 @@
 // updated_at, deleted_at (epoch seconds), the school's region code and
 // whether the school is deleted, then any extra columns the caller asked for.
 
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -71,6 +73,14 @@ struct SchoolState {
   std::vector<gongtong::common::v1::SchoolStage> stages;
 };
 SchoolState LockSchool(pqxx::transaction_base& tx, const std::string& code);
+// LockSchool for many codes in one statement; unknown codes are absent.
+std::map<std::string, SchoolState> LockSchools(pqxx::transaction_base& tx, const std::set<std::string>& codes);
+
+// "(e1, e2) IN (SELECT * FROM unnest($1::text[], $2::smallint[]))" for
+// `tuples` (values of `exprs`, of the types `casts`, "" for text), one array
+// per column appended to `params`; "false" when none.
+std::string TuplesIn(const std::vector<std::string>& exprs, const std::vector<std::string>& casts,
+                     const std::vector<std::vector<std::string>>& tuples, std::vector<std::string>* params);
 
 // ---- lists ----------------------------------------------------------------
 

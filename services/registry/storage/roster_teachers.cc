@@ -8,9 +8,9 @@
 #include "gongtong/events/v1/registry_events.pb.h"
 #include "registry/storage/change_log.h"
 #include "registry/storage/party_store.h"
+#include "registry/storage/roster_batch.h"
 #include "registry/storage/roster_filters.h"
 #include "registry/storage/roster_store.h"
-#include "registry/storage/roster_write.h"
 
 namespace gongtong::registry {
 namespace {
@@ -171,6 +171,32 @@ std::optional<RosterRecord<Teacher>> RosterStore::LockTeacherByStaffNumber(pqxx:
   auto rows = tx.exec_params(roster::Select(kTeachers) + " WHERE x.staff_number = $1 FOR UPDATE OF x", staff_number);
   if (rows.empty()) return std::nullopt;
   return RosterRecord<Teacher>{Teachers().from_row(rows[0]), rows[0][roster::RegionAt(kTeachers)].as<std::string>()};
+}
+
+std::vector<RosterRecord<Teacher>> RosterStore::LockTeachersByStaffNumbers(pqxx::transaction_base& tx,
+                                                                           const std::set<std::string>& staff_numbers) {
+  std::vector<std::vector<std::string>> tuples;
+  for (const auto& s : staff_numbers) tuples.push_back({s});
+  std::vector<std::string> params;
+  const std::string in = roster::TuplesIn({"x.staff_number"}, {""}, tuples, &params);
+  std::vector<RosterRecord<Teacher>> out;
+  for (const auto& row : tx.exec_params(roster::Select(kTeachers) + " WHERE " + in + " ORDER BY x.teacher_id FOR UPDATE OF x",
+                                        pqxx::prepare::make_dynamic_params(params))) {
+    out.push_back({Teachers().from_row(row), row[roster::RegionAt(kTeachers)].as<std::string>()});
+  }
+  return out;
+}
+
+std::vector<absl::StatusOr<Teacher>> RosterStore::CreateTeachersIn(pqxx::transaction_base& tx,
+                                                                   const std::vector<NewTeacher>& rows,
+                                                                   const WriteContext& ctx) {
+  std::vector<roster::NewRow<Teacher, TeacherFacts>> batch;
+  for (const auto& row : rows) {
+    Teacher t = row.resource;
+    t.set_name(TeacherName(row.id));
+    batch.push_back({{row.id}, std::move(t), row.facts, row.check});
+  }
+  return roster::CreateRowsIn(tx, Teachers(), batch, ctx);
 }
 
 }  // namespace gongtong::registry

@@ -76,6 +76,13 @@ inline absl::Status SchoolUsable(const SchoolState& school, const std::string& c
       .Field(field, "the school is deleted");
 }
 
+// A unique key taken between the check and the insert.
+inline absl::Status ConcurrentCreate(const std::string& name) {
+  return ErrorBuilder(absl::StatusCode::kAborted, "CONCURRENT_CREATE")
+      .Message(name + " was created concurrently; retry")
+      .Zh("并发创建冲突，请重试");
+}
+
 template <typename M, typename Facts>
 absl::StatusOr<RosterRecord<M>> GetRow(pg::Pool& pool, const Resource<M, Facts>& r,
                                        const std::vector<std::string>& keys, pg::Deadline deadline) {
@@ -114,11 +121,7 @@ absl::StatusOr<M> CreateRowIn(pqxx::transaction_base& tx, const Resource<M, Fact
         .Field(r.id_field, "already exists");
   }
   GT_RETURN_IF_ERROR(r.unique(tx, keys, m, gongtong::registry::v1::CHANGE_KIND_CREATED));
-  if (!Insert(tx, *r.table, keys, r.columns(m), r.body(m))) {
-    return ErrorBuilder(absl::StatusCode::kAborted, "CONCURRENT_CREATE")
-        .Message(r.name_of(keys) + " was created concurrently; retry")
-        .Zh("并发创建冲突，请重试");
-  }
+  if (!Insert(tx, *r.table, keys, r.columns(m), r.body(m))) return ConcurrentCreate(r.name_of(keys));
   M created = r.from_row(ByKey(tx, *r.table, keys, false)[0]);
   r.record(tx, gongtong::registry::v1::CHANGE_KIND_CREATED, M(), created, {}, school, ctx);
   return created;

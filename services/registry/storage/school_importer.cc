@@ -20,10 +20,9 @@ RowResult Outcome(int64_t row, gongtong::registry::v1::RowOutcome outcome, const
 
 absl::StatusOr<std::vector<RowResult>> ApplySchoolRows(pg::Pool& pool, const std::vector<ParsedSchoolRow>& rows,
                                                       const auth::Principal& principal, const WriteContext& ctx,
-                                                      bool dry_run) {
-  std::vector<RowResult> results;
-  absl::Status s = pool.Transact([&](pqxx::work& tx) -> absl::Status {
-    results.clear();
+                                                      bool dry_run, const BatchHook& hook) {
+  return ApplyBatch(pool, [&](pqxx::dbtransaction& tx) {
+    RowResults results;
     std::vector<std::string> codes;
     for (const auto& r : rows) {
       if (r.ok() && SchoolCodeProblem(r.school.school_code()).empty()) codes.push_back(r.school.school_code());
@@ -98,11 +97,8 @@ absl::StatusOr<std::vector<RowResult>> ApplySchoolRows(pg::Pool& pool, const std
         results.push_back(RejectedRow(row.row_number, pg::CurrentExceptionStatus(), "school_code", SchoolName(code)));
       }
     }
-    if (dry_run) return absl::CancelledError("dry run: roll back");
-    return absl::OkStatus();
-  }, ctx.deadline, /*retries=*/0);
-  if (!s.ok() && !(dry_run && s.code() == absl::StatusCode::kCancelled)) return s;
-  return results;
+    return results;
+  }, ctx.deadline, dry_run, hook);
 }
 
 }  // namespace gongtong::registry

@@ -13,6 +13,7 @@
 #include "common/pg/pool.h"
 #include "gongtong/registry/v1/import.pb.h"
 #include "registry/domain/school_import.h"
+#include "registry/storage/import_rows.h"
 #include "registry/storage/school_store.h"
 
 namespace gongtong::registry {
@@ -21,6 +22,6 @@ namespace gongtong::registry {
 // unreachable (UNAVAILABLE) or the deadline passes.
 absl::StatusOr<std::vector<gongtong::registry::v1::RowResult>> ApplySchoolRows(
     pg::Pool& pool, const std::vector<ParsedSchoolRow>& rows, const auth::Principal& principal,
-    const WriteContext& ctx, bool dry_run);
+    const WriteContext& ctx, bool dry_run, const BatchHook& hook = {});
 
 }  // namespace gongtong::registry
