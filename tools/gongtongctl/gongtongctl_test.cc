@@ -1022,6 +1022,10 @@ TEST(ParseImportCommand, FlagsFormatsAndMistakes) {
   cmd = ParseImportCommand({"--entity=class", "--format=json", "-"});
   ASSERT_TRUE(cmd.ok()) << cmd.status();
   EXPECT_EQ(cmd->entity, rv1::IMPORT_ENTITY_SCHOOL_CLASS);
+  EXPECT_EQ(cmd->request_id, "");
+  cmd = ParseImportCommand({"--entity=class", "--request-id=7f0c2a8e-5b1d-4c3e-9a6f-2d8b4e1c0a93", "a.csv"});
+  ASSERT_TRUE(cmd.ok()) << cmd.status();
+  EXPECT_EQ(cmd->request_id, "7f0c2a8e-5b1d-4c3e-9a6f-2d8b4e1c0a93");
 
   const struct {
     std::vector<std::string> args;
@@ -1038,6 +1042,8 @@ TEST(ParseImportCommand, FlagsFormatsAndMistakes) {
       {{"--entity=school", "--batch=0", "a.csv"}, "from 1 to 1000"},
       {{"--entity=school", "--output=yaml", "a.csv"}, "--output=yaml"},
       {{"--entity=school", "--colour=red", "a.csv"}, "unknown flag --colour"},
+      {{"--entity=school", "--request-id=", "a.csv"}, "--request-id"},
+      {{"--entity=school", "--request-id=" + std::string(129, 'x'), "a.csv"}, "1 to 128 characters"},
   };
   for (const auto& b : bad) {
     absl::StatusOr<ImportCommand> got = ParseImportCommand(b.args);

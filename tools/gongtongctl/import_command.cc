@@ -112,7 +112,7 @@ absl::StatusOr<ImportCommand> ParseImportCommand(const std::vector<std::string>&
     }
   }
   absl::StatusOr<CommandFlags> flags =
-      ParseCommandFlags(rest, {"entity", "format", "batch", "output", "dry-run"});
+      ParseCommandFlags(rest, {"entity", "format", "batch", "output", "dry-run", "request-id"});
   if (!flags.ok()) return flags.status();
   if (flags->positional.size() != 1) {
     return absl::InvalidArgumentError(
@@ -148,6 +148,12 @@ absl::StatusOr<ImportCommand> ParseImportCommand(const std::vector<std::string>&
       return absl::InvalidArgumentError(absl::StrCat("--dry-run=", dry->second, ": want true or false"));
     }
     cmd.dry_run = dry->second == "true";
+  }
+  if (auto id = values.find("request-id"); id != values.end()) {
+    if (id->second.empty() || id->second.size() > 128) {
+      return absl::InvalidArgumentError("--request-id: want an id of 1 to 128 characters (a UUID)");
+    }
+    cmd.request_id = id->second;
   }
   if (auto batch = values.find("batch"); batch != values.end()) {
     if (!absl::SimpleAtoi(batch->second, &cmd.batch) || cmd.batch < 1 || cmd.batch > kMaxImportBatch) {
@@ -240,6 +246,7 @@ int RunImport(const std::shared_ptr<grpc::Channel>& channel, const GlobalOptions
   header.set_entity(command.entity);
   header.set_format(command.format);
   header.set_dry_run(command.dry_run);
+  header.set_request_id(command.request_id);
   header.set_source_name(BaseName(command.file));
 
   RowReader rows(source, command.format);

@@ -38,10 +38,11 @@ struct ImportCommand {
   int batch = kDefaultImportBatch;
   bool json_output = false;  // --output=json
   std::string file;          // a path, or "-" for stdin
+  std::string request_id;    // --request-id: re-sending with it replays (or resumes) the first run
 };
 
 // Parses `import --entity=... [--format=csv|json] [--dry-run] [--batch=N]
-// [--output=text|json] FILE|-`; the format comes from --format or the file's
+// [--output=text|json] [--request-id=UUID] FILE|-`; the format comes from --format or the file's
 // extension (.csv; .json, .ndjson, .jsonl).
 absl::StatusOr<ImportCommand> ParseImportCommand(const std::vector<std::string>& args);
 

@@ -14,6 +14,7 @@
 #include "registry/rpc/call_support.h"
 #include "registry/rpc/registry_service.h"
 #include "registry/rpc/row_importer.h"
+#include "registry/storage/import_replay.h"
 
 namespace gongtong::registry {
 namespace {
@@ -41,7 +42,9 @@ class ImportReactor final : public grpc::ServerBidiReactor<rv1::ImportRowsReques
       }
       finishing_ = true;
       bool admitted = edge_->Submit([this] {
-        auto rest = importer_->Finish(BatchHook{});
+        auto rest = Replayed(kFinishOrdinal, stream_fingerprint_, [this](const BatchHook& hook) {
+          return importer_->Finish(hook);
+        });
         if (!rest.ok()) {
           End(rest.status());
         } else if (rest->empty()) {
@@ -119,6 +122,16 @@ class ImportReactor final : public grpc::ServerBidiReactor<rv1::ImportRowsReques
         return;
       }
     }
+    if (header_.request_id().size() > 128) {
+      End(InvalidField("header.request_id", "must be at most 128 characters", "请求编号不能超过128个字符"));
+      return;
+    }
+    // A batch's fingerprint covers what decides its rows besides the rows.
+    rv1::ImportHeader decisive;
+    decisive.set_entity(header_.entity());
+    decisive.set_format(header_.format());
+    *decisive.mutable_columns() = header_.columns();
+    header_fingerprint_ = decisive.SerializeAsString();
     summary_.set_dry_run(header_.dry_run());
     StartRead(&request_);
   }
@@ -142,7 +155,12 @@ class ImportReactor final : public grpc::ServerBidiReactor<rv1::ImportRowsReques
       last_row_ = row.row_number();
     }
     bool admitted = edge_->Submit([this] {
-      auto results = importer_->Apply(request_.batch(), BatchHook{});
+      const auto& batch = request_.batch();
+      const std::string fingerprint = ImportFingerprint(header_fingerprint_ + batch.SerializeAsString());
+      stream_fingerprint_ = ImportFingerprint(stream_fingerprint_ + fingerprint);
+      auto results = Replayed(++ordinal_, fingerprint, [&](const BatchHook& hook) {
+        return importer_->Apply(batch, hook);
+      });
       if (!results.ok()) {
         End(results.status());
         return;
@@ -150,6 +168,20 @@ class ImportReactor final : public grpc::ServerBidiReactor<rv1::ImportRowsReques
       WriteResults(std::move(*results));
     });
     if (!admitted) Overloaded();
+  }
+
+  // With a request_id (not on a dry run): the stored results of batch
+  // `ordinal` when its fingerprint matches, else `apply` with the hook that
+  // stores them in the batch's transaction. Without: `apply`.
+  absl::StatusOr<RowResults> Replayed(int ordinal, const std::string& fingerprint,
+                                      const std::function<absl::StatusOr<RowResults>(const BatchHook&)>& apply) {
+    if (header_.request_id().empty() || header_.dry_run()) return apply(BatchHook{});
+    const ImportBatchKey key{call_.principal.subject, header_.request_id(), ordinal, fingerprint};
+    auto stored = StoredImportBatch(*pool_, key, call_.deadline);
+    if (!stored.ok()) return stored.status();
+    if (!*stored) return apply(StoreImportBatch(key));
+    if (ordinal != kFinishOrdinal) importer_->Replayed(request_.batch());
+    return std::move(**stored);
   }
 
   void Overloaded() {
@@ -203,6 +235,11 @@ class ImportReactor final : public grpc::ServerBidiReactor<rv1::ImportRowsReques
   bool finishing_ = false;
   bool summary_sent_ = false;
   int64_t last_row_ = 0;
+  // request_id: the batches' ordinal, what their fingerprints cover besides
+  // the rows, and the fingerprint of the whole stream so far (Finish's).
+  int ordinal_ = 0;
+  std::string header_fingerprint_;
+  std::string stream_fingerprint_;
 };
 
 }  // namespace
