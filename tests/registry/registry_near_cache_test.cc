@@ -9,6 +9,8 @@
 #include <thread>
 
 #include "common/events/outbox_relay.h"
+#include "common/redis/redis_client.h"
+#include "registry/storage/change_log.h"
 #include "local_servers.h"
 #include "registry_test_server.h"
 
@@ -21,11 +23,23 @@ using testing::Call;
 using testing::RegistryServer;
 using testing::Stub;
 
-std::string Code(int n) {
+// A code no other test of the binary uses (the Redis cache and the event
+// stream are shared by every test server of the binary).
+std::string FreshCode() {
   static int base = static_cast<int>(std::time(nullptr) % 900000);
+  static int n = 0;
   char buf[16];
-  std::snprintf(buf, sizeof(buf), "2133%06d", (base + 7 * n + 500) % 1000000);
+  std::snprintf(buf, sizeof(buf), "2133%06d", (base + 500 + n++) % 1000000);
   return buf;
+}
+
+// Stream ids "ms-seq", compared as numbers.
+bool IdBefore(const std::string& a, const std::string& b) {
+  auto parts = [](const std::string& id) {
+    const auto dash = id.find('-');
+    return std::make_pair(std::stoull(id.substr(0, dash)), std::stoull(id.substr(dash + 1)));
+  };
+  return parts(a) < parts(b);
 }
 
 class NearCaches : public ::testing::Test {
@@ -41,7 +55,7 @@ class NearCaches : public ::testing::Test {
     }
     rv1::CreateSchoolRequest req;
     auto* s = req.mutable_school();
-    s->set_school_code(Code(1));
+    s->set_school_code(FreshCode());
     s->set_display_name("近缓存测试小学");
     s->set_region_code("331024");
     s->set_urban_rural_category(rv1::URBAN_RURAL_CATEGORY_VILLAGE);
@@ -52,10 +66,24 @@ class NearCaches : public ::testing::Test {
 
   // The outbox relay's work, done now: the events committed so far reach
   // the stream (and so every replica's invalidator).
+  // Returns once both replicas have applied them, so what a test reads
+  // afterwards cannot be undone by a late invalidation.
   void Publish() {
     events::OutboxRelay relay(&a_.pool(), LocalRedis::Shared().options());
     auto n = relay.PublishBatch();
     ASSERT_TRUE(n.ok()) << n.status();
+    redis::Client client(LocalRedis::Shared().options());
+    auto newest = client.Command({"XREVRANGE", kRegistryStream, "+", "-", "COUNT", "1"});
+    ASSERT_TRUE(newest.ok() && !newest->elements.empty());
+    const std::string id = newest->elements[0].elements[0].str;
+    for (auto* server : {&a_, &b_}) {
+      auto applied = [&] {
+        const std::string through = server->near_caches().invalidator()->applied_through();
+        return !through.empty() && !IdBefore(through, id);
+      };
+      for (int i = 0; i < 300 && !applied(); ++i) std::this_thread::sleep_for(10ms);
+      ASSERT_TRUE(applied()) << "a replica did not apply the events within 3 s";
+    }
   }
 
   std::string NameVia(RegistryServer& server) {

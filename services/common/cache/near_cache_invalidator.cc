@@ -34,8 +34,14 @@ void NearCacheInvalidator::SetOpen(bool open) {
 absl::Status NearCacheInvalidator::Position() {
   auto newest = redis_.Command({"XREVRANGE", options_.stream, "+", "-", "COUNT", "1"});
   if (!newest.ok()) return newest.status();
+  std::lock_guard<std::mutex> lock(mu_);
   last_id_ = newest->elements.empty() ? "0-0" : newest->elements[0].elements[0].str;
   return absl::OkStatus();
+}
+
+std::string NearCacheInvalidator::applied_through() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_id_;
 }
 
 absl::StatusOr<int> NearCacheInvalidator::PollOnce() {
@@ -65,7 +71,10 @@ absl::StatusOr<int> NearCacheInvalidator::ReadOnce() {
       } else if (auto s = invalidate_(event); !s.ok()) {
         return s;  // read again after the gap
       }
-      last_id_ = entry.elements[0].str;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        last_id_ = entry.elements[0].str;
+      }
       ++n;
     }
   }

@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,10 @@ class NearCacheInvalidator : public BackgroundTask {
   // read. Public for tests.
   absl::StatusOr<int> PollOnce();
 
+  // The id of the last stream entry applied ("" before positioning): for
+  // tests and diagnostics that wait until an event has been applied.
+  std::string applied_through() const;
+
  protected:
   std::chrono::milliseconds RunOnce() override;
 
@@ -66,7 +71,8 @@ class NearCacheInvalidator : public BackgroundTask {
   NearCacheInvalidatorOptions options_;
   InvalidateForEvent invalidate_;
   bool open_ = false;
-  std::string last_id_;  // empty = not positioned yet
+  mutable std::mutex mu_;  // guards last_id_ for applied_through()
+  std::string last_id_;    // empty = not positioned yet
   bool failing_ = false;
 };
 
