@@ -7,6 +7,7 @@
 // its results before reading the next batch (so memory stays bounded and
 // results come in order); after the client half-closes, write the summary
 // and finish. Stream errors end the call with a status (see import.proto).
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "common/status/error.h"
@@ -24,7 +25,12 @@ constexpr size_t kMaxBatchBytes = 4 << 20;
 
 class ImportReactor final : public grpc::ServerBidiReactor<rv1::ImportRowsRequest, rv1::ImportRowsResponse> {
  public:
-  ImportReactor(grpc::CallbackServerContext* ctx, RpcEdge* edge, pg::Pool* pool) : edge_(edge), pool_(pool) {
+  // `forget_school(code)`: drops a school this import created or updated
+  // from the caches after its batch committed (this replica then reads it
+  // at once; the others hear of it by event).
+  ImportReactor(grpc::CallbackServerContext* ctx, RpcEdge* edge, pg::Pool* pool,
+                std::function<void(const std::string&)> forget_school)
+      : edge_(edge), pool_(pool), forget_school_(std::move(forget_school)) {
     auto call = edge_->BeginStream(ctx);
     if (!call.ok()) {
       End(call.status());
@@ -165,6 +171,7 @@ class ImportReactor final : public grpc::ServerBidiReactor<rv1::ImportRowsReques
         End(results.status());
         return;
       }
+      ForgetWrittenSchools(*results);
       WriteResults(std::move(*results));
     });
     if (!admitted) Overloaded();
@@ -182,6 +189,14 @@ class ImportReactor final : public grpc::ServerBidiReactor<rv1::ImportRowsReques
     if (!*stored) return apply(StoreImportBatch(key));
     if (ordinal != kFinishOrdinal) importer_->Replayed(request_.batch());
     return std::move(**stored);
+  }
+
+  void ForgetWrittenSchools(const RowResults& results) {
+    if (header_.entity() != rv1::IMPORT_ENTITY_SCHOOL || header_.dry_run()) return;
+    for (const auto& r : results) {
+      const bool written = r.outcome() == rv1::ROW_OUTCOME_CREATED || r.outcome() == rv1::ROW_OUTCOME_UPDATED;
+      if (written && absl::StartsWith(r.name(), "schools/")) forget_school_(r.name().substr(8));
+    }
   }
 
   void Overloaded() {
@@ -225,6 +240,7 @@ class ImportReactor final : public grpc::ServerBidiReactor<rv1::ImportRowsReques
 
   RpcEdge* edge_;
   pg::Pool* pool_;
+  std::function<void(const std::string&)> forget_school_;
   CallContext call_;
   rv1::ImportRowsRequest request_;
   rv1::ImportRowsResponse response_;
@@ -251,7 +267,7 @@ const std::set<std::string>& ImportMethodNames() {
 
 grpc::ServerBidiReactor<rv1::ImportRowsRequest, rv1::ImportRowsResponse>* RegistryServiceImpl::ImportRows(
     grpc::CallbackServerContext* ctx) {
-  return new ImportReactor(ctx, edge_, stores_.pool);
+  return new ImportReactor(ctx, edge_, stores_.pool, [this](const std::string& code) { Forget(code); });
 }
 
 }  // namespace gongtong::registry
