@@ -1,0 +1,2 @@
+// Compiled only to produce the precompiled header of `gongtong_pch`
+// (cmake/GongtongPch.cmake); it defines nothing.
