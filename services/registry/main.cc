@@ -43,20 +43,22 @@ absl::Status Wire(ServiceRuntime& rt) {
   stores.studios = rt.Own(std::make_unique<registry::StudioStore>(rt.pool));
   rt.host->AddService(rt.Own(std::make_unique<registry::RegistryServiceImpl>(rt.edge, stores)));
 
-  // Every replica's cache stays correct: changes committed anywhere (even by
-  // a writer that died before invalidating) invalidate through the stream.
-  events::ConsumerOptions options;
-  options.stream = registry::kRegistryStream;
-  options.group = "registry-cache";
-  options.consumer_name = rt.config->Get("instance");
-  rt.host->AddBackgroundTask(rt.Own(std::make_unique<events::StreamConsumer>(
-      rt.pool, rt.redis, options, [cache, schema = rt.pool->schema()](pqxx::work&, const events::EventEnvelope& e) -> absl::Status {
-        if (e.aggregate_type() == "school" && absl::StartsWith(e.aggregate_id(), "schools/")) {
-          GT_RETURN_IF_ERROR(cache->Invalidate(registry::SchoolCacheKey(e.aggregate_id().substr(8))));
-          return registry::SchoolListsChanged(*cache->redis(), schema);
-        }
-        return absl::OkStatus();
-      })));
+  // The Redis caches stay correct: changes committed anywhere (even by a
+  // writer that died before invalidating) invalidate through the stream.
+  // With near caches, their invalidator does it on every replica (Redis
+  // first); without, one consumer group does.
+  if (stores.near_cache == nullptr) {
+    events::ConsumerOptions options;
+    options.stream = registry::kRegistryStream;
+    options.group = "registry-cache";
+    options.consumer_name = rt.config->Get("instance");
+    rt.host->AddBackgroundTask(rt.Own(std::make_unique<events::StreamConsumer>(
+        rt.pool, rt.redis, options,
+        [cache, schema = rt.pool->schema()](pqxx::work&, const events::EventEnvelope& e) -> absl::Status {
+          const std::string code = registry::ChangedSchoolCode(e);
+          return code.empty() ? absl::OkStatus() : registry::ForgetSchoolInRedis(*cache, schema, code);
+        })));
+  }
   return absl::OkStatus();
 }
 

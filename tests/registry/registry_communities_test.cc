@@ -549,7 +549,7 @@ TEST_F(Communities, SchoolsShowTheirCommunitiesThroughTheCache) {
   redis::ClientPool redis(LocalRedis::Shared().options(), 1);
   cache::ReadThroughCache peek(&redis, std::chrono::seconds(300));
   auto cached = [&](const std::string& code) -> std::optional<rv1::School> {
-    auto v = peek.Peek({SchoolCacheKey(code)});
+    auto v = peek.Peek({SchoolCacheKey(g_server->pool().schema(), code)});
     if (v.empty() || !v[0]) return std::nullopt;
     rv1::School s;
     EXPECT_TRUE(s.ParseFromString(*v[0]));

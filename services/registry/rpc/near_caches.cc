@@ -8,6 +8,16 @@
 
 namespace gongtong::registry {
 
+std::string ChangedSchoolCode(const events::v1::EventEnvelope& e) {
+  if (e.aggregate_type() != "school" || !absl::StartsWith(e.aggregate_id(), "schools/")) return "";
+  return e.aggregate_id().substr(8);
+}
+
+absl::Status ForgetSchoolInRedis(cache::ReadThroughCache& cache, const std::string& schema, const std::string& code) {
+  GT_RETURN_IF_ERROR(cache.Invalidate(SchoolCacheKey(schema, code)));
+  return SchoolListsChanged(*cache.redis(), schema);
+}
+
 RegistryNearCaches::RegistryNearCaches(std::chrono::milliseconds ttl, size_t school_entries,
                                        cache::ReadThroughCache* shared, std::string schema, redis::Options redis)
     : schools_(school_entries, ttl), school_lists_(kNearSchoolListPages, ttl) {
@@ -16,14 +26,11 @@ RegistryNearCaches::RegistryNearCaches(std::chrono::milliseconds ttl, size_t sch
   invalidator_ = std::make_unique<cache::NearCacheInvalidator>(
       std::vector<cache::NearCache*>{&schools_, &school_lists_}, std::move(redis), options,
       [this, shared, schema = std::move(schema)](const events::v1::EventEnvelope& e) -> absl::Status {
-        if (e.aggregate_type() != "school" || !absl::StartsWith(e.aggregate_id(), "schools/")) {
-          return absl::OkStatus();
-        }
+        const std::string code = ChangedSchoolCode(e);
+        if (code.empty()) return absl::OkStatus();
         // The shared tier first (see NearCacheInvalidator).
-        const std::string key = SchoolCacheKey(e.aggregate_id().substr(8));
-        GT_RETURN_IF_ERROR(shared->Invalidate(key));
-        schools_.Invalidate(key);
-        GT_RETURN_IF_ERROR(SchoolListsChanged(*shared->redis(), schema));
+        GT_RETURN_IF_ERROR(ForgetSchoolInRedis(*shared, schema, code));
+        schools_.Invalidate(SchoolCacheKey(schema, code));
         school_lists_.InvalidateAll();
         return absl::OkStatus();
       });

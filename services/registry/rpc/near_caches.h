@@ -1,6 +1,6 @@
 #pragma once
 // This replica's in-process caches (common/cache/near_cache.h) in front of
-// the Redis caches: schools (keyed like ReadThroughCache, SchoolCacheKey)
+// the Redis caches: schools (keyed like the Redis cache, SchoolCacheKey)
 // and ListSchools pages (keyed by the page's query text), with the
 // invalidator that keeps both correct from the registry's event stream —
 // every school event drops that school (Redis first, then this copy) and
@@ -19,8 +19,15 @@
 #include "common/cache/near_cache.h"
 #include "common/cache/near_cache_invalidator.h"
 #include "common/cache/read_through_cache.h"
+#include "gongtong/events/v1/envelope.pb.h"
 
 namespace gongtong::registry {
+
+// The school a registry event changed, "" for events about anything else.
+std::string ChangedSchoolCode(const events::v1::EventEnvelope& event);
+// Drops school `code` and every ListSchools page of the registry on
+// `schema` from Redis (the shared tier every replica reads through).
+absl::Status ForgetSchoolInRedis(cache::ReadThroughCache& cache, const std::string& schema, const std::string& code);
 
 class RegistryNearCaches {
  public:

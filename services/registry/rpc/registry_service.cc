@@ -45,7 +45,9 @@ absl::StatusOr<int64_t> ParseChangeToken(const std::string& token, uint64_t fing
 
 }  // namespace
 
-std::string SchoolCacheKey(const std::string& code) { return "gongtong:registry:school:" + code; }
+std::string SchoolCacheKey(const std::string& schema, const std::string& code) {
+  return "gongtong:registry:" + schema + ":school:" + code;
+}
 
 RegistryServiceImpl::RegistryServiceImpl(RpcEdge* edge, RegistryStores stores)
     : edge_(edge),
@@ -78,7 +80,7 @@ RegistryServiceImpl::RegistryServiceImpl(RpcEdge* edge, RegistryStores stores)
 }
 
 absl::StatusOr<std::string> RegistryServiceImpl::ReadSchoolBytes(const std::string& code, pg::Deadline deadline) {
-  const std::string key = SchoolCacheKey(code);
+  const std::string key = SchoolCacheKey(stores_.pool->schema(), code);
   auto shared = [&]() -> absl::StatusOr<std::string> {
     return cache_->Get(key, [&]() -> absl::StatusOr<std::string> {
       GT_ASSIGN_OR_RETURN(rv1::School school, schools_->Get(code, deadline));
@@ -89,7 +91,7 @@ absl::StatusOr<std::string> RegistryServiceImpl::ReadSchoolBytes(const std::stri
 }
 
 void RegistryServiceImpl::Forget(const std::string& code) {
-  const std::string key = SchoolCacheKey(code);
+  const std::string key = SchoolCacheKey(stores_.pool->schema(), code);
   // Best effort: the cache consumer of the registry stream invalidates too.
   if (auto s = cache_->Invalidate(key); !s.ok()) {
     log::Warn("cache invalidation deferred to the event consumer", {{"school", code}, {"error", s.ToString()}});

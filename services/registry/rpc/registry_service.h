@@ -30,8 +30,9 @@ namespace gongtong::registry {
 
 namespace rv1 = gongtong::registry::v1;
 
-// Key of a school in the read-through cache.
-std::string SchoolCacheKey(const std::string& code);
+// Key of a school in the read-through cache of the registry on `schema`
+// (registries on different schemas may share one Redis).
+std::string SchoolCacheKey(const std::string& schema, const std::string& code);
 
 // The stores the service reads and writes (not owned).
 struct RegistryStores {

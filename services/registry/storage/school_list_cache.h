@@ -5,7 +5,7 @@
 // registry's PostgreSQL schema keeps registries on different databases
 // apart when they share a Redis, e.g. in tests), and any
 // school write bumps the generation (SchoolListsChanged: by the writer right
-// after commit, and by the registry's stream consumer for writes committed
+// after commit, and by the consumer of the registry's events for writes committed
 // anywhere, e.g. bulk imports). A page loaded before a write can only be
 // stored under the old generation, where no reader looks again — no
 // compare-and-set is needed. Entries expire with the TTL.
