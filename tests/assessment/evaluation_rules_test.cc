@@ -1011,7 +1011,7 @@ TEST(SubmissionTest, InputsChangeOnlyWhileEditable) {
   for (const auto& r : rows) {
     const absl::Status st = InputEditable(r.kind, r.deleted, r.filed, r.used);
     EXPECT_EQ(ReasonOf(st), r.reason) << r.name;
-    if (!st.ok()) EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition) << r.name;
+    if (!st.ok()) { EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition) << r.name; }
   }
 }
 
@@ -1059,7 +1059,7 @@ TEST(JointActivityRuleTest, OnlyConcentratedResearchCountsAmongTheKinds) {
     a.mutable_term()->set_term(gongtong::common::v1::TERM_KIND_AUTUMN);
     const ActivityCount c = JointActivityCountOf(a);
     EXPECT_EQ(c.verdict == ActivityVerdict::kCounts, r.counts) << name;
-    if (!r.counts) EXPECT_EQ(c.verdict, ActivityVerdict::kNotConcentrated) << name;
+    if (!r.counts) { EXPECT_EQ(c.verdict, ActivityVerdict::kNotConcentrated) << name; }
   }
 }
 

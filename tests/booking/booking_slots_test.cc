@@ -83,8 +83,8 @@ TEST(FindFreeSlots, PeriodsThatFitEveryoneAndAreFree) {
   EXPECT_EQ(PeriodsOn(resp, day), (std::vector<int>{2, 4, 5, 6}));
   // Capacity counts every live session of the region at that time.
   for (const auto& slot : resp.slots()) {
-    if (slot.host_period() == 2) EXPECT_EQ(slot.capacity_remaining(), 500);
-    if (slot.host_period() == 4) EXPECT_EQ(slot.capacity_remaining(), 499);
+    if (slot.host_period() == 2) { EXPECT_EQ(slot.capacity_remaining(), 500); }
+    if (slot.host_period() == 4) { EXPECT_EQ(slot.capacity_remaining(), 499); }
   }
 }
 

@@ -58,7 +58,7 @@ TEST(RebookedSession, TableOfCases) {
     EXPECT_EQ(next.name(), "sessions/s1") << row.what;
     EXPECT_EQ(next.series(), "series/w1") << row.what;
     EXPECT_EQ(next.sequence(), 3) << row.what << ": the store raises it, once";
-    if (row.want_state == v1::SESSION_STATE_HELD) EXPECT_EQ(next.hold_expire_time().seconds(), 1000) << row.what;
+    if (row.want_state == v1::SESSION_STATE_HELD) { EXPECT_EQ(next.hold_expire_time().seconds(), 1000) << row.what; }
   }
 }
 

@@ -217,7 +217,7 @@ class FactRules : public ::testing::TestWithParam<FactRow> {};
 TEST_P(FactRules, GiveTheCodeAndNameTheField) {
   absl::Status s = GetParam().check();
   EXPECT_EQ(s.code(), GetParam().code) << s;
-  if (!GetParam().field.empty()) EXPECT_EQ(FieldsOf(s), std::vector<std::string>{GetParam().field}) << s;
+  if (!GetParam().field.empty()) { EXPECT_EQ(FieldsOf(s), std::vector<std::string>{GetParam().field}) << s; }
 }
 
 SchoolFacts AllLive() {
@@ -300,7 +300,7 @@ TEST_P(CommunityAccess, ReadAndWriteAsTheRoleAllows) {
   p.school_code = GetParam().school;
   EXPECT_EQ(CanReadCommunity(p, Reach()).ok(), GetParam().read);
   EXPECT_EQ(CanWriteCommunity(p, Reach()).ok(), GetParam().write);
-  if (!GetParam().write) EXPECT_EQ(CanWriteCommunity(p, Reach()).code(), absl::StatusCode::kPermissionDenied);
+  if (!GetParam().write) { EXPECT_EQ(CanWriteCommunity(p, Reach()).code(), absl::StatusCode::kPermissionDenied); }
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -330,8 +330,10 @@ TEST(CommunityAccessScope, ListsAreLimitedPerRole) {
   EXPECT_TRUE(CommunityReadScope(p)->region_prefix.empty());
   p.role = auth::Role::kTownshipHead;
   EXPECT_EQ(CommunityReadScope(p).status().code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_TRUE(MayWriteCommunities(auth::Principal{"x", auth::Role::kCountyBureau}).ok());
-  EXPECT_EQ(MayWriteCommunities(auth::Principal{"x", auth::Role::kSchoolAdmin}).code(), absl::StatusCode::kPermissionDenied);
+  p.role = auth::Role::kCountyBureau;
+  EXPECT_TRUE(MayWriteCommunities(p).ok());
+  p.role = auth::Role::kSchoolAdmin;
+  EXPECT_EQ(MayWriteCommunities(p).code(), absl::StatusCode::kPermissionDenied);
 }
 
 // ---- names ----

@@ -233,7 +233,7 @@ TEST_F(ImportReplay, BellSchedulesHeldBackAcrossBatchesReplayTheSame) {
   // Two schedules of three periods in batches of two: each spans batches, the
   // last one comes from Finish().
   std::vector<std::string> rows;
-  for (const std::string school : {e, Code(6)}) {  // one all-year schedule each
+  for (const std::string& school : {e, Code(6)}) {  // one all-year schedule each
     for (int p = 1; p <= 3; ++p) {
       rows.push_back(school + ",main,作息时间,ALL_YEAR,2026-09-01," + std::to_string(p) + ",0" +
                      std::to_string(7 + p) + ":00,0" + std::to_string(7 + p) + ":40,1-5");
