@@ -40,6 +40,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -441,6 +442,9 @@ std::string JsonString(const std::string& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // As the servers do (common/server/service_main.cc): Debian's Abseil would
+  // otherwise track every gRPC mutex in a deadlock graph.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   Flags flags = ParseFlags(argc, argv);
   Workload workload = BuildWorkload(flags);
   if (flags.token.empty()) std::cerr << "gongtong-load: warning: no --token / GONGTONG_TOKEN: calls carry no credentials\n";
