@@ -98,7 +98,7 @@ TEST(ImportEnums, ByFullNameShortNameOrCode) {
     int got = 0;
     const bool ok = ParseEnumText(c.text, c.type, &got);
     EXPECT_EQ(ok, c.want != 0) << c.text;
-    if (ok) EXPECT_EQ(got, c.want) << c.text;
+    if (ok) { EXPECT_EQ(got, c.want) << c.text; }
   }
 }
 

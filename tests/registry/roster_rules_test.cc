@@ -374,7 +374,7 @@ class RosterFacts : public ::testing::TestWithParam<FactRow> {};
 TEST_P(RosterFacts, GiveTheCodeAndNameTheField) {
   absl::Status s = GetParam().check();
   EXPECT_EQ(s.code(), GetParam().code) << s;
-  if (!GetParam().field.empty()) EXPECT_EQ(FieldsOf(s), std::vector<std::string>{GetParam().field}) << s;
+  if (!GetParam().field.empty()) { EXPECT_EQ(FieldsOf(s), std::vector<std::string>{GetParam().field}) << s; }
 }
 
 const std::vector<SchoolStage> kPrimary = {cv1::SCHOOL_STAGE_PRIMARY};
@@ -464,7 +464,7 @@ TEST_P(MoveRules, GiveTheCodeAndNameTheField) {
   GetParam().change(t, m);
   absl::Status s = CheckMove(t, m);
   EXPECT_EQ(s.code(), GetParam().code) << s;
-  if (!GetParam().field.empty()) EXPECT_EQ(FieldsOf(s), std::vector<std::string>{GetParam().field}) << s;
+  if (!GetParam().field.empty()) { EXPECT_EQ(FieldsOf(s), std::vector<std::string>{GetParam().field}) << s; }
 }
 
 INSTANTIATE_TEST_SUITE_P(
