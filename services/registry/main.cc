@@ -1,7 +1,6 @@
-// gongtong-registry: wiring only. Schools and the change feed are built
-// (issue 3, in progress); every other RegistryService method answers
-// UNIMPLEMENTED after authentication.
-#include "absl/strings/match.h"
+// gongtong-registry: wiring only — the stores, the Redis cache, this
+// replica's near caches and what keeps them correct, and the service
+// (every RegistryService method is in rpc/).
 #include "common/cache/read_through_cache.h"
 #include "common/events/event.h"
 #include "common/events/stream_consumer.h"
