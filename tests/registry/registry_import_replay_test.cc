@@ -54,36 +54,7 @@ ImportRun Stream(Stub* stub, const rv1::ImportHeader& header, const std::vector<
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
   ctx.AddMetadata("authorization", "Bearer " + *auth::MintToken(token));
-  auto stream = stub->ImportRows(&ctx);
-  ImportRun run;
-  rv1::ImportRowsRequest req;
-  *req.mutable_header() = header;
-  stream->Write(req);
-  rv1::ImportRowsResponse resp;
-  int answered = 0;
-  for (size_t i = 0; i < rows.size(); i += batch_size) {
-    if (answered == cut_after) {
-      ctx.TryCancel();
-      run.status = stream->Finish();
-      return run;
-    }
-    req.Clear();
-    for (size_t j = i; j < std::min(rows.size(), i + batch_size); ++j) {
-      auto* row = req.mutable_batch()->add_rows();
-      row->set_row_number(static_cast<int64_t>(j) + 2);
-      row->set_text(rows[j]);
-    }
-    if (!stream->Write(req) || !stream->Read(&resp)) break;
-    for (const auto& r : resp.batch_result().results()) run.results.push_back(r);
-    ++answered;
-  }
-  stream->WritesDone();
-  while (stream->Read(&resp)) {
-    for (const auto& r : resp.batch_result().results()) run.results.push_back(r);
-    if (resp.has_summary()) run.summary = resp.summary();
-  }
-  run.status = stream->Finish();
-  return run;
+  return testing::StreamImport(&ctx, stub, header, rows, batch_size, cut_after);
 }
 
 // The results as comparable text: row, outcome, name, code, field, reason.

@@ -111,22 +111,33 @@ ImportRun Import(Stub* stub, const rv1::ImportHeader& header, const std::vector<
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
   ctx.AddMetadata("authorization", "Bearer " + Token(caller));
-  auto stream = stub->ImportRows(&ctx);
+  return StreamImport(&ctx, stub, header, rows, batch_size);
+}
+
+ImportRun StreamImport(grpc::ClientContext* ctx, Stub* stub, const rv1::ImportHeader& header,
+                       const std::vector<std::string>& rows, int batch_size, int cut_after) {
+  auto stream = stub->ImportRows(ctx);
   ImportRun run;
   rv1::ImportRowsRequest req;
   *req.mutable_header() = header;
   stream->Write(req);
   rv1::ImportRowsResponse resp;
+  int answered = 0;
   for (size_t i = 0; i < rows.size(); i += batch_size) {
+    if (answered == cut_after) {
+      ctx->TryCancel();
+      run.status = stream->Finish();
+      return run;
+    }
     req.Clear();
     for (size_t j = i; j < std::min(rows.size(), i + batch_size); ++j) {
       auto* row = req.mutable_batch()->add_rows();
       row->set_row_number(static_cast<int64_t>(j) + 2);  // line 1 is the CSV header
       row->set_text(rows[j]);
     }
-    if (!stream->Write(req)) break;
-    if (!stream->Read(&resp)) break;
+    if (!stream->Write(req) || !stream->Read(&resp)) break;
     for (const auto& r : resp.batch_result().results()) run.results.push_back(r);
+    ++answered;
   }
   stream->WritesDone();
   while (stream->Read(&resp)) {

@@ -101,6 +101,11 @@ struct ImportRun {
 // summary; as `caller`, 120 s deadline.
 ImportRun Import(Stub* stub, const rv1::ImportHeader& header, const std::vector<std::string>& rows,
                  const Caller& caller = kProvince, int batch_size = 500);
+// The same on a context the caller prepared (credentials, deadline); with
+// `cut_after` ≥ 0 the client cancels the call after that many batch results,
+// as a client that crashed mid-import.
+ImportRun StreamImport(grpc::ClientContext* ctx, Stub* stub, const rv1::ImportHeader& header,
+                       const std::vector<std::string>& rows, int batch_size, int cut_after = -1);
 
 // Error details (tests/support/status_details.h).
 using gongtong::testing::Fields;
