@@ -14,8 +14,10 @@ std::string ChangedSchoolCode(const events::v1::EventEnvelope& e) {
 }
 
 absl::Status ForgetSchoolInRedis(cache::ReadThroughCache& cache, const std::string& schema, const std::string& code) {
-  GT_RETURN_IF_ERROR(cache.Invalidate(SchoolCacheKey(schema, code)));
-  return SchoolListsChanged(*cache.redis(), schema);
+  // Both are tried even when the first fails.
+  absl::Status school = cache.Invalidate(SchoolCacheKey(schema, code));
+  absl::Status lists = SchoolListsChanged(*cache.redis(), schema);
+  return school.ok() ? lists : school;
 }
 
 RegistryNearCaches::RegistryNearCaches(std::chrono::milliseconds ttl, size_t school_entries,

@@ -26,7 +26,8 @@ namespace gongtong::registry {
 // The school a registry event changed, "" for events about anything else.
 std::string ChangedSchoolCode(const events::v1::EventEnvelope& event);
 // Drops school `code` and every ListSchools page of the registry on
-// `schema` from Redis (the shared tier every replica reads through).
+// `schema` from Redis (the shared tier every replica reads through); both
+// are attempted, the first error is returned.
 absl::Status ForgetSchoolInRedis(cache::ReadThroughCache& cache, const std::string& schema, const std::string& code);
 
 class RegistryNearCaches {

@@ -14,6 +14,7 @@
 #include "registry/domain/school_access.h"
 #include "registry/domain/school_rules.h"
 #include "registry/rpc/call_support.h"
+#include "registry/rpc/near_caches.h"
 
 namespace gongtong::registry {
 namespace {
@@ -91,18 +92,14 @@ absl::StatusOr<std::string> RegistryServiceImpl::ReadSchoolBytes(const std::stri
 }
 
 void RegistryServiceImpl::Forget(const std::string& code) {
-  const std::string key = SchoolCacheKey(stores_.pool->schema(), code);
-  // Best effort: the cache consumer of the registry stream invalidates too.
-  if (auto s = cache_->Invalidate(key); !s.ok()) {
-    log::Warn("cache invalidation deferred to the event consumer", {{"school", code}, {"error", s.ToString()}});
+  // Redis first, so this replica's next miss cannot copy the old value back
+  // from Redis; best effort: the events invalidate Redis too. This replica
+  // reads its own write at once, the others' near caches hear of it by
+  // event (RegistryNearCaches).
+  if (auto s = ForgetSchoolInRedis(*cache_, stores_.pool->schema(), code); !s.ok()) {
+    log::Warn("cache invalidation deferred to the events", {{"school", code}, {"error", s.ToString()}});
   }
-  // After Redis, so this replica's next miss cannot copy the old value back
-  // from Redis; this replica reads its own write at once, the others' near
-  // caches hear of it by event (NearCacheInvalidator).
-  if (near_cache_ != nullptr) near_cache_->Invalidate(key);
-  if (auto s = SchoolListsChanged(*cache_->redis(), stores_.pool->schema()); !s.ok()) {
-    log::Warn("school list invalidation deferred to the event consumer", {{"school", code}, {"error", s.ToString()}});
-  }
+  if (near_cache_ != nullptr) near_cache_->Invalidate(SchoolCacheKey(stores_.pool->schema(), code));
   if (near_school_lists_ != nullptr) near_school_lists_->InvalidateAll();
 }
 
